@@ -1,0 +1,65 @@
+import { toXEps, type OutputKind } from './outputs.js';
+import type { Schedule } from './schedule/index.js';
+import { DifflowError, checkTime } from './validate.js';
+
+/** The canonical prediction every sampler consumes: x̂ and ε̂ at (z_t, t). Arrays are [batch·dim]. */
+export interface Denoised {
+  readonly x: Float64Array;
+  readonly eps: Float64Array;
+}
+
+/**
+ * A denoiser on a schedule: the one contract between models (networks, exact oracles) and samplers,
+ * so that no sampler branches on the output kind. Its `t` is the schedule's time.
+ */
+export interface Denoiser {
+  readonly schedule: Schedule;
+  denoise(z: Float64Array, t: number): Denoised;
+}
+
+/** A model's raw output of its kind at (z, t). @param z [batch·dim] */
+export type ModelFn = (z: Float64Array, t: number) => Float64Array;
+
+/**
+ * Wraps a model that outputs `kind` into a denoiser. Refuses, with a clear error, the two points where an
+ * output carries no information about the other half: ε̂ where α = 0 (x̂ undefined) and x̂ where σ = 0.
+ */
+export function denoiserFromModel(model: ModelFn, kind: OutputKind, schedule: Schedule): Denoiser {
+  return {
+    schedule,
+    denoise(z, t) {
+      checkTime('t', t);
+      const alpha = schedule.alpha(t);
+      const sigma = schedule.sigma(t);
+      if (kind === 'eps' && alpha === 0) {
+        throw new DifflowError(
+          `an ε-prediction determines no x̂ where α = 0 (t = ${t} on '${schedule.name}'): start the time grid below that t or use an x, v or u output`,
+        );
+      }
+      if (kind === 'x' && sigma === 0) {
+        throw new DifflowError(`an x-prediction determines no ε̂ where σ = 0 (t = ${t} on '${schedule.name}')`);
+      }
+      return toXEps(kind, model(z, t), z, alpha, sigma);
+    },
+  };
+}
+
+/**
+ * The same denoiser used on another schedule: at target time t it evaluates the source at the time with
+ * the same λ and rescales z by the ratio of the two schedules' scales. x̂ and ε̂ depend only on λ and the
+ * normalised z, so they carry over unchanged (FRAMEWORK.md §2, rescaling).
+ */
+export function onSchedule(source: Denoiser, target: Schedule): Denoiser {
+  const from = source.schedule;
+  return {
+    schedule: target,
+    denoise(z, t) {
+      const tSource = from.tOfLambda(target.lambda(t));
+      const k = (from.alpha(tSource) + from.sigma(tSource)) / (target.alpha(t) + target.sigma(t));
+      if (k === 1) return source.denoise(z, tSource);
+      const zSource = new Float64Array(z.length);
+      for (let i = 0; i < z.length; i++) zSource[i] = k * z[i];
+      return source.denoise(zSource, tSource);
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Time grids: decreasing arrays of times t_0 > t_1 > … > t_N in [0, 1], N = steps, end point explicit.
+ * Grids are plain data; samplers loop over them.
+ */
+import type { Schedule } from './schedule/index.js';
+import { DifflowError, checkFinite, checkInteger, checkPositive, checkTime } from './validate.js';
+
+export type TimeGrid = Float64Array;
+
+/** Checks that `grid` is a strictly decreasing array of ≥ 2 times in [0, 1]. */
+export function checkGrid(grid: ArrayLike<number>): void {
+  if (grid.length < 2) throw new DifflowError(`a time grid needs at least 2 points (1 step), got ${grid.length}`);
+  for (let i = 0; i < grid.length; i++) {
+    checkTime(`grid[${i}]`, grid[i]);
+    if (i > 0 && !(grid[i] < grid[i - 1])) {
+      throw new DifflowError(`a time grid must decrease strictly, but grid[${i - 1}] = ${grid[i - 1]} ≤ grid[${i}] = ${grid[i]}`);
+    }
+  }
+}
+
+/** `steps` uniform steps in t from `tMax` (default 1) to `tMin` (default 0). */
+export function uniformT(steps: number, options: { tMax?: number; tMin?: number } = {}): TimeGrid {
+  checkInteger('steps', steps);
+  const tMax = options.tMax ?? 1;
+  const tMin = options.tMin ?? 0;
+  checkTime('tMax', tMax);
+  checkTime('tMin', tMin);
+  if (!(tMin < tMax)) throw new DifflowError(`tMin must be below tMax, got ${tMin} ≥ ${tMax}`);
+  const grid = new Float64Array(steps + 1);
+  for (let i = 0; i <= steps; i++) grid[i] = tMax - ((tMax - tMin) * i) / steps;
+  grid[steps] = tMin;
+  return grid;
+}
+
+/**
+ * `steps` steps uniform in λ from `lambdaMin` to `lambdaMax` (defaults: the schedule's range clipped to
+ * [−10, 10]); with `toZero` (default true) the last step goes on to t = 0 explicitly, so `steps` counts it.
+ */
+export function uniformLambda(
+  schedule: Schedule,
+  steps: number,
+  options: { lambdaMin?: number; lambdaMax?: number; toZero?: boolean } = {},
+): TimeGrid {
+  checkInteger('steps', steps);
+  const toZero = options.toZero ?? true;
+  const lambdaMin = options.lambdaMin ?? Math.max(schedule.lambdaRange[0], -10);
+  const lambdaMax = options.lambdaMax ?? Math.min(schedule.lambdaRange[1], 10);
+  checkFinite('lambdaMin', lambdaMin);
+  checkFinite('lambdaMax', lambdaMax);
+  if (!(lambdaMin < lambdaMax)) throw new DifflowError(`lambdaMin must be below lambdaMax, got ${lambdaMin} ≥ ${lambdaMax}`);
+  const n = toZero ? steps - 1 : steps;
+  if (n < 1) throw new DifflowError('uniformLambda with toZero needs steps ≥ 2');
+  const ts = Array.from({ length: n + 1 }, (_, i) => schedule.tOfLambda(lambdaMin + ((lambdaMax - lambdaMin) * i) / n));
+  if (toZero) ts.push(0);
+  return strictGrid(ts);
+}
+
+/**
+ * Karras et al. (2022) ρ grid in σ̃ = σ/α = e^{−λ/2}: σ̃_i = (σ̃_max^{1/ρ} + i/(N−1)(σ̃_min^{1/ρ} − σ̃_max^{1/ρ}))^ρ
+ * for i < N, then t = 0. Defaults are EDM's (σ̃ ∈ [0.002, 80], ρ = 7), clipped to the schedule's range.
+ */
+export function karras(
+  schedule: Schedule,
+  steps: number,
+  options: { sigmaMin?: number; sigmaMax?: number; rho?: number } = {},
+): TimeGrid {
+  checkInteger('steps', steps, 2);
+  const rho = options.rho ?? 7;
+  checkPositive('rho', rho);
+  const sigmaMin = Math.max(options.sigmaMin ?? 0.002, Math.exp(-schedule.lambdaRange[1] / 2));
+  const sigmaMax = Math.min(options.sigmaMax ?? 80, Math.exp(-schedule.lambdaRange[0] / 2));
+  checkPositive('sigmaMin', sigmaMin);
+  checkPositive('sigmaMax', sigmaMax);
+  const a = sigmaMax ** (1 / rho);
+  const b = sigmaMin ** (1 / rho);
+  const ts: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const s = (a + (i / (steps - 1)) * (b - a)) ** rho;
+    ts.push(schedule.tOfLambda(-2 * Math.log(s)));
+  }
+  ts.push(0);
+  return strictGrid(ts);
+}
+
+/** The EDM grid: Karras ρ = 7 with σ̃ ∈ [0.002, 80]. */
+export function edmGrid(schedule: Schedule, steps: number): TimeGrid {
+  return karras(schedule, steps, { sigmaMin: 0.002, sigmaMax: 80, rho: 7 });
+}
+
+/**
+ * A grid moved by a log-SNR shift s (λ → λ − 2 log s at every point; s > 1 spends more steps near noise).
+ * On flow matching this is SD3's t' = s t / (1 + (s − 1) t).
+ */
+export function shiftGrid(schedule: Schedule, grid: TimeGrid, s: number): TimeGrid {
+  checkPositive('shift', s);
+  checkGrid(grid);
+  const offset = 2 * Math.log(s);
+  return strictGrid(Array.from(grid, (t) => (t === 0 || t === 1 ? t : schedule.tOfLambda(schedule.lambda(t) - offset))));
+}
+
+/** Validates a user grid and returns it as a Float64Array. */
+export function customGrid(times: ArrayLike<number>): TimeGrid {
+  checkGrid(times);
+  return Float64Array.from(times);
+}
+
+/** Drops repeated times that clamping can create at the ends, then validates. */
+function strictGrid(ts: number[]): TimeGrid {
+  const out = ts.filter((t, i) => i === 0 || t < ts[i - 1]);
+  checkGrid(out);
+  return Float64Array.from(out);
+}
+
+/** The grid makers by name, for the CLI and the web page. */
+export type GridName = 'uniform' | 'lambda' | 'karras' | 'edm';
+export const GRID_NAMES: readonly GridName[] = ['uniform', 'lambda', 'karras', 'edm'];
+export function gridByName(name: GridName, schedule: Schedule, steps: number): TimeGrid {
+  switch (name) {
+    case 'uniform':
+      return uniformT(steps);
+    case 'lambda':
+      return uniformLambda(schedule, steps);
+    case 'karras':
+      return karras(schedule, steps);
+    case 'edm':
+      return edmGrid(schedule, steps);
+  }
+}

@@ -1,0 +1,10 @@
+/** difflow's core: plain TypeScript over typed arrays; runs unchanged in Node and in browsers. */
+export * from './math.js';
+export * from './rng.js';
+export * from './validate.js';
+export * from './schedule/index.js';
+export * from './outputs.js';
+export * from './denoiser.js';
+export * from './prior.js';
+export * from './grids.js';
+export * from './oracles/index.js';

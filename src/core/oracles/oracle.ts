@@ -1,0 +1,49 @@
+import type { Denoised, Denoiser, ModelFn } from '../denoiser.js';
+import { fromXEps, type OutputKind } from '../outputs.js';
+import type { Rng } from '../rng.js';
+import type { Schedule } from '../schedule/index.js';
+import { checkArrayFinite, checkBatch, checkTime } from '../validate.js';
+
+/** An exact denoiser E[x | z_t] for known data, usable wherever a trained network would be. */
+export interface Oracle extends Denoiser {
+  readonly dim: number;
+  /** The exact model output of any kind (what a perfectly trained network of that kind returns). */
+  model(kind: OutputKind): ModelFn;
+  /** log p_t(z) per row of z [batch·dim] → [batch]. */
+  logDensity(z: Float64Array, t: number): Float64Array;
+  /** n samples of the data distribution, [n·dim]. */
+  sample(n: number, rng: Rng): Float64Array;
+}
+
+/** Adds the shared checks and the `model(kind)` view to an oracle's core functions. */
+export function makeOracle(
+  schedule: Schedule,
+  dim: number,
+  core: {
+    denoise(z: Float64Array, t: number, alpha: number, sigma: number): Denoised;
+    logDensity(z: Float64Array, t: number, alpha: number, sigma: number): Float64Array;
+    sample(n: number, rng: Rng): Float64Array;
+  },
+): Oracle {
+  const denoise = (z: Float64Array, t: number): Denoised => {
+    checkTime('t', t);
+    checkBatch('z', z, dim);
+    checkArrayFinite('z', z);
+    return core.denoise(z, t, schedule.alpha(t), schedule.sigma(t));
+  };
+  return {
+    schedule,
+    dim,
+    denoise,
+    model: (kind) => (z, t) => {
+      const { x, eps } = denoise(z, t);
+      return fromXEps(kind, x, eps, schedule.alpha(t), schedule.sigma(t));
+    },
+    logDensity(z, t) {
+      checkTime('t', t);
+      checkBatch('z', z, dim);
+      return core.logDensity(z, t, schedule.alpha(t), schedule.sigma(t));
+    },
+    sample: core.sample,
+  };
+}

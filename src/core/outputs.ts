@@ -1,0 +1,112 @@
+/**
+ * Network outputs ε̂, x̂, v̂, û and every conversion between them given z_t (FRAMEWORK.md §3).
+ * All arrays are flat [batch·dim]; α, σ are the schedule's values at the current t.
+ */
+
+/** What a network predicts: noise ε, data x, velocity v = αε − σx, or the flow-matching field u = ε − x. */
+export type OutputKind = 'eps' | 'x' | 'v' | 'u';
+export const OUTPUT_KINDS: readonly OutputKind[] = ['eps', 'x', 'v', 'u'];
+
+/** x̂ and ε̂ from an output of `kind` at z. */
+export function toXEps(
+  kind: OutputKind,
+  out: Float64Array,
+  z: Float64Array,
+  alpha: number,
+  sigma: number,
+): { x: Float64Array; eps: Float64Array } {
+  const n = z.length;
+  const x = new Float64Array(n);
+  const eps = new Float64Array(n);
+  switch (kind) {
+    case 'eps':
+      for (let i = 0; i < n; i++) {
+        x[i] = (z[i] - sigma * out[i]) / alpha;
+        eps[i] = out[i];
+      }
+      break;
+    case 'x':
+      for (let i = 0; i < n; i++) {
+        x[i] = out[i];
+        eps[i] = (z[i] - alpha * out[i]) / sigma;
+      }
+      break;
+    case 'v': {
+      const r = alpha * alpha + sigma * sigma;
+      for (let i = 0; i < n; i++) {
+        x[i] = (alpha * z[i] - sigma * out[i]) / r;
+        eps[i] = (sigma * z[i] + alpha * out[i]) / r;
+      }
+      break;
+    }
+    case 'u': {
+      const r = alpha + sigma;
+      for (let i = 0; i < n; i++) {
+        x[i] = (z[i] - sigma * out[i]) / r;
+        eps[i] = (z[i] + alpha * out[i]) / r;
+      }
+      break;
+    }
+  }
+  return { x, eps };
+}
+
+/** The output of `kind` from x̂ and ε̂. */
+export function fromXEps(kind: OutputKind, x: Float64Array, eps: Float64Array, alpha: number, sigma: number): Float64Array {
+  const n = x.length;
+  const out = new Float64Array(n);
+  switch (kind) {
+    case 'eps':
+      out.set(eps);
+      break;
+    case 'x':
+      out.set(x);
+      break;
+    case 'v':
+      for (let i = 0; i < n; i++) out[i] = alpha * eps[i] - sigma * x[i];
+      break;
+    case 'u':
+      for (let i = 0; i < n; i++) out[i] = eps[i] - x[i];
+      break;
+  }
+  return out;
+}
+
+/** Converts an output of kind `from` into kind `to` at z. */
+export function convert(
+  from: OutputKind,
+  to: OutputKind,
+  out: Float64Array,
+  z: Float64Array,
+  alpha: number,
+  sigma: number,
+): Float64Array {
+  if (from === to) return Float64Array.from(out);
+  const { x, eps } = toXEps(from, out, z, alpha, sigma);
+  return fromXEps(to, x, eps, alpha, sigma);
+}
+
+/**
+ * The factor by which an output's squared error exceeds the ε-squared error at (α, σ):
+ * ‖ô − o‖² = mseWeight · ‖ε̂ − ε‖². x: σ²/α² = e^{−λ}; v: (α² + σ²)²/α² = α²(e^{−λ} + 1)²;
+ * u: (1 + σ/α)² = (e^{−λ/2} + 1)²; ε: 1.
+ */
+export function mseWeight(kind: OutputKind, alpha: number, sigma: number): number {
+  switch (kind) {
+    case 'eps':
+      return 1;
+    case 'x':
+      return (sigma / alpha) ** 2;
+    case 'v':
+      return (alpha * alpha + sigma * sigma) ** 2 / (alpha * alpha);
+    case 'u':
+      return (1 + sigma / alpha) ** 2;
+  }
+}
+
+/** The probability-flow velocity dz/dt = α' x̂ + σ' ε̂ (for flow matching: û). */
+export function pfVelocity(x: Float64Array, eps: Float64Array, dAlpha: number, dSigma: number): Float64Array {
+  const v = new Float64Array(x.length);
+  for (let i = 0; i < v.length; i++) v[i] = dAlpha * x[i] + dSigma * eps[i];
+  return v;
+}

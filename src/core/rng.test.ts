@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng, rng } from './rng.js';
+
+test('the same seed gives the same stream, a different seed another', () => {
+  const a = rng(42).normals(8);
+  const b = rng(42).normals(8);
+  const c = rng(43).normals(8);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+});
+
+test('a restored state continues the stream exactly', () => {
+  const g = rng(7);
+  g.normals(5);
+  const saved = g.state();
+  const next = g.normals(4);
+  assert.deepEqual(Rng.fromState(saved).normals(4), next);
+});
+
+test('normals have mean 0 and variance 1 within sampling error', () => {
+  const n = 200_000;
+  const x = rng(1).normals(n);
+  const mean = x.reduce((a, b) => a + b, 0) / n;
+  const variance = x.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+  assert.ok(Math.abs(mean) < 5 / Math.sqrt(n), `mean ${mean}`);
+  assert.ok(Math.abs(variance - 1) < 5 * Math.sqrt(2 / n), `variance ${variance}`);
+});
+
+test('uniforms lie in [0, 1) and split children are independent streams', () => {
+  const g = rng(3);
+  for (let i = 0; i < 10_000; i++) {
+    const u = g.uniform();
+    assert.ok(u >= 0 && u < 1);
+  }
+  const parent = rng(9);
+  const c1 = parent.split().normals(4);
+  const c2 = parent.split().normals(4);
+  assert.notDeepEqual(c1, c2);
+});
+
+test('a non-finite seed is refused', () => {
+  assert.throws(() => rng(NaN), /seed must be a finite number/);
+});
