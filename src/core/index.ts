@@ -8,3 +8,4 @@ export * from './denoiser.js';
 export * from './prior.js';
 export * from './grids.js';
 export * from './oracles/index.js';
+export * from './samplers/index.js';

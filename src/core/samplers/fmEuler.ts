@@ -1,0 +1,29 @@
+import { checkStep, start, type Sampler, type SamplerOptions } from './sampler.js';
+
+/**
+ * Flow-matching Euler (Lipman et al. 2023; FRAMEWORK.md §4): z_s = z_t + û (s − t) with û = ε̂ − x̂.
+ * On other schedules it is the same step in the schedule's flow-matching coordinates
+ * z̃ = z/(α+σ), τ = σ/(α+σ): z̃_s = z̃_t + û (τ_s − τ_t), which on α = 1 − t, σ = t is the formula above.
+ */
+export const fmEuler: Sampler = (denoiser, z0, grid, options = {}) => {
+  const { schedule } = denoiser;
+  let z = start(z0, grid);
+  const steps = grid.length - 1;
+  for (let i = 0; i < steps; i++) {
+    const t = grid[i];
+    const s = grid[i + 1];
+    const denoised = denoiser.denoise(z, t);
+    const kT = schedule.alpha(t) + schedule.sigma(t);
+    const kS = schedule.alpha(s) + schedule.sigma(s);
+    const dTau = schedule.sigma(s) / kS - schedule.sigma(t) / kT;
+    const next = new Float64Array(z.length);
+    for (let k = 0; k < z.length; k++) {
+      const u = denoised.eps[k] - denoised.x[k];
+      next[k] = kS * (z[k] / kT + u * dTau);
+    }
+    z = next;
+    checkStep(z, i, t);
+    options.onStep?.({ i, steps, t, s, denoised, z });
+  }
+  return z;
+};

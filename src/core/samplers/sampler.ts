@@ -1,0 +1,55 @@
+import type { Denoised, Denoiser } from '../denoiser.js';
+import { checkGrid, type TimeGrid } from '../grids.js';
+import type { Rng } from '../rng.js';
+import { DifflowError, checkArrayFinite } from '../validate.js';
+
+/** What `onStep` sees after step i: the step t → s, the prediction made at t, and z_s. */
+export interface StepInfo {
+  readonly i: number;
+  readonly steps: number;
+  readonly t: number;
+  readonly s: number;
+  readonly denoised: Denoised;
+  readonly z: Float64Array;
+}
+
+/** Options every sampler takes; stochastic samplers require `rng`. */
+export interface SamplerOptions {
+  readonly rng?: Rng;
+  readonly onStep?: (info: StepInfo) => void;
+}
+
+/**
+ * A sampler: a pure function from a denoiser, a starting z at grid[0] and a decreasing time grid to z at
+ * the grid's end. It never mutates `z`. @param z [batch·dim]
+ */
+export type Sampler<O extends SamplerOptions = SamplerOptions> = (
+  denoiser: Denoiser,
+  z: Float64Array,
+  grid: TimeGrid,
+  options?: O,
+) => Float64Array;
+
+/** Validates the shared inputs and returns a working copy of z. */
+export function start(z: Float64Array, grid: ArrayLike<number>): Float64Array {
+  checkGrid(grid);
+  if (!(z instanceof Float64Array)) throw new DifflowError('z must be a Float64Array');
+  if (z.length === 0) throw new DifflowError('z must not be empty');
+  checkArrayFinite('z', z);
+  return Float64Array.from(z);
+}
+
+/** The generator of a stochastic sampler, or a clear error naming the sampler. */
+export function needRng(name: string, rng: Rng | undefined): Rng {
+  if (!rng) throw new DifflowError(`${name} is stochastic: pass options.rng (e.g. rng(seed))`);
+  return rng;
+}
+
+/** Stops a run whose state became non-finite (a model returning NaN/Inf), naming the step. */
+export function checkStep(z: Float64Array, i: number, t: number): void {
+  for (let k = 0; k < z.length; k++) {
+    if (!Number.isFinite(z[k])) {
+      throw new DifflowError(`sampling produced a non-finite value at step ${i} (t = ${t}): check the model's outputs`);
+    }
+  }
+}
