@@ -9,3 +9,6 @@ export * from './prior.js';
 export * from './grids.js';
 export * from './oracles/index.js';
 export * from './samplers/index.js';
+export * from './training/index.js';
+export * from './likelihood.js';
+export { rk45, dopri5, type Rk45Options, type Rk45Result } from './samplers/rk45.js';

@@ -1,0 +1,6 @@
+export { weighting, WEIGHTING_NAMES, type Weighting, type WeightingName } from './weighting.js';
+export {
+  uniformDensity, logitNormalDensity, edmDensity, cosineDensity, densityByName, DENSITY_NAMES,
+  type TimeDensity, type DensityName,
+} from './density.js';
+export { epsLossWeight, outputLossWeight } from './lossWeight.js';

@@ -1,0 +1,40 @@
+import { sigmoid } from '../math.js';
+import { checkFinite, checkName } from '../validate.js';
+
+/**
+ * Weightings w(λ) of the ε-MSE (FRAMEWORK.md §6, Kingma & Gao 2023): the loss is
+ * E_{t~U}[w(λ_t)·(−dλ/dt)·‖ε̂ − ε‖²]. Each is given up to a constant, as in the original post.
+ */
+export type WeightingName = 'fm' | 'eps-cosine' | 'v-cosine' | 'edm' | 'sd3' | 'sigmoid' | 'elbo';
+export const WEIGHTING_NAMES: readonly WeightingName[] = ['fm', 'eps-cosine', 'v-cosine', 'edm', 'sd3', 'sigmoid', 'elbo'];
+
+/** A weighting: w(λ) ≥ 0, with its name. */
+export interface Weighting {
+  readonly name: WeightingName;
+  w(lambda: number): number;
+}
+
+const gaussianPdf = (x: number, mean: number, std: number) =>
+  Math.exp(-0.5 * ((x - mean) / std) ** 2) / (std * Math.sqrt(2 * Math.PI));
+
+/** The weighting `name`; `bias` is the b of sigmoid(b − λ) (default 0). */
+export function weighting(name: string, options: { bias?: number } = {}): Weighting {
+  const checked = checkName('weighting', name, WEIGHTING_NAMES);
+  const b = options.bias ?? 0;
+  checkFinite('bias', b);
+  const w: Record<WeightingName, (lambda: number) => number> = {
+    // û-MSE with t ~ U on flow matching; equals v-MSE on cosine up to 2/π.
+    fm: (l) => 0.5 * Math.exp(-l / 2),
+    // ε-MSE with t ~ U on cosine: 1/(−dλ/dt) = ασ/π.
+    'eps-cosine': (l) => 1 / (2 * Math.PI * Math.cosh(l / 2)),
+    // v-MSE with t ~ U on cosine.
+    'v-cosine': (l) => Math.exp(-l / 2) / Math.PI,
+    // EDM: ln σ ~ N(−1.2, 1.2²) (so λ ~ N(2.4, 2.4²)) and x-MSE weight (σ² + σ_data²)/(σ σ_data)², σ_data = 0.5.
+    edm: (l) => gaussianPdf(l, 2.4, 2.4) * (Math.exp(-l) + 0.25),
+    // SD3: logit-normal t on flow matching (λ ~ N(0, 2²)) with û-MSE.
+    sd3: (l) => gaussianPdf(l, 0, 2) * (1 + Math.exp(-l / 2)) ** 2,
+    sigmoid: (l) => sigmoid(b - l),
+    elbo: () => 1,
+  };
+  return { name: checked, w: w[checked] };
+}
