@@ -12,3 +12,4 @@ export * from './samplers/index.js';
 export * from './training/index.js';
 export * from './likelihood.js';
 export { rk45, dopri5, type Rk45Options, type Rk45Result } from './samplers/rk45.js';
+export * from './metrics/index.js';

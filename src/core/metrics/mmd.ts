@@ -66,12 +66,20 @@ export function medianHeuristicBandwidth(x: Float64Array, y: Float64Array, dim: 
  */
 function kernelSum(a: Float64Array, n: number, b: Float64Array, m: number, dim: number, gammas: Float64Array, upper: boolean): number {
   const kernels = gammas.length;
+  const gamma = gammas[0];
   let total = 0;
   for (let i = 0; i < n; i++) {
+    const ia = i * dim;
     let row = 0;
     for (let j = upper ? i + 1 : 0; j < m; j++) {
-      const squared = squaredDistance(a, i * dim, b, j * dim, dim);
-      for (let k = 0; k < kernels; k++) row += Math.exp(-gammas[k] * squared);
+      const jb = j * dim;
+      let squared = 0;
+      for (let k = 0; k < dim; k++) {
+        const d = a[ia + k] - b[jb + k];
+        squared += d * d;
+      }
+      if (kernels === 1) row += Math.exp(-gamma * squared);
+      else for (let k = 0; k < kernels; k++) row += Math.exp(-gammas[k] * squared);
     }
     total += row;
   }
