@@ -7,3 +7,4 @@ export { dpmpp2m } from './dpmSolver.js';
 export { churnSampler, type ChurnOptions } from './churn.js';
 export { sdeEuler, type SdeOptions } from './sde.js';
 export { SAMPLERS, SAMPLER_NAMES, samplerByName, type SamplerName, type AnySamplerOptions } from './registry.js';
+export { predictionWeights } from './predictionWeights.js';
