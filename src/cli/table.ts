@@ -1,0 +1,17 @@
+/** Plain-text tables for the terminal (and Markdown, with `markdown: true`). */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], options: { markdown?: boolean } = {}): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(options.markdown ? ' | ' : '  ');
+  const sep = widths.map((w) => '-'.repeat(w)).join(options.markdown ? ' | ' : '  ');
+  const body = [line(header), sep, ...rows.map(line)];
+  return options.markdown ? body.map((l) => `| ${l} |`).join('\n') : body.join('\n');
+}
+
+/** A number in a short form for tables: 3 significant digits, exponent when small or large. */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= 1e-3 && a < 1e4 ? x.toPrecision(3) : x.toExponential(2);
+}
