@@ -32,7 +32,7 @@ function program(log: (line: string) => void): Command {
     .description('run every sampler on a 2-D mixture with its exact denoiser, then write the figures')
     .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`, 'fm')
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
-    .option('--n <count>', 'number of samples', int('--n'), 2000)
+    .option('--n <count>', 'number of samples', int('--n'), 4000)
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
     .option('--out <dir>', 'folder for the figures', 'figures')
     .action((o: { schedule: string; grid: string; n: number; seed: number; out: string }) => {
@@ -45,7 +45,7 @@ function program(log: (line: string) => void): Command {
     .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'ddim')
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
     .option('--steps <count>', 'sampling steps', int('--steps'), 20)
-    .option('--n <count>', 'number of samples', int('--n'), 2000)
+    .option('--n <count>', 'number of samples', int('--n'), 4000)
     .option('--eta <value>', 'η for ddim / sde', Number)
     .option('--churn <value>', 'churn for the churn sampler', Number)
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
