@@ -1,5 +1,5 @@
 import { checkFinite } from '../validate.js';
-import { checkStep, needRng, start, type Sampler, type SamplerOptions } from './sampler.js';
+import { ancestralStep, needRng, sampleLoop, type Sampler, type SamplerOptions } from './sampler.js';
 
 export interface ChurnOptions extends SamplerOptions {
   /** Fraction c ∈ [0, 1) of each DDIM step undone by re-noising: 0 = DDIM, ½ = DDPM. */
@@ -16,25 +16,9 @@ export const churnSampler: Sampler<ChurnOptions> = (denoiser, z0, grid, options 
   const churn = options.churn ?? 0.5;
   checkFinite('churn', churn, 0, 0.999999);
   const rng = churn > 0 ? needRng('the churn sampler with churn > 0', options.rng) : undefined;
-  let z = start(z0, grid);
-  const steps = grid.length - 1;
-  for (let i = 0; i < steps; i++) {
-    const t = grid[i];
-    const s = grid[i + 1];
-    const denoised = denoiser.denoise(z, t);
+  return sampleLoop(denoiser, z0, grid, options, ({ t, s, denoised }) => {
     const delta = churn === 0 ? 0 : (churn / (1 - churn)) * (schedule.lambda(s) - schedule.lambda(t));
-    const alphaS = schedule.alpha(s);
     const sigmaS = schedule.sigma(s);
-    const cEps = sigmaS * Math.exp(-delta / 2);
-    const cNoise = sigmaS * Math.sqrt(-Math.expm1(-delta));
-    const xi = rng ? rng.normals(z.length) : undefined;
-    const next = new Float64Array(z.length);
-    for (let k = 0; k < z.length; k++) {
-      next[k] = alphaS * denoised.x[k] + cEps * denoised.eps[k] + (xi ? cNoise * xi[k] : 0);
-    }
-    z = next;
-    checkStep(z, i, t);
-    options.onStep?.({ i, steps, t, s, denoised, z });
-  }
-  return z;
+    return ancestralStep(denoised, schedule.alpha(s), sigmaS * Math.exp(-delta / 2), sigmaS * Math.sqrt(-Math.expm1(-delta)), rng);
+  });
 };

@@ -1,4 +1,4 @@
-import { checkStep, start, type Sampler } from './sampler.js';
+import { sampleLoop, type Sampler } from './sampler.js';
 
 /**
  * DPM-Solver++(2M) (Lu et al. 2022) with data prediction, in half-log-SNR steps h = (λ_s − λ_t)/2:
@@ -7,29 +7,21 @@ import { checkStep, start, type Sampler } from './sampler.js';
  */
 export const dpmpp2m: Sampler = (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
-  let z = start(z0, grid);
-  const steps = grid.length - 1;
   let xPrev: Float64Array | undefined;
   let hPrev = Infinity;
-  for (let i = 0; i < steps; i++) {
-    const t = grid[i];
-    const s = grid[i + 1];
-    const denoised = denoiser.denoise(z, t);
+  return sampleLoop(denoiser, z0, grid, options, ({ t, s, z, denoised }) => {
     const h = (schedule.lambda(s) - schedule.lambda(t)) / 2;
     const ratio = schedule.sigma(s) / schedule.sigma(t);
     const c = -schedule.alpha(s) * Math.expm1(-h);
-    const secondOrder = xPrev !== undefined && Number.isFinite(h) && Number.isFinite(hPrev);
-    const w = secondOrder ? 1 / (2 * (hPrev / h)) : 0;
+    const previous = Number.isFinite(h) && Number.isFinite(hPrev) ? xPrev : undefined;
+    const w = previous ? 1 / (2 * (hPrev / h)) : 0;
     const next = new Float64Array(z.length);
     for (let k = 0; k < z.length; k++) {
-      const d = secondOrder ? (1 + w) * denoised.x[k] - w * (xPrev as Float64Array)[k] : denoised.x[k];
+      const d = previous ? (1 + w) * denoised.x[k] - w * previous[k] : denoised.x[k];
       next[k] = ratio * z[k] + c * d;
     }
     xPrev = denoised.x;
     hPrev = h;
-    z = next;
-    checkStep(z, i, t);
-    options.onStep?.({ i, steps, t, s, denoised, z });
-  }
-  return z;
+    return next;
+  });
 };

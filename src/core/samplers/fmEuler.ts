@@ -1,4 +1,4 @@
-import { checkStep, start, type Sampler, type SamplerOptions } from './sampler.js';
+import { sampleLoop, type Sampler } from './sampler.js';
 
 /**
  * Flow-matching Euler (Lipman et al. 2023; FRAMEWORK.md §4): z_s = z_t + û (s − t) with û = ε̂ − x̂.
@@ -7,23 +7,12 @@ import { checkStep, start, type Sampler, type SamplerOptions } from './sampler.j
  */
 export const fmEuler: Sampler = (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
-  let z = start(z0, grid);
-  const steps = grid.length - 1;
-  for (let i = 0; i < steps; i++) {
-    const t = grid[i];
-    const s = grid[i + 1];
-    const denoised = denoiser.denoise(z, t);
+  return sampleLoop(denoiser, z0, grid, options, ({ t, s, z, denoised }) => {
     const kT = schedule.alpha(t) + schedule.sigma(t);
     const kS = schedule.alpha(s) + schedule.sigma(s);
     const dTau = schedule.sigma(s) / kS - schedule.sigma(t) / kT;
     const next = new Float64Array(z.length);
-    for (let k = 0; k < z.length; k++) {
-      const u = denoised.eps[k] - denoised.x[k];
-      next[k] = kS * (z[k] / kT + u * dTau);
-    }
-    z = next;
-    checkStep(z, i, t);
-    options.onStep?.({ i, steps, t, s, denoised, z });
-  }
-  return z;
+    for (let k = 0; k < z.length; k++) next[k] = kS * (z[k] / kT + (denoised.eps[k] - denoised.x[k]) * dTau);
+    return next;
+  });
 };

@@ -1,4 +1,4 @@
-import { checkStep, start, type Sampler, type SamplerOptions } from './sampler.js';
+import { sampleLoop, type Sampler } from './sampler.js';
 
 /**
  * Euler on the probability-flow ODE in the schedule's own coordinates (FRAMEWORK.md §4):
@@ -6,19 +6,11 @@ import { checkStep, start, type Sampler, type SamplerOptions } from './sampler.j
  */
 export const pfEuler: Sampler = (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
-  let z = start(z0, grid);
-  const steps = grid.length - 1;
-  for (let i = 0; i < steps; i++) {
-    const t = grid[i];
-    const s = grid[i + 1];
-    const denoised = denoiser.denoise(z, t);
-    const dAlpha = schedule.dAlpha(t);
-    const dSigma = schedule.dSigma(t);
+  return sampleLoop(denoiser, z0, grid, options, ({ t, s, z, denoised }) => {
+    const cX = (s - t) * schedule.dAlpha(t);
+    const cEps = (s - t) * schedule.dSigma(t);
     const next = new Float64Array(z.length);
-    for (let k = 0; k < z.length; k++) next[k] = z[k] + (s - t) * (dAlpha * denoised.x[k] + dSigma * denoised.eps[k]);
-    z = next;
-    checkStep(z, i, t);
-    options.onStep?.({ i, steps, t, s, denoised, z });
-  }
-  return z;
+    for (let k = 0; k < z.length; k++) next[k] = z[k] + cX * denoised.x[k] + cEps * denoised.eps[k];
+    return next;
+  });
 };

@@ -53,3 +53,45 @@ export function checkStep(z: Float64Array, i: number, t: number): void {
     }
   }
 }
+
+/** What one step of a single-evaluation sampler sees: the state at t, the prediction there, and the target s. */
+export interface StepContext {
+  readonly i: number;
+  readonly t: number;
+  readonly s: number;
+  readonly z: Float64Array;
+  readonly denoised: Denoised;
+}
+
+/**
+ * The loop every one-evaluation-per-step sampler shares: validate, then for each grid step t → s predict at
+ * (z, t), apply `step`, check the result and report it. `step` returns the new z_s.
+ */
+export function sampleLoop(
+  denoiser: Denoiser,
+  z0: Float64Array,
+  grid: TimeGrid,
+  options: SamplerOptions,
+  step: (ctx: StepContext) => Float64Array,
+): Float64Array {
+  let z = start(z0, grid);
+  const steps = grid.length - 1;
+  for (let i = 0; i < steps; i++) {
+    const t = grid[i];
+    const s = grid[i + 1];
+    const denoised = denoiser.denoise(z, t);
+    z = step({ i, t, s, z, denoised });
+    checkStep(z, i, t);
+    options.onStep?.({ i, steps, t, s, denoised, z });
+  }
+  return z;
+}
+
+/** z_s = α_s x̂ + c_ε ε̂ + c_ξ ξ, ξ ~ N(0, I) from `rng` (no noise without one): the DDIM/DDPM/churn update. */
+export function ancestralStep(denoised: Denoised, alphaS: number, cEps: number, cNoise: number, rng: Rng | undefined): Float64Array {
+  const { x, eps } = denoised;
+  const next = new Float64Array(x.length);
+  const xi = rng && cNoise > 0 ? rng.normals(x.length) : undefined;
+  for (let k = 0; k < x.length; k++) next[k] = alphaS * x[k] + cEps * eps[k] + (xi ? cNoise * xi[k] : 0);
+  return next;
+}

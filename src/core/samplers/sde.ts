@@ -1,5 +1,5 @@
 import { checkFinite } from '../validate.js';
-import { checkStep, needRng, start, type Sampler, type SamplerOptions } from './sampler.js';
+import { ancestralStep, needRng, sampleLoop, type Sampler, type SamplerOptions } from './sampler.js';
 
 export interface SdeOptions extends SamplerOptions {
   /** Noise level η ≥ 0 of the generative SDE; 0 is the probability-flow ODE. */
@@ -18,36 +18,21 @@ export const sdeEuler: Sampler<SdeOptions> = (denoiser, z0, grid, options = {}) 
   const eta = options.eta ?? 1;
   checkFinite('eta', eta, 0);
   const rng = eta > 0 ? needRng('the SDE sampler with eta > 0', options.rng) : undefined;
-  let z = start(z0, grid);
-  const steps = grid.length - 1;
-  for (let i = 0; i < steps; i++) {
-    const t = grid[i];
-    const s = grid[i + 1];
-    const denoised = denoiser.denoise(z, t);
+  return sampleLoop(denoiser, z0, grid, options, ({ t, s, z, denoised }) => {
     const dLambda = schedule.dLambda(t);
-    const xi = rng ? rng.normals(z.length) : undefined;
-    const next = new Float64Array(z.length);
-    if (Number.isFinite(dLambda) || eta === 0) {
-      const sigmaT = schedule.sigma(t);
-      const g2 = eta === 0 ? 0 : -sigmaT * sigmaT * dLambda;
-      const cX = (s - t) * schedule.dAlpha(t);
-      const cEps = (s - t) * (schedule.dSigma(t) + (eta === 0 ? 0 : (0.5 * eta * eta * g2) / sigmaT));
-      const cNoise = eta * Math.sqrt(g2 * (t - s));
-      for (let k = 0; k < z.length; k++) {
-        next[k] = z[k] + cX * denoised.x[k] + cEps * denoised.eps[k] + (xi ? cNoise * xi[k] : 0);
-      }
-    } else {
+    if (eta > 0 && !Number.isFinite(dLambda)) {
       const sigmaS = schedule.sigma(s);
       const noise2 = Math.min(1, eta * eta * -Math.expm1(schedule.lambda(t) - schedule.lambda(s)));
-      const cEps = sigmaS * Math.sqrt(1 - noise2);
-      const cNoise = sigmaS * Math.sqrt(noise2);
-      for (let k = 0; k < z.length; k++) {
-        next[k] = schedule.alpha(s) * denoised.x[k] + cEps * denoised.eps[k] + (xi ? cNoise * xi[k] : 0);
-      }
+      return ancestralStep(denoised, schedule.alpha(s), sigmaS * Math.sqrt(1 - noise2), sigmaS * Math.sqrt(noise2), rng);
     }
-    z = next;
-    checkStep(z, i, t);
-    options.onStep?.({ i, steps, t, s, denoised, z });
-  }
-  return z;
+    const sigmaT = schedule.sigma(t);
+    const g2 = eta === 0 ? 0 : -sigmaT * sigmaT * dLambda;
+    const cX = (s - t) * schedule.dAlpha(t);
+    const cEps = (s - t) * (schedule.dSigma(t) + (eta === 0 ? 0 : (0.5 * eta * eta * g2) / sigmaT));
+    const xi = rng ? rng.normals(z.length) : undefined;
+    const cNoise = eta * Math.sqrt(g2 * (t - s));
+    const next = new Float64Array(z.length);
+    for (let k = 0; k < z.length; k++) next[k] = z[k] + cX * denoised.x[k] + cEps * denoised.eps[k] + (xi ? cNoise * xi[k] : 0);
+    return next;
+  });
 };
