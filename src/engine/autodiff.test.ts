@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rng } from '../core/rng.js';
+import { gradients } from './autodiff.js';
+import { Builder } from './builder.js';
+import { size, type Tensor } from './graph.js';
+import { interpret } from './interpret.js';
+import { toOnnx } from './onnx.js';
+import { nodeRuntime } from './ortNode.js';
+
+/** Builds loss(params) with autodiff gradients as outputs; returns the graph and random feeds. */
+function setup(shapes: number[][], f: (g: Builder, p: Tensor[]) => Tensor, seed = 0) {
+  const g = new Builder();
+  const params = shapes.map((s, i) => g.input(`p${i}`, s));
+  const loss = f(g, params);
+  g.output('loss', loss);
+  gradients(g, loss, params).forEach((gr, i) => g.output(`g${i}`, gr));
+  const r = rng(seed);
+  const feeds = Object.fromEntries(shapes.map((s, i) => [`p${i}`, Float64Array.from(r.normals(size(s)), (v) => 0.5 * v + (i === 0 ? 0 : 0))]));
+  return { g, feeds };
+}
+
+/** Central finite differences of the float64 interpreter's loss against the autodiff gradients. */
+function checkGradients(shapes: number[][], f: (g: Builder, p: Tensor[]) => Tensor, what: string, positive = false): void {
+  const { g, feeds } = setup(shapes, f);
+  if (positive) for (const k of Object.keys(feeds)) feeds[k] = feeds[k].map((v) => Math.abs(v) + 0.5);
+  const out = interpret(g, feeds);
+  const h = 1e-6;
+  shapes.forEach((_, i) => {
+    const name = `p${i}`;
+    for (let k = 0; k < feeds[name].length; k++) {
+      const plus = { ...feeds, [name]: feeds[name].slice() };
+      const minus = { ...feeds, [name]: feeds[name].slice() };
+      plus[name][k] += h;
+      minus[name][k] -= h;
+      const fd = (interpret(g, plus).loss[0] - interpret(g, minus).loss[0]) / (2 * h);
+      const ad = out[`g${i}`][k];
+      assert.ok(Math.abs(fd - ad) < 1e-6 * Math.max(1, Math.abs(fd)), `${what}: d/d${name}[${k}] autodiff ${ad} vs finite difference ${fd}`);
+    }
+  });
+}
+
+test('gradients of every differentiable op match finite differences in float64', () => {
+  const sq = (g: Builder, t: Tensor) => g.sumAll(g.square(t));
+  checkGradients([[3, 4], [4]], (g, [a, b]) => sq(g, g.add(a, b)), 'Add with broadcasting');
+  checkGradients([[3, 4], [3, 1]], (g, [a, b]) => sq(g, g.sub(a, b)), 'Sub with broadcasting');
+  checkGradients([[3, 4], [1, 4]], (g, [a, b]) => sq(g, g.mul(a, b)), 'Mul with broadcasting');
+  checkGradients([[3, 4], [4]], (g, [a, b]) => sq(g, g.div(a, b)), 'Div', true);
+  checkGradients([[5]], (g, [a]) => sq(g, g.neg(a)), 'Neg');
+  for (const op of ['sigmoid', 'silu', 'sin', 'cos', 'exp', 'tanh'] as const) checkGradients([[6]], (g, [a]) => sq(g, g[op](a)), op);
+  checkGradients([[6]], (g, [a]) => sq(g, g.log(a)), 'log', true);
+  checkGradients([[6]], (g, [a]) => sq(g, g.sqrt(a)), 'sqrt', true);
+  for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]]) {
+    checkGradients([tA ? [4, 3] : [3, 4], tB ? [5, 4] : [4, 5]], (g, [a, b]) => sq(g, g.matmul(a, b, tA, tB)), `MatMul transA=${tA} transB=${tB}`);
+  }
+  checkGradients([[2, 3], [2, 2]], (g, [a, b]) => sq(g, g.mul(g.concat([a, b], 1), g.constant([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [2, 5]))), 'Concat');
+  checkGradients([[2, 3]], (g, [a]) => sq(g, g.sum(a, [0], true)), 'ReduceSum keepdims');
+  checkGradients([[2, 3]], (g, [a]) => sq(g, g.mean(a, [1])), 'mean');
+  checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.reshape(a, [3, 2]), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Reshape');
+  checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.transpose(a, [1, 0]), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Transpose');
+  checkGradients([[1, 3]], (g, [a]) => sq(g, g.mul(g.expand(a, [2, 3]), g.constant([1, 2, 3, 4, 5, 6], [2, 3]))), 'Expand');
+  // A value used twice accumulates both gradients.
+  checkGradients([[4]], (g, [a]) => g.sumAll(g.mul(g.sin(a), g.exp(a))), 'reuse');
+});
+
+test('ONNX Runtime computes the same loss and gradients as the float64 interpreter', async () => {
+  const { g, feeds } = setup([[8, 5], [5, 3], [3]], (g, [x, W, b]) => g.sumAll(g.square(g.silu(g.linear(x, W, b)))));
+  const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
+  const ortOut = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, { data: Float32Array.from(v), dims: g.inputs.find((i) => i.name === k)!.tensor.shape }])));
+  const ref = interpret(g, feeds);
+  for (const name of ['loss', 'g0', 'g1', 'g2']) {
+    ref[name].forEach((v, i) => assert.ok(Math.abs(ortOut[name].data[i] - v) < 1e-4 * Math.max(1, Math.abs(v)), `${name}[${i}]: ${ortOut[name].data[i]} vs ${v}`));
+  }
+  await session.release();
+});
+
+test('a parameter that does not reach the loss, and a non-scalar loss, are errors', () => {
+  const g = new Builder();
+  const [a, b] = [g.input('a', [2]), g.input('b', [2])];
+  assert.throws(() => gradients(g, g.sumAll(g.square(a)), [a, b]), /parameter 1 \(shape \[2\]\) does not affect the loss/);
+  assert.throws(() => gradients(g, g.square(a), [a]), /the loss must be a scalar/);
+  assert.throws(() => g.matmul(g.input('m', [2, 3]), g.input('n', [2, 3])), /MatMul: inner dimensions differ/);
+});

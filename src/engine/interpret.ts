@@ -1,0 +1,136 @@
+/**
+ * A float64 reference interpreter for graphs: slow and simple, used to check gradients by finite
+ * differences and ONNX Runtime's results against an independent implementation.
+ */
+import { DifflowError } from '../core/validate.js';
+import { size, type Graph, type Node, type Shape } from './graph.js';
+import type { OpName } from './ops.js';
+
+type Kernel = (inputs: Float64Array[], shapes: readonly Shape[], node: Node) => Float64Array;
+
+const strides = (shape: Shape) => {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+};
+
+/** out[i] = f(a[ia], b[ib]) with numpy broadcasting into the output shape. */
+function broadcast2(a: Float64Array, sa: Shape, b: Float64Array, sb: Shape, out: Shape, f: (x: number, y: number) => number): Float64Array {
+  const n = size(out);
+  const r = new Float64Array(n);
+  const so = strides(out);
+  const pa = strides(sa);
+  const pb = strides(sb);
+  for (let i = 0; i < n; i++) {
+    let ia = 0;
+    let ib = 0;
+    for (let d = 0; d < out.length; d++) {
+      const c = Math.floor(i / so[d]) % out[d];
+      const da = d - (out.length - sa.length);
+      const db = d - (out.length - sb.length);
+      if (da >= 0 && sa[da] !== 1) ia += c * pa[da];
+      if (db >= 0 && sb[db] !== 1) ib += c * pb[db];
+    }
+    r[i] = f(a[ia], b[ib]);
+  }
+  return r;
+}
+
+const bin = (f: (x: number, y: number) => number): Kernel => (x, s, node) => broadcast2(x[0], s[0], x[1], s[1], node.output.shape, f);
+const un = (f: (x: number) => number): Kernel => (x) => x[0].map(f);
+const sig = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** Gathers `x` (shape `s`) into `out` by mapping each output multi-index to an input flat index. */
+function gather(x: Float64Array, out: Shape, index: (coords: number[]) => number): Float64Array {
+  const n = size(out);
+  const r = new Float64Array(n);
+  const so = strides(out);
+  const coords = new Array<number>(out.length);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < out.length; d++) coords[d] = Math.floor(i / so[d]) % out[d];
+    r[i] = x[index(coords)];
+  }
+  return r;
+}
+
+const KERNELS: Record<OpName, Kernel> = {
+  Add: bin((a, b) => a + b), Sub: bin((a, b) => a - b), Mul: bin((a, b) => a * b), Div: bin((a, b) => a / b),
+  Max: bin(Math.max), Min: bin(Math.min),
+  Neg: un((v) => -v), Sigmoid: un(sig), Silu: un((v) => v * sig(v)), Sin: un(Math.sin), Cos: un(Math.cos),
+  Exp: un(Math.exp), Log: un(Math.log), Sqrt: un(Math.sqrt), Tanh: un(Math.tanh),
+  MatMul: ([a, b], [sa, sb], { attrs, output }) => {
+    const [m, n] = output.shape;
+    const k = attrs.transA ? sa[0] : sa[1];
+    const A = (i: number, p: number) => (attrs.transA ? a[p * sa[1] + i] : a[i * sa[1] + p]);
+    const B = (p: number, j: number) => (attrs.transB ? b[j * sb[1] + p] : b[p * sb[1] + j]);
+    const r = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let p = 0; p < k; p++) acc += A(i, p) * B(p, j);
+      r[i * n + j] = acc;
+    }
+    return r;
+  },
+  Concat: (xs, shapes, { attrs, output }) => {
+    const axis = (attrs.axis as number) < 0 ? (attrs.axis as number) + output.shape.length : (attrs.axis as number);
+    const r = new Float64Array(size(output.shape));
+    let offset = 0;
+    xs.forEach((x, p) => {
+      for (let i = 0; i < x.length; i++) {
+        const c = unflat(i, shapes[p]);
+        c[axis] += offset;
+        r[flat(c, output.shape)] = x[i];
+      }
+      offset += shapes[p][axis];
+    });
+    return r;
+  },
+  Slice: ([x], [s], { attrs, output }) => gather(x, output.shape, (c) => flat(c.map((v, d) => (d === ((attrs.axis as number) + s.length) % s.length ? v + (attrs.start as number) : v)), s)),
+  ReduceSum: ([x], [s], { attrs }) => {
+    const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + s.length : a));
+    const kept = s.map((d, i) => (axes.includes(i) ? 1 : d));
+    const r = new Float64Array(size(kept));
+    for (let i = 0; i < x.length; i++) r[flat(unflat(i, s).map((v, d) => (axes.includes(d) ? 0 : v)), kept)] += x[i];
+    return r;
+  },
+  Reshape: ([x]) => x.slice(),
+  Expand: ([x], [s], { output }) => gather(x, output.shape, (c) => flat(c.slice(c.length - s.length).map((v, d) => (s[d] === 1 ? 0 : v)), s)),
+  Transpose: ([x], [s], { attrs, output }) => {
+    const perm = attrs.perm as readonly number[];
+    return gather(x, output.shape, (c) => {
+      const src = new Array<number>(s.length);
+      perm.forEach((p, i) => (src[p] = c[i]));
+      return flat(src, s);
+    });
+  },
+};
+
+function unflat(i: number, shape: Shape): number[] {
+  const st = strides(shape);
+  return shape.map((d, k) => Math.floor(i / st[k]) % d);
+}
+function flat(c: readonly number[], shape: Shape): number {
+  const st = strides(shape);
+  return c.reduce((acc, v, k) => acc + v * st[k], 0);
+}
+
+/** Evaluates every node in float64; returns the named outputs. */
+export function interpret(graph: Graph, feeds: Record<string, ArrayLike<number>>): Record<string, Float64Array> {
+  const values = new Map<number, Float64Array>();
+  for (const { name, tensor } of graph.inputs) {
+    const v = feeds[name];
+    if (!v) throw new DifflowError(`missing input '${name}'`);
+    if (v.length !== size(tensor.shape)) throw new DifflowError(`input '${name}' needs ${size(tensor.shape)} values, got ${v.length}`);
+    values.set(tensor.id, Float64Array.from(v));
+  }
+  for (const c of graph.constants) values.set(c.tensor.id, Float64Array.from(c.data));
+  for (const node of graph.nodes) {
+    const inputs = node.inputs.map((t) => values.get(t.id) as Float64Array);
+    values.set(node.output.id, KERNELS[node.op](inputs, node.inputs.map((t) => t.shape), node));
+  }
+  return Object.fromEntries(graph.outputs.map(({ name, tensor }) => [name, values.get(tensor.id) as Float64Array]));
+}

@@ -1,0 +1,147 @@
+/**
+ * Lowers a graph to an ONNX model (opset 17) with onnx-proto. Lean by construction: one ONNX node per op
+ * except Silu (Sigmoid·x); a MatMul feeding only a bias Add becomes one Gemm (transposes as attributes);
+ * int64 shape/axes tensors are shared initializers.
+ */
+import onnxProto from 'onnx-proto';
+import type { Graph, Node, Shape, Tensor } from './graph.js';
+import type { OpName } from './ops.js';
+
+const { onnx } = onnxProto;
+const FLOAT = 1;
+const INT64 = 7;
+export const OPSET = 17;
+
+interface Emitter {
+  name(t: Tensor): string;
+  int64(values: readonly number[]): string;
+  node(opType: string, inputs: string[], outputs: string[], attrs?: Record<string, number | readonly number[]>): void;
+  fresh(prefix: string): string;
+}
+
+type Lowering = (e: Emitter, node: Node, inputs: string[], output: string) => void;
+
+const same = (opType: string): Lowering => (e, _n, inputs, output) => e.node(opType, inputs, [output]);
+const axesOf = (node: Node) => (node.attrs.axes as readonly number[]).slice();
+
+const LOWER: Record<OpName, Lowering> = {
+  Add: same('Add'), Sub: same('Sub'), Mul: same('Mul'), Div: same('Div'), Max: same('Max'), Min: same('Min'),
+  Neg: same('Neg'), Sigmoid: same('Sigmoid'), Sin: same('Sin'), Cos: same('Cos'), Exp: same('Exp'), Log: same('Log'),
+  Sqrt: same('Sqrt'), Tanh: same('Tanh'),
+  Silu: (e, _n, [x], output) => {
+    const s = e.fresh('sigmoid');
+    e.node('Sigmoid', [x], [s]);
+    e.node('Mul', [x, s], [output]);
+  },
+  MatMul: (e, { attrs }, inputs, output) =>
+    attrs.transA || attrs.transB
+      ? e.node('Gemm', inputs, [output], { transA: attrs.transA as number, transB: attrs.transB as number })
+      : e.node('MatMul', inputs, [output]),
+  Concat: (e, { attrs }, inputs, output) => e.node('Concat', inputs, [output], { axis: attrs.axis as number }),
+  Slice: (e, { attrs }, [x], output) =>
+    e.node('Slice', [x, e.int64([attrs.start as number]), e.int64([attrs.end as number]), e.int64([attrs.axis as number])], [output]),
+  ReduceSum: (e, node, [x], output) => e.node('ReduceSum', [x, e.int64(axesOf(node))], [output], { keepdims: node.attrs.keepdims as number }),
+  Reshape: (e, { attrs }, [x], output) => e.node('Reshape', [x, e.int64(attrs.shape as readonly number[])], [output]),
+  Expand: (e, { attrs }, [x], output) => e.node('Expand', [x, e.int64(attrs.shape as readonly number[])], [output]),
+  Transpose: (e, { attrs }, [x], output) => e.node('Transpose', [x], [output], { perm: attrs.perm as readonly number[] }),
+};
+
+function valueInfo(name: string, shape: Shape) {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
+  });
+}
+
+function attribute(name: string, v: number | readonly number[]) {
+  return typeof v === 'number'
+    ? onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: v })
+    : onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v.slice() });
+}
+
+/** Which MatMul nodes fold into a Gemm with the bias Add that is their only consumer. */
+function gemmFusions(graph: Graph): Map<number, { matmul: Node; bias: Tensor }> {
+  const uses = new Map<number, number>();
+  for (const n of graph.nodes) for (const i of n.inputs) uses.set(i.id, (uses.get(i.id) ?? 0) + 1);
+  for (const o of graph.outputs) uses.set(o.tensor.id, (uses.get(o.tensor.id) ?? 0) + 1);
+  const fused = new Map<number, { matmul: Node; bias: Tensor }>();
+  for (const add of graph.nodes) {
+    if (add.op !== 'Add') continue;
+    for (const k of [0, 1]) {
+      const mm = graph.producer(add.inputs[k]);
+      const bias = add.inputs[1 - k];
+      const n = add.output.shape[1];
+      if (mm?.op === 'MatMul' && uses.get(mm.output.id) === 1 && bias.shape.length <= 2 && bias.shape.every((d, i) => d === 1 || (i === bias.shape.length - 1 && d === n)) && add.output.shape.length === 2 && mm.output.shape.every((d, i) => d === add.output.shape[i])) {
+        fused.set(add.output.id, { matmul: mm, bias });
+        break;
+      }
+    }
+  }
+  return fused;
+}
+
+/** The ONNX model for `graph`, encoded. */
+export function toOnnx(graph: Graph, options: { name?: string; docString?: string } = {}): Uint8Array {
+  const inputNames = new Map(graph.inputs.map((i) => [i.tensor.id, i.name]));
+  const outputNames = new Map(graph.outputs.map((o) => [o.tensor.id, o.name]));
+  const nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
+  const initializers: ReturnType<typeof onnx.TensorProto.create>[] = [];
+  const int64s = new Map<string, string>();
+  let counter = 0;
+  const e: Emitter = {
+    name: (t) => inputNames.get(t.id) ?? outputNames.get(t.id) ?? `t${t.id}`,
+    fresh: (prefix) => `${prefix}_${counter++}`,
+    int64(values) {
+      const key = values.join(',');
+      let name = int64s.get(key);
+      if (!name) {
+        name = `i64_${int64s.size}`;
+        initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: INT64, int64Data: values.slice() }));
+        int64s.set(key, name);
+      }
+      return name;
+    },
+    node(opType, inputs, outputs, attrs = {}) {
+      nodes.push(onnx.NodeProto.create({
+        name: `${opType}_${counter++}`, opType, input: inputs, output: outputs,
+        attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      }));
+    },
+  };
+  for (const c of graph.constants) {
+    initializers.push(onnx.TensorProto.create({
+      name: e.name(c.tensor), dims: c.tensor.shape.slice(), dataType: FLOAT,
+      rawData: new Uint8Array(c.data.buffer.slice(c.data.byteOffset, c.data.byteOffset + c.data.byteLength)),
+    }));
+  }
+  const fused = gemmFusions(graph);
+  const skip = new Set([...fused.values()].map((f) => f.matmul.output.id));
+  for (const node of graph.nodes) {
+    if (skip.has(node.output.id)) continue;
+    const f = fused.get(node.output.id);
+    if (f) {
+      const [a, b] = f.matmul.inputs.map(e.name);
+      e.node('Gemm', [a, b, e.name(f.bias)], [e.name(node.output)], { transA: f.matmul.attrs.transA as number, transB: f.matmul.attrs.transB as number });
+      continue;
+    }
+    LOWER[node.op](e, node, node.inputs.map(e.name), e.name(node.output));
+  }
+  // An output that is directly an input or constant needs an Identity node to carry its name.
+  for (const o of graph.outputs) {
+    if (!graph.producer(o.tensor)) e.node('Identity', [inputNames.get(o.tensor.id) ?? `t${o.tensor.id}`], [o.name]);
+  }
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: OPSET }],
+    producerName: 'difflow',
+    docString: options.docString ?? '',
+    graph: onnx.GraphProto.create({
+      name: options.name ?? 'difflow',
+      node: nodes,
+      initializer: initializers,
+      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor.shape)),
+      output: graph.outputs.map((o) => valueInfo(o.name, o.tensor.shape)),
+    }),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -1,0 +1,27 @@
+/**
+ * One interface over ONNX Runtime for Node (onnxruntime-node) and browsers (onnxruntime-web): sessions are
+ * created once and reused; tensors cross as Float32Arrays with their shapes.
+ */
+export interface TensorData {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+export interface Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;
+  release(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Intra-op threads; default: every core. */
+  readonly threads?: number;
+  /** Let idle worker threads spin (default false: measured faster when another process shares the cores). */
+  readonly spinning?: boolean;
+}
+
+export interface Runtime {
+  readonly name: string;
+  createSession(model: Uint8Array, options?: RuntimeOptions): Promise<Session>;
+}
