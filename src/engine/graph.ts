@@ -21,9 +21,10 @@ export interface Node {
   readonly attrs: Attrs;
 }
 
+/** A constant, kept in float64 (the reference interpreter's precision) and stored as float32 in ONNX. */
 export interface Constant {
   readonly tensor: Tensor;
-  readonly data: Float32Array;
+  readonly data: Float64Array;
 }
 
 export const size = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
@@ -50,22 +51,21 @@ export class Graph {
     return t;
   }
 
-  /** A float32 constant (an ONNX initializer). */
+  /** A constant (an ONNX float32 initializer). */
   constant(data: ArrayLike<number>, shape: Shape): Tensor {
     if (data.length !== size(shape)) throw new DifflowError(`constant of shape [${shape}] needs ${size(shape)} values, got ${data.length}`);
     const t = this.tensor(shape);
-    this.constants.push({ tensor: t, data: Float32Array.from(data) });
+    this.constants.push({ tensor: t, data: Float64Array.from(data) });
     return t;
   }
 
   /** A shared scalar constant of shape [] (one per value). */
   scalar(value: number): Tensor {
-    const key = Math.fround(value);
-    let t = this.scalars.get(key);
+    let t = this.scalars.get(value);
     if (!t) {
       t = this.tensor([]);
-      this.constants.push({ tensor: t, data: Float32Array.of(value) });
-      this.scalars.set(key, t);
+      this.constants.push({ tensor: t, data: Float64Array.of(value) });
+      this.scalars.set(value, t);
     }
     return t;
   }

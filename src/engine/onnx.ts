@@ -46,11 +46,9 @@ const LOWER: Record<OpName, Lowering> = {
   Transpose: (e, { attrs }, [x], output) => e.node('Transpose', [x], [output], { perm: attrs.perm as readonly number[] }),
 };
 
-function valueInfo(name: string, shape: Shape) {
-  return onnx.ValueInfoProto.create({
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
-  });
+function valueInfo(name: string, shape: Shape, batchDim?: string) {
+  const dim = shape.map((d, i) => (i === 0 && batchDim ? { dimParam: batchDim } : { dimValue: d }));
+  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } });
 }
 
 function attribute(name: string, v: number | readonly number[]) {
@@ -80,8 +78,15 @@ function gemmFusions(graph: Graph): Map<number, { matmul: Node; bias: Tensor }> 
   return fused;
 }
 
-/** The ONNX model for `graph`, encoded. */
-export function toOnnx(graph: Graph, options: { name?: string; docString?: string } = {}): Uint8Array {
+/**
+ * The ONNX model for `graph`, encoded. `batchDim` names the first dimension of every input and output
+ * symbolically (a model any batch size can run): only for graphs whose ops carry no batch size in their
+ * attributes, such as difflow's MLP forward. `metadata` becomes the model's metadata_props.
+ */
+export function toOnnx(
+  graph: Graph,
+  options: { name?: string; docString?: string; batchDim?: string; metadata?: Record<string, string> } = {},
+): Uint8Array {
   const inputNames = new Map(graph.inputs.map((i) => [i.tensor.id, i.name]));
   const outputNames = new Map(graph.outputs.map((o) => [o.tensor.id, o.name]));
   const nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
@@ -109,10 +114,8 @@ export function toOnnx(graph: Graph, options: { name?: string; docString?: strin
     },
   };
   for (const c of graph.constants) {
-    initializers.push(onnx.TensorProto.create({
-      name: e.name(c.tensor), dims: c.tensor.shape.slice(), dataType: FLOAT,
-      rawData: new Uint8Array(c.data.buffer.slice(c.data.byteOffset, c.data.byteOffset + c.data.byteLength)),
-    }));
+    const f32 = Float32Array.from(c.data);
+    initializers.push(onnx.TensorProto.create({ name: e.name(c.tensor), dims: c.tensor.shape.slice(), dataType: FLOAT, rawData: new Uint8Array(f32.buffer) }));
   }
   const fused = gemmFusions(graph);
   const skip = new Set([...fused.values()].map((f) => f.matmul.output.id));
@@ -139,9 +142,10 @@ export function toOnnx(graph: Graph, options: { name?: string; docString?: strin
       name: options.name ?? 'difflow',
       node: nodes,
       initializer: initializers,
-      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor.shape)),
-      output: graph.outputs.map((o) => valueInfo(o.name, o.tensor.shape)),
+      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor.shape, options.batchDim)),
+      output: graph.outputs.map((o) => valueInfo(o.name, o.tensor.shape, options.batchDim)),
     }),
+    metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
 }

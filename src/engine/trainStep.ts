@@ -1,0 +1,85 @@
+/**
+ * One training step as one ONNX graph: forward, the weighted output-MSE loss, gradients, global
+ * gradient-norm clipping, AdamW and the EMA update. Inputs: the parameters, Adam's m and v, the EMA, a batch
+ * (z, t, target, per-example weight) and three scalars for the step (bias-corrected step size, ε and
+ * decoupled weight decay); outputs: their new values and the loss. The diffusion maths (schedule, output
+ * kind, weighting, p(t)) stays in the core and arrives as z, target and weight.
+ */
+import type { Network } from '../models/network.js';
+import { gradients } from './autodiff.js';
+import { Builder } from './builder.js';
+import type { Tensor } from './graph.js';
+
+export interface OptimizerSpec {
+  readonly beta1: number;
+  readonly beta2: number;
+  /** Max global gradient norm (PyTorch's clip_grad_norm_). */
+  readonly clip: number;
+  readonly emaDecay: number;
+}
+
+export const DEFAULT_OPTIMIZER: OptimizerSpec = { beta1: 0.9, beta2: 0.999, clip: 1, emaDecay: 0.999 };
+
+/**
+ * The forward graph alone (sampling/export): params as inputs, or baked in as initializers when given.
+ * Inputs z [B, dim] and t [B, 1]; output 'out' [B, dim].
+ */
+export function buildForward(net: Network, batch: number, weights?: Readonly<Record<string, Float32Array>>): Builder {
+  const g = new Builder();
+  const z = g.input('z', [batch, net.dim]);
+  const t = g.input('t', [batch, 1]);
+  const p: Record<string, Tensor> = {};
+  for (const spec of net.params) p[spec.name] = weights ? g.constant(weights[spec.name], spec.shape) : g.input(spec.name, spec.shape);
+  g.output('out', net.forward(g, p, z, t));
+  return g;
+}
+
+/** The loss L = Σ_b w_b Σ_j (o_bj − y_bj)² / (B·dim). */
+function weightedMse(g: Builder, out: Tensor, target: Tensor, weight: Tensor): Tensor {
+  const [batch, dim] = out.shape;
+  return g.mul(g.sumAll(g.mul(g.square(g.sub(out, target)), weight)), 1 / (batch * dim));
+}
+
+export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec = DEFAULT_OPTIMIZER): Builder {
+  const g = new Builder();
+  const names = net.params.map((p) => p.name);
+  const p = Object.fromEntries(net.params.map((s) => [s.name, g.input(s.name, s.shape)]));
+  const m = Object.fromEntries(net.params.map((s) => [s.name, g.input(`m.${s.name}`, s.shape)]));
+  const v = Object.fromEntries(net.params.map((s) => [s.name, g.input(`v.${s.name}`, s.shape)]));
+  const ema = Object.fromEntries(net.params.map((s) => [s.name, g.input(`ema.${s.name}`, s.shape)]));
+  const z = g.input('z', [batch, net.dim]);
+  const t = g.input('t', [batch, 1]);
+  const target = g.input('target', [batch, net.dim]);
+  const weight = g.input('weight', [batch, 1]);
+  const stepSize = g.input('stepSize', []); // lr·sqrt(1 − β2^k)/(1 − β1^k)
+  const epsHat = g.input('epsHat', []); // ε·sqrt(1 − β2^k)
+  const decay = g.input('decay', []); // 1 − lr·weightDecay
+
+  const loss = weightedMse(g, net.forward(g, p, z, t), target, weight);
+  const grads = gradients(g, loss, names.map((n) => p[n]));
+  // Global norm clipping: g ← g·min(1, clip/(‖g‖ + 1e-6)).
+  const normSq = grads.map((gr) => g.sumAll(g.square(gr))).reduce((a, b) => g.add(a, b));
+  const norm = g.sqrt(normSq);
+  const scale = g.min(1, g.div(opt.clip, g.add(norm, 1e-6)));
+  names.forEach((name, i) => {
+    const gr = g.mul(grads[i], scale);
+    const m1 = g.add(g.mul(m[name], opt.beta1), g.mul(gr, 1 - opt.beta1));
+    const v1 = g.add(g.mul(v[name], opt.beta2), g.mul(g.square(gr), 1 - opt.beta2));
+    // AdamW: p ← p·(1 − lr·wd) − stepSize·m/(sqrt(v) + ε̂).
+    const p1 = g.sub(g.mul(p[name], decay), g.div(g.mul(m1, stepSize), g.add(g.sqrt(v1), epsHat)));
+    const e1 = g.add(g.mul(ema[name], opt.emaDecay), g.mul(p1, 1 - opt.emaDecay));
+    g.output(`new.${name}`, p1);
+    g.output(`new.m.${name}`, m1);
+    g.output(`new.v.${name}`, v1);
+    g.output(`new.ema.${name}`, e1);
+  });
+  g.output('loss', loss);
+  g.output('gradNorm', norm);
+  return g;
+}
+
+/** The per-step scalars of AdamW after `k` steps (k ≥ 1). */
+export function adamScalars(k: number, lr: number, eps: number, weightDecay: number, opt: OptimizerSpec = DEFAULT_OPTIMIZER) {
+  const c2 = Math.sqrt(1 - opt.beta2 ** k);
+  return { stepSize: (lr * c2) / (1 - opt.beta1 ** k), epsHat: eps * c2, decay: 1 - lr * weightDecay };
+}

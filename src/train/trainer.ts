@@ -1,0 +1,152 @@
+/**
+ * The training loop shared by every model: batches are drawn in TypeScript with the core's maths (data,
+ * t ~ p(t), ε, z = αx + σε, the target of the chosen output, the weight w(λ)/p(λ)/mseWeight) and one ONNX
+ * graph does forward, loss, gradients, clipping, AdamW and EMA. Seeded: the generator's state is part of
+ * the training state, so a resumed run draws exactly the batches an uninterrupted one would.
+ */
+import { fromXEps } from '../core/outputs.js';
+import { Rng } from '../core/rng.js';
+import { scheduleByName, type Schedule } from '../core/schedule/index.js';
+import { densityByName, outputLossWeight, weighting as makeWeighting, type TimeDensity, type Weighting } from '../core/training/index.js';
+import { DifflowError } from '../core/validate.js';
+import { toOnnx } from '../engine/onnx.js';
+import type { Runtime, Session, TensorData } from '../engine/runtime.js';
+import { adamScalars, buildTrainStep } from '../engine/trainStep.js';
+import { mlp } from '../models/mlp.js';
+import { initParams, type Network } from '../models/network.js';
+import type { TrainConfig } from './config.js';
+import { dataByName, type Dataset } from './data.js';
+
+/** Parameters, Adam moments and EMA, keyed by parameter name. */
+export type Weights = Record<string, Float32Array>;
+
+export interface TrainState {
+  step: number;
+  params: Weights;
+  m: Weights;
+  v: Weights;
+  ema: Weights;
+  rngState: Uint32Array;
+  losses: number[];
+}
+
+/** Times are kept 1e-5 inside [0, 1], where every output's target and weight are finite. */
+const T_MARGIN = 1e-5;
+
+export function networkFor(config: TrainConfig, dim: number): Network {
+  return mlp({ dim, hidden: config.hidden, layers: config.layers });
+}
+
+export function freshState(config: TrainConfig, net: Network): TrainState {
+  const rng = Rng.seeded(config.seed);
+  const params = initParams(net, rng.split());
+  const zeros = () => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, new Float32Array(v.length)]));
+  return { step: 0, params, m: zeros(), v: zeros(), ema: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.slice()])), rngState: rng.state(), losses: [] };
+}
+
+export class Trainer {
+  readonly net: Network;
+  readonly schedule: Schedule;
+  readonly dataset: Dataset;
+  private readonly weighting: Weighting;
+  private readonly density: TimeDensity;
+  private readonly rng: Rng;
+  /** Mean per-example weight under p(t), divided out so every recipe trains at a comparable scale. */
+  private readonly weightScale: number;
+
+  private constructor(readonly config: TrainConfig, readonly state: TrainState, private readonly session: Session) {
+    this.dataset = dataByName(config.data);
+    this.net = networkFor(config, this.dataset.dim);
+    this.schedule = scheduleByName(config.schedule);
+    this.weighting = makeWeighting(config.weighting, { bias: config.bias });
+    this.density = densityByName(config.density);
+    this.rng = Rng.fromState(state.rngState);
+    const probe = Rng.seeded(12345);
+    let sum = 0;
+    for (let i = 0; i < 10_000; i++) sum += this.rawWeight(this.density.sampleT(probe, this.schedule));
+    this.weightScale = sum / 10_000;
+    if (!(this.weightScale > 0) || !Number.isFinite(this.weightScale)) {
+      throw new DifflowError(`the weighting '${config.weighting}' with density '${config.density}' and output '${config.output}' gives no finite loss weights on '${config.schedule}'`);
+    }
+  }
+
+  /** A trainer from a fresh or restored state; compiles the training-step graph once. */
+  static async create(config: TrainConfig, runtime: Runtime, state?: TrainState): Promise<Trainer> {
+    const net = networkFor(config, dataByName(config.data).dim);
+    const session = await runtime.createSession(toOnnx(buildTrainStep(net, config.batch), { name: 'difflow-train-step' }), { threads: config.threads });
+    return new Trainer(config, state ?? freshState(config, net), session);
+  }
+
+  private rawWeight(t: number): number {
+    const tc = Math.min(1 - T_MARGIN, Math.max(T_MARGIN, t));
+    return outputLossWeight(this.weighting, this.density, this.schedule, this.config.output, tc);
+  }
+
+  /** One batch: z [B·dim], t [B], target [B·dim], weight [B] as float32. */
+  private batch(): Record<'z' | 't' | 'target' | 'weight', Float32Array> {
+    const { batch: B } = this.config;
+    const d = this.dataset.dim;
+    const x = this.dataset.sample(B, this.rng);
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i])) throw new DifflowError(`the data set '${this.dataset.name}' produced a non-finite value (${x[i]}) at step ${this.state.step + 1}`);
+    }
+    const z = new Float32Array(B * d);
+    const target = new Float32Array(B * d);
+    const t = new Float32Array(B);
+    const weight = new Float32Array(B);
+    const eps = this.rng.normals(B * d);
+    for (let b = 0; b < B; b++) {
+      const tb = Math.min(1 - T_MARGIN, Math.max(T_MARGIN, this.density.sampleT(this.rng, this.schedule)));
+      const alpha = this.schedule.alpha(tb);
+      const sigma = this.schedule.sigma(tb);
+      const xb = x.subarray(b * d, (b + 1) * d);
+      const eb = eps.subarray(b * d, (b + 1) * d);
+      const out = fromXEps(this.config.output, xb, eb, alpha, sigma);
+      for (let j = 0; j < d; j++) {
+        z[b * d + j] = alpha * xb[j] + sigma * eb[j];
+        target[b * d + j] = out[j];
+      }
+      t[b] = tb;
+      weight[b] = this.rawWeight(tb) / this.weightScale;
+    }
+    return { z, t, target, weight };
+  }
+
+  /** Runs one optimisation step; returns its loss (before the update) and gradient norm. */
+  async step(): Promise<{ loss: number; gradNorm: number }> {
+    const { config, state, net } = this;
+    const k = state.step + 1;
+    const lr = config.lr * Math.min(1, k / Math.max(1, config.warmup));
+    const s = adamScalars(k, lr, config.eps, config.weightDecay);
+    const { z, t, target, weight } = this.batch();
+    const B = config.batch;
+    const d = net.dim;
+    const feeds: Record<string, TensorData> = {
+      z: { data: z, dims: [B, d] }, t: { data: t, dims: [B, 1] }, target: { data: target, dims: [B, d] }, weight: { data: weight, dims: [B, 1] },
+      stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] }, decay: { data: Float32Array.of(s.decay), dims: [] },
+    };
+    for (const p of net.params) {
+      feeds[p.name] = { data: state.params[p.name], dims: p.shape };
+      feeds[`m.${p.name}`] = { data: state.m[p.name], dims: p.shape };
+      feeds[`v.${p.name}`] = { data: state.v[p.name], dims: p.shape };
+      feeds[`ema.${p.name}`] = { data: state.ema[p.name], dims: p.shape };
+    }
+    const out = await this.session.run(feeds);
+    const loss = out.loss.data[0];
+    if (!Number.isFinite(loss)) throw new DifflowError(`training diverged at step ${k}: the loss is ${loss}; lower --lr or check the data`);
+    for (const p of net.params) {
+      state.params[p.name] = out[`new.${p.name}`].data;
+      state.m[p.name] = out[`new.m.${p.name}`].data;
+      state.v[p.name] = out[`new.v.${p.name}`].data;
+      state.ema[p.name] = out[`new.ema.${p.name}`].data;
+    }
+    state.step = k;
+    state.losses.push(loss);
+    state.rngState = this.rng.state();
+    return { loss, gradNorm: out.gradNorm.data[0] };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
