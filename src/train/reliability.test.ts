@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCheckpoint } from '../io/checkpoint.js';
+import { loadTrainState } from './checkpointing.js';
+
+const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
+const small = ['--data', 'moons', '--batch', '64', '--hidden', '32', '--layers', '2', '--steps', '80', '--checkpoint-every', '20', '--threads', '1', '--seed', '3'];
+const difflow = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
+const tmp = () => mkdtempSync(join(tmpdir(), 'difflow-run-'));
+
+test('kill -9 during training, then --resume: the loss curve and final parameters equal an uninterrupted run', async () => {
+  const straight = tmp();
+  assert.equal(difflow('train', ...small, '--out', straight).status, 0);
+  const killed = tmp();
+  const child = spawn(process.execPath, [...CLI, 'train', ...small, '--out', killed], { stdio: 'ignore' });
+  // Wait for a checkpoint past step 20, then kill without warning.
+  const file = join(killed, 'checkpoint.safetensors');
+  await new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      let step = 0;
+      try {
+        step = existsSync(file) ? Number(readCheckpoint(file).metadata.step) : 0;
+      } catch {
+        step = 0; // mid-rename: try again
+      }
+      if (step >= 20) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        resolve();
+      } else if (Date.now() - started > 60_000) {
+        clearInterval(poll);
+        reject(new Error('no checkpoint within 60 s'));
+      }
+    }, 5);
+  });
+  await new Promise((r) => child.on('exit', r));
+  const atKill = loadTrainState(killed).state.step;
+  assert.ok(atKill >= 20 && atKill % 20 === 0, `the last checkpoint is intact (step ${atKill})`);
+  const resumed = difflow('train', '--out', killed, '--resume');
+  assert.equal(resumed.status, 0, resumed.stderr);
+  const a = loadTrainState(straight).state;
+  const b = loadTrainState(killed).state;
+  assert.equal(b.step, 80);
+  assert.deepEqual(b.losses, a.losses, 'same loss curve (one thread: bit-identical)');
+  for (const name of Object.keys(a.params)) assert.deepEqual(b.params[name], a.params[name], name);
+  for (const name of Object.keys(a.ema)) assert.deepEqual(b.ema[name], a.ema[name], `ema ${name}`);
+});
+
+test('a truncated or tampered checkpoint is refused with a clear error', () => {
+  const dir = tmp();
+  assert.equal(difflow('train', ...small, '--steps', '5', '--out', dir).status, 0);
+  const file = join(dir, 'checkpoint.safetensors');
+  const bytes = readFileSync(file);
+  const altered = Buffer.from(bytes);
+  altered[altered.length - 10] ^= 0x40;
+  writeFileSync(file, altered);
+  let r = difflow('sample', '--model', dir, '--n', '10', '--out', join(dir, 's.json'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /was altered: checksum mismatch/);
+  writeFileSync(file, bytes.subarray(0, bytes.length - 100));
+  r = difflow('sample', '--model', dir, '--n', '10', '--out', join(dir, 's.json'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /truncated or corrupt/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+});
+
+test('NaN data, a zero learning rate, bad names and an existing run get clear one-line errors', () => {
+  const dir = tmp();
+  const nanFile = join(dir, 'points.json');
+  writeFileSync(nanFile, JSON.stringify([[0, 1], [NaN, 2], [1, 1]]).replace('null', '"NaN"'));
+  const cases: [string[], RegExp][] = [
+    [['train', '--data', nanFile, '--out', join(dir, 'a')], /point 2 is not two finite numbers/],
+    [['train', '--lr', '0', '--out', join(dir, 'b')], /--lr must be a finite number > 0 \(a zero learning rate never trains\)/],
+    [['train', '--output', 'w', '--out', join(dir, 'c')], /unknown output 'w'; valid: eps, x, v, u/],
+    [['train', '--weighting', 'fmm', '--out', join(dir, 'c')], /unknown weighting 'fmm'; valid: fm, /],
+    [['train', '--data', 'moon', '--out', join(dir, 'c')], /unknown data set 'moon'; valid: moons, 8gaussians/],
+    [['sample', '--model', join(dir, 'none'), '--out', join(dir, 's.json')], /not found/],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = difflow(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+  const run = join(dir, 'run');
+  assert.equal(difflow('train', ...small, '--steps', '2', '--out', run).status, 0);
+  const again = difflow('train', ...small, '--steps', '2', '--out', run);
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /already holds a checkpoint: pass --resume/);
+});
