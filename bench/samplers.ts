@@ -21,16 +21,17 @@ const all: SamplerName[] = [...DETERMINISTIC, ...STOCHASTIC];
 
 console.log(`bench/samplers — 8-Gaussian ring, 2-D, ${n} points, exact denoiser, schedule '${schedule.name}', uniform t grid`);
 const t0 = performance.now();
-const s = setup(schedule, n, 0);
+const s = await setup(schedule, n, 0);
 console.log(`reference: Dormand–Prince rtol 1e-9 (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
 
 const errorRows: string[][] = [];
 for (const name of all) {
-  const cells = steps.map((k) => {
-    const r = run(s, name, k, 'uniform');
+  const cells: string[] = [];
+  for (const k of steps) {
+    const r = await run(s, name, k, 'uniform');
     const err = r.rmse !== undefined ? `rmse ${fmt(r.rmse)}` : `ED ${fmt(r.energy)}`;
-    return `${err} @${r.nfe}`;
-  });
+    cells.push(`${err} @${r.nfe}`);
+  }
   errorRows.push([name, ...cells]);
 }
 console.log('Error vs NFE (rmse: RMS distance to the exact ODE answer; ED: energy distance to 10k fresh data points):');
@@ -38,8 +39,8 @@ console.log(formatTable(['sampler', ...steps.map((k) => `${k} steps`)], errorRow
 const floor = energyDistance(s.oracle.sample(n, rng(99)), s.data, 2);
 console.log(`(energy-distance noise floor at this n, data vs fresh data: ${fmt(floor)})\n`);
 
-/** Wall time of a run split into time inside the denoiser and outside it. */
-function timed(name: SamplerName, k: number): { total: number; inside: number; nfe: number } {
+/** Wall time of a run split into time inside the denoiser (the oracle answers synchronously) and outside it. */
+async function timed(name: SamplerName, k: number): Promise<{ total: number; inside: number; nfe: number }> {
   const d = counting(s.oracle);
   let inside = 0;
   const timedDenoiser = {
@@ -52,18 +53,20 @@ function timed(name: SamplerName, k: number): { total: number; inside: number; n
     },
   };
   const a = performance.now();
-  SAMPLERS[name](timedDenoiser, s.z1, gridByName('uniform', schedule, k), { rng: rng(1) });
+  await SAMPLERS[name](timedDenoiser, s.z1, gridByName('uniform', schedule, k), { rng: rng(1) });
   return { total: performance.now() - a, inside, nfe: d.calls };
 }
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const k = 50;
-const overheadRows = all.map((name) => {
-  timed(name, k); // warm-up
-  const runs = Array.from({ length: 5 }, () => timed(name, k));
+const overheadRows: string[][] = [];
+for (const name of all) {
+  await timed(name, k); // warm-up
+  const runs: { total: number; inside: number; nfe: number }[] = [];
+  for (let i = 0; i < 5; i++) runs.push(await timed(name, k));
   const outside = median(runs.map((r) => r.total - r.inside)) / k;
   const denoiser = median(runs.map((r) => r.inside / r.nfe));
-  return [name, `${(outside * 1000).toFixed(0)} µs`, `${((outside * 1e6) / n).toFixed(1)} ns`, `${denoiser.toFixed(2)} ms`, `${((100 * outside) / denoiser).toFixed(1)} %`];
-});
+  overheadRows.push([name, `${(outside * 1000).toFixed(0)} µs`, `${((outside * 1e6) / n).toFixed(1)} ns`, `${denoiser.toFixed(2)} ms`, `${((100 * outside) / denoiser).toFixed(1)} %`]);
+}
 console.log(`Sampler overhead per step (time outside the denoiser, ${k} steps, median of 5 runs):`);
 console.log(formatTable(['sampler', 'per step', 'per point', 'oracle call', 'overhead / oracle call'], overheadRows, { markdown }));

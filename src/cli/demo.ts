@@ -5,32 +5,43 @@ import { DETERMINISTIC, STOCHASTIC, run, setup } from './oracleRun.js';
 import { fmt, formatTable } from './table.js';
 
 /** `difflow demo`: every sampler on a 2-D mixture with its exact denoiser, then the post's figures. */
-export function demo(options: { schedule: Schedule; grid: GridName; n: number; seed: number; out: string }, log: (line: string) => void): void {
+export async function demo(
+  options: { schedule: Schedule; grid: GridName; n: number; seed: number; out: string },
+  log: (line: string) => void,
+): Promise<void> {
   const { schedule, grid } = options;
   log(`difflow demo — 8-Gaussian ring in 2-D, exact denoiser, ${options.n} samples, schedule '${schedule.name}', ${grid} grid`);
   const started = performance.now();
-  const s = setup(schedule, options.n, options.seed);
+  const s = await setup(schedule, options.n, options.seed);
   const steps = [5, 10, 20, 50, 100];
   log('\nDeterministic samplers: RMS distance to the exact ODE answer (Dormand–Prince, rtol 1e-9), by steps (NFE):');
-  const rows = DETERMINISTIC.map((name) => [
-    name,
-    ...steps.map((n) => {
-      const r = run(s, name, n, grid);
-      return `${fmt(r.rmse ?? NaN)} (${r.nfe})`;
-    }),
-  ]);
+  const rows: string[][] = [];
+  for (const name of DETERMINISTIC) {
+    const row: string[] = [name];
+    for (const n of steps) {
+      const r = await run(s, name, n, grid);
+      row.push(`${fmt(r.rmse ?? NaN)} (${r.nfe})`);
+    }
+    rows.push(row);
+  }
   log(formatTable(['sampler', ...steps.map((n) => `${n} steps`)], rows));
   const floor = energyDistance(s.oracle.sample(options.n, rng(options.seed + 99)), s.data, 2);
   log(`\nAll samplers: energy distance of the samples to fresh data (noise floor, data vs data: ${fmt(floor)}):`);
   const all = [...DETERMINISTIC, ...STOCHASTIC];
-  log(formatTable(['sampler', ...steps.map((n) => `${n} steps`)], all.map((name) => [name, ...steps.map((n) => fmt(run(s, name, n, grid).energy))])));
+  const energies: string[][] = [];
+  for (const name of all) {
+    const row: string[] = [name];
+    for (const n of steps) row.push(fmt((await run(s, name, n, grid)).energy));
+    energies.push(row);
+  }
+  log(formatTable(['sampler', ...steps.map((n) => `${n} steps`)], energies));
   // The post's claim, on this problem.
   const g = gridByName(grid, schedule, 10);
-  const a = ddim(s.oracle, s.z1, g);
-  const b = fmEuler(s.oracle, s.z1, g);
+  const a = await ddim(s.oracle, s.z1, g);
+  const b = await fmEuler(s.oracle, s.z1, g);
   const diff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
   log(`\nDDIM vs flow-matching Euler, 10 steps: max |difference| = ${diff.toExponential(2)}${schedule.name === 'fm' ? ' (the same sampler on flow matching)' : ''}`);
   log(`(${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
   log(`Figures of the post → ${options.out}/`);
-  writeFigures(join(options.out), undefined, log);
+  await writeFigures(join(options.out), undefined, log);
 }

@@ -6,6 +6,10 @@ import { demo } from './demo.js';
 import { writeFigures } from './figures.js';
 import { DETERMINISTIC, run, setup } from './oracleRun.js';
 import { fmt } from './table.js';
+import { DENSITY_NAMES, WEIGHTING_NAMES } from '../core/index.js';
+import { DATA_NAMES } from '../train/data.js';
+import { trainCommand } from './trainCommand.js';
+import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
 
 const int = (name: string) => (value: string) => {
   const n = Number(value);
@@ -23,9 +27,9 @@ function program(log: (line: string) => void): Command {
     .description("compute the original post's five figures (SVG + JSON)")
     .option('--out <dir>', 'output folder', 'figures')
     .option('--only <names...>', `only these figures (${FIGURE_NAMES.join(', ')})`)
-    .action((o: { out: string; only?: string[] }) => {
+    .action(async (o: { out: string; only?: string[] }) => {
       log(`Writing figures to ${o.out}/`);
-      writeFigures(o.out, o.only, log);
+      await writeFigures(o.out, o.only, log);
     });
 
   p.command('demo')
@@ -35,8 +39,8 @@ function program(log: (line: string) => void): Command {
     .option('--n <count>', 'number of samples', int('--n'), 4000)
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
     .option('--out <dir>', 'folder for the figures', 'figures')
-    .action((o: { schedule: string; grid: string; n: number; seed: number; out: string }) => {
-      demo({ schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out }, log);
+    .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string }) => {
+      await demo({ schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out }, log);
     });
 
   p.command('oracle')
@@ -50,12 +54,12 @@ function program(log: (line: string) => void): Command {
     .option('--churn <value>', 'churn for the churn sampler', Number)
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
     .option('--json', 'print the samples as JSON')
-    .action((o: { schedule: string; sampler: string; grid: string; steps: number; n: number; eta?: number; churn?: number; seed: number; json?: boolean }) => {
+    .action(async (o: { schedule: string; sampler: string; grid: string; steps: number; n: number; eta?: number; churn?: number; seed: number; json?: boolean }) => {
       const schedule = scheduleByName(o.schedule);
       const sampler = checkName('sampler', o.sampler, SAMPLER_NAMES);
       const grid = checkName('grid', o.grid, GRID_NAMES) as GridName;
-      const s = setup(schedule, o.n, o.seed);
-      const r = run(s, sampler, o.steps, grid, { eta: o.eta, churn: o.churn }, o.seed + 1);
+      const s = await setup(schedule, o.n, o.seed);
+      const r = await run(s, sampler, o.steps, grid, { eta: o.eta, churn: o.churn }, o.seed + 1);
       if (o.json) {
         log(JSON.stringify({ sampler, schedule: schedule.name, steps: o.steps, nfe: r.nfe, samples: Array.from(r.z) }));
         return;
@@ -63,6 +67,62 @@ function program(log: (line: string) => void): Command {
       const rmse = DETERMINISTIC.includes(sampler) ? `, RMS distance to the exact ODE answer ${fmt(r.rmse ?? NaN)}` : '';
       log(`${sampler} on ${schedule.name}, ${o.steps} steps (${r.nfe} NFE): energy distance to data ${fmt(r.energy)}${rmse}`);
     });
+  p.command('train')
+    .description('train a 2-D model (MLP denoiser compiled to ONNX, run by ONNX Runtime)')
+    .option('--data <name>', `data set (${DATA_NAMES.join(', ')})`)
+    .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`)
+    .option('--output <kind>', 'network output: eps, x, v or u')
+    .option('--weighting <name>', `loss weighting w(λ) (${WEIGHTING_NAMES.join(', ')})`)
+    .option('--bias <b>', 'b of the sigmoid weighting')
+    .option('--density <name>', `training density of t (${DENSITY_NAMES.join(', ')})`)
+    .option('--steps <count>', 'optimisation steps (default 5000)')
+    .option('--batch <count>', 'batch size (default 1024)')
+    .option('--lr <rate>', 'learning rate (default 1e-3)')
+    .option('--weight-decay <wd>', 'AdamW weight decay (default 0)')
+    .option('--warmup <steps>', 'linear learning-rate warm-up steps (default 100)')
+    .option('--hidden <width>', 'MLP width (default 256)')
+    .option('--layers <count>', 'hidden layers (default 3)')
+    .option('--seed <seed>', 'random seed (default 0)')
+    .option('--checkpoint-every <steps>', 'checkpoint interval (default 500)')
+    .option('--threads <count>', 'ONNX Runtime threads (default: all cores)')
+    .option('--out <dir>', 'run folder', 'run')
+    .option('--resume', 'continue the run in --out from its checkpoint')
+    .action(async (o: Record<string, string | boolean | undefined>) => {
+      const { out, resume, weightDecay, checkpointEvery, ...rest } = o;
+      await trainCommand(String(out), { ...rest, weightDecay, checkpointEvery }, resume === true, log);
+    });
+
+  p.command('sample')
+    .description('sample a trained model with any sampler')
+    .requiredOption('--model <dir>', 'run folder')
+    .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'dpmpp2m')
+    .option('--steps <count>', 'sampling steps', int('--steps'), 20)
+    .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
+    .option('--n <count>', 'number of samples', int('--n'), 5000)
+    .option('--eta <value>', 'η for ddim / sde', Number)
+    .option('--churn <value>', 'churn for the churn sampler', Number)
+    .option('--seed <seed>', 'random seed', int('--seed'), 0)
+    .option('--no-ema', 'use the raw weights instead of the EMA')
+    .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg')
+    .action((o: Parameters<typeof sampleCommand>[0]) => sampleCommand(o, log));
+
+  p.command('eval')
+    .description('energy distance and sliced Wasserstein against fresh data, NLL in bits/dim')
+    .requiredOption('--model <dir>', 'run folder')
+    .option('--n <count>', 'samples for the distances', int('--n'), 5000)
+    .option('--nll <count>', 'data points for the likelihood', int('--nll'), 500)
+    .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'dpmpp2m')
+    .option('--steps <count>', 'sampling steps', int('--steps'), 50)
+    .option('--seed <seed>', 'random seed', int('--seed'), 0)
+    .option('--no-ema', 'use the raw weights instead of the EMA')
+    .action((o: Parameters<typeof evalCommand>[0]) => evalCommand(o, log));
+
+  p.command('export')
+    .description('write a standalone ONNX denoiser (any batch size) that any ONNX Runtime can run')
+    .requiredOption('--model <dir>', 'run folder')
+    .requiredOption('--onnx <file>', 'output .onnx file')
+    .option('--no-ema', 'use the raw weights instead of the EMA')
+    .action((o: Parameters<typeof exportCommand>[0]) => exportCommand(o, log));
   return p;
 }
 

@@ -20,11 +20,11 @@ export interface OracleSetup {
 }
 
 /** The demo's problem: 8 Gaussians on a ring, n prior samples, the exact ODE answer from them. */
-export function setup(schedule: Schedule, n: number, seed: number): OracleSetup {
+export async function setup(schedule: Schedule, n: number, seed: number): Promise<OracleSetup> {
   const oracle = mixtureOracle(ringMixture(8, 2, 0.15), schedule);
   const g = rng(seed);
   const z1 = priorSample(schedule, n, 2, g);
-  const reference = rk45(oracle, z1, { rtol: 1e-9, atol: 1e-10 }).z;
+  const reference = (await rk45(oracle, z1, { rtol: 1e-9, atol: 1e-10 })).z;
   return { schedule, oracle, z1, reference, data: oracle.sample(n, g) };
 }
 
@@ -51,9 +51,16 @@ export interface RunResult {
   readonly z: Float64Array;
 }
 
-export function run(s: OracleSetup, sampler: SamplerName, steps: number, grid: GridName, options: AnySamplerOptions = {}, seed = 1): RunResult {
+export async function run(
+  s: OracleSetup,
+  sampler: SamplerName,
+  steps: number,
+  grid: GridName,
+  options: AnySamplerOptions = {},
+  seed = 1,
+): Promise<RunResult> {
   const d = counting(s.oracle);
-  const z = SAMPLERS[sampler](d, s.z1, gridByName(grid, s.schedule, steps), { rng: rng(seed), ...options });
+  const z = await SAMPLERS[sampler](d, s.z1, gridByName(grid, s.schedule, steps), { rng: rng(seed), ...options });
   const deterministic = DETERMINISTIC.includes(sampler);
   let sq = 0;
   for (let i = 0; i < z.length; i++) sq += (z[i] - s.reference[i]) ** 2;

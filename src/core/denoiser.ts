@@ -10,19 +10,21 @@ export interface Denoised {
 
 /**
  * A denoiser on a schedule: the one contract between models (networks, exact oracles) and samplers,
- * so that no sampler branches on the output kind. Its `t` is the schedule's time.
+ * so that no sampler branches on the output kind. Its `t` is the schedule's time. Exact oracles answer
+ * synchronously; networks (e.g. run by ONNX Runtime) answer with a Promise. Samplers await either.
  */
 export interface Denoiser {
   readonly schedule: Schedule;
-  denoise(z: Float64Array, t: number): Denoised;
+  denoise(z: Float64Array, t: number): Denoised | Promise<Denoised>;
 }
 
-/** A model's raw output of its kind at (z, t). @param z [batch·dim] */
-export type ModelFn = (z: Float64Array, t: number) => Float64Array;
+/** A model's raw output of its kind at (z, t), synchronous (oracles) or not (networks). @param z [batch·dim] */
+export type ModelFn = (z: Float64Array, t: number) => Float64Array | Promise<Float64Array>;
 
 /**
  * Wraps a model that outputs `kind` into a denoiser. Refuses, with a clear error, the two points where an
  * output carries no information about the other half: ε̂ where α = 0 (x̂ undefined) and x̂ where σ = 0.
+ * A synchronous model gives a synchronous denoiser; an asynchronous one, a Promise.
  */
 export function denoiserFromModel(model: ModelFn, kind: OutputKind, schedule: Schedule): Denoiser {
   return {
@@ -39,7 +41,9 @@ export function denoiserFromModel(model: ModelFn, kind: OutputKind, schedule: Sc
       if (kind === 'x' && sigma === 0) {
         throw new DifflowError(`an x-prediction determines no ε̂ where σ = 0 (t = ${t} on '${schedule.name}')`);
       }
-      return toXEps(kind, model(z, t), z, alpha, sigma);
+      const out = model(z, t);
+      const convert = (output: Float64Array) => toXEps(kind, output, z, alpha, sigma);
+      return out instanceof Promise ? out.then(convert) : convert(out);
     },
   };
 }

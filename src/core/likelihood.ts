@@ -43,12 +43,12 @@ export function bitsPerDim(logp: Float64Array, dim: number): Float64Array {
  * where alpha(1) = 0. nfe counts denoiser calls on the whole batch (1 + 2·dim per ODE evaluation by
  * differences). @param x [batch·dim]
  */
-export function logLikelihood(
+export async function logLikelihood(
   denoiser: Denoiser,
   x: Float64Array,
   dim: number,
   options: LogLikelihoodOptions = {},
-): LogLikelihoodResult {
+): Promise<LogLikelihoodResult> {
   const { schedule } = denoiser;
   const tMin = options.tMin ?? 1e-5;
   const rtol = options.rtol ?? 1e-6;
@@ -67,13 +67,13 @@ export function logLikelihood(
   let calls = 0;
 
   /** û = ε̂ − x̂ at (zTilde, tau), counting denoiser calls. */
-  const field = (zTilde: Float64Array, tau: number): Float64Array => {
+  const field = (zTilde: Float64Array, tau: number): Promise<Float64Array> => {
     calls++;
     return flowField(denoiser, zTilde, tau);
   };
 
   /** Per-row div_zTilde û by central differences, all rows perturbed in the same coordinate j at once. */
-  const differenceDivergence = (zTilde: Float64Array, tau: number): Float64Array => {
+  const differenceDivergence = async (zTilde: Float64Array, tau: number): Promise<Float64Array> => {
     const div = new Float64Array(n);
     const step = new Float64Array(n);
     const shifted = Float64Array.from(zTilde);
@@ -83,9 +83,9 @@ export function logLikelihood(
         step[row] = 1e-4 * (1 + Math.abs(zTilde[i]));
         shifted[i] = zTilde[i] + step[row];
       }
-      const uPlus = field(shifted, tau);
+      const uPlus = await field(shifted, tau);
       for (let row = 0; row < n; row++) shifted[row * dim + j] = zTilde[row * dim + j] - step[row];
-      const uMinus = field(shifted, tau);
+      const uMinus = await field(shifted, tau);
       for (let row = 0; row < n; row++) {
         const i = row * dim + j;
         div[row] += (uPlus[i] - uMinus[i]) / (2 * step[row]);
@@ -96,10 +96,10 @@ export function logLikelihood(
   };
 
   // State [zTilde (n·dim), ∫ div û dtau (n)]; d/dtau = [û, div_zTilde û].
-  const f = (tau: number, y: Float64Array): Float64Array => {
+  const f = async (tau: number, y: Float64Array): Promise<Float64Array> => {
     const zTilde = y.subarray(0, size);
     const out = new Float64Array(size + n);
-    out.set(field(zTilde, tau));
+    out.set(await field(zTilde, tau));
     if (divergence) {
       const t = timeOfTau(schedule, tau);
       const c = scaleOf(schedule, t);
@@ -109,7 +109,7 @@ export function logLikelihood(
       if (div.length !== n) throw new DifflowError(`divergence must return one value per row (${n}), got ${div.length}`);
       for (let row = 0; row < n; row++) out[size + row] = c * div[row];
     } else {
-      out.set(differenceDivergence(zTilde, tau), size);
+      out.set(await differenceDivergence(zTilde, tau), size);
     }
     return out;
   };
@@ -118,7 +118,7 @@ export function logLikelihood(
   const y0 = new Float64Array(size + n);
   for (let i = 0; i < size; i++) y0[i] = x[i] / cMin;
   const tau1 = tauOf(schedule, 1);
-  const { y } = dopri5(f, y0, tauOf(schedule, tMin), tau1, { rtol, atol, maxSteps });
+  const { y } = await dopri5(f, y0, tauOf(schedule, tMin), tau1, { rtol, atol, maxSteps });
 
   const logp = new Float64Array(n);
   const logNormalizer = -dim * (Math.log(tau1) + 0.5 * Math.log(2 * Math.PI));

@@ -81,3 +81,16 @@ test('an ε-model refuses t where α = 0 and an x-model t where σ = 0, with a c
   assert.throws(() => x.denoise(new Float64Array([1]), 0), /x-prediction determines no ε̂ where σ = 0/);
   assert.throws(() => x.denoise(new Float64Array([1]), 2), /t must be a time in \[0, 1\]/);
 });
+
+test('denoiserFromModel answers synchronously for a synchronous model and with a Promise for an asynchronous one', async () => {
+  const fm = flowMatching();
+  const model = (z: Float64Array) => z.map((v) => 0.5 * v);
+  const z = new Float64Array([0.3, -1.2]);
+  for (const kind of OUTPUT_KINDS) {
+    const sync = denoiserFromModel(model, kind, fm).denoise(z, 0.4);
+    assert.ok(!(sync instanceof Promise), kind);
+    const pending = denoiserFromModel(async (zz: Float64Array) => model(zz), kind, fm).denoise(z, 0.4);
+    assert.ok(pending instanceof Promise, kind);
+    assert.deepEqual(await pending, sync, kind);
+  }
+});

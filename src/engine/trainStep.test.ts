@@ -43,11 +43,11 @@ test('the MLP forward, loss and autodiff gradients match PyTorch float64 autogra
 for (const key of ['train_step', 'train_step_clip_active'] as const) {
   test(`one training step (clipping, AdamW, EMA${key.endsWith('active') ? ', clip active' : ''}) matches PyTorch in float64 and in ONNX Runtime`, async () => {
     const step = ref[key];
-    const graph = buildTrainStep(net, B, { beta1: step.adamw.betas[0], beta2: step.adamw.betas[1], clip: step.max_norm, emaDecay: step.ema_decay });
+    const graph = buildTrainStep(net, B, { beta1: step.adamw.betas[0], beta2: step.adamw.betas[1], clip: step.max_norm });
     const p0 = byName(ref.params);
     const zeros = Object.fromEntries(Object.entries(p0).map(([k, v]) => [k, v.map(() => 0)]));
     const s = adamScalars(1, step.adamw.lr, step.adamw.eps, step.adamw.weight_decay);
-    const feeds: Record<string, number[]> = { ...batch, stepSize: [s.stepSize], epsHat: [s.epsHat], decay: [s.decay] };
+    const feeds: Record<string, number[]> = { ...batch, stepSize: [s.stepSize], epsHat: [s.epsHat], decay: [s.decay], emaDecay: [step.ema_decay] };
     for (const name of Object.keys(p0)) {
       feeds[name] = p0[name];
       feeds[`m.${name}`] = zeros[name];

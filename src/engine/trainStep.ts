@@ -1,8 +1,8 @@
 /**
  * One training step as one ONNX graph: forward, the weighted output-MSE loss, gradients, global
  * gradient-norm clipping, AdamW and the EMA update. Inputs: the parameters, Adam's m and v, the EMA, a batch
- * (z, t, target, per-example weight) and three scalars for the step (bias-corrected step size, ε and
- * decoupled weight decay); outputs: their new values and the loss. The diffusion maths (schedule, output
+ * (z, t, target, per-example weight) and four scalars for the step (bias-corrected step size, ε, decoupled
+ * weight decay, EMA decay); outputs: their new values and the loss. The diffusion maths (schedule, output
  * kind, weighting, p(t)) stays in the core and arrives as z, target and weight.
  */
 import type { Network } from '../models/network.js';
@@ -15,10 +15,14 @@ export interface OptimizerSpec {
   readonly beta2: number;
   /** Max global gradient norm (PyTorch's clip_grad_norm_). */
   readonly clip: number;
-  readonly emaDecay: number;
 }
 
-export const DEFAULT_OPTIMIZER: OptimizerSpec = { beta1: 0.9, beta2: 0.999, clip: 1, emaDecay: 0.999 };
+export const DEFAULT_OPTIMIZER: OptimizerSpec = { beta1: 0.9, beta2: 0.999, clip: 1 };
+
+/** The EMA decay at step k: min(decay, (1 + k)/(10 + k)), so that a short run's EMA is not stuck near its start. */
+export function emaDecayAt(k: number, decay = 0.999): number {
+  return Math.min(decay, (1 + k) / (10 + k));
+}
 
 /**
  * The forward graph alone (sampling/export): params as inputs, or baked in as initializers when given.
@@ -54,6 +58,7 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
   const stepSize = g.input('stepSize', []); // lr·sqrt(1 − β2^k)/(1 − β1^k)
   const epsHat = g.input('epsHat', []); // ε·sqrt(1 − β2^k)
   const decay = g.input('decay', []); // 1 − lr·weightDecay
+  const emaDecay = g.input('emaDecay', []);
 
   const loss = weightedMse(g, net.forward(g, p, z, t), target, weight);
   const grads = gradients(g, loss, names.map((n) => p[n]));
@@ -67,7 +72,7 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
     const v1 = g.add(g.mul(v[name], opt.beta2), g.mul(g.square(gr), 1 - opt.beta2));
     // AdamW: p ← p·(1 − lr·wd) − stepSize·m/(sqrt(v) + ε̂).
     const p1 = g.sub(g.mul(p[name], decay), g.div(g.mul(m1, stepSize), g.add(g.sqrt(v1), epsHat)));
-    const e1 = g.add(g.mul(ema[name], opt.emaDecay), g.mul(p1, 1 - opt.emaDecay));
+    const e1 = g.add(g.mul(ema[name], emaDecay), g.mul(p1, g.sub(1, emaDecay)));
     g.output(`new.${name}`, p1);
     g.output(`new.m.${name}`, m1);
     g.output(`new.v.${name}`, v1);

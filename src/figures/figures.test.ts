@@ -6,8 +6,8 @@ import { computeWeightings } from './weightings.js';
 import { computeChurn } from './churn.js';
 import { computeParticles } from './particles.js';
 
-test('figure 1: DDIM ends in the same place for every rescaling θ, probability-flow Euler does not', () => {
-  const { frames } = computeRescaling();
+test('figure 1: DDIM ends in the same place for every rescaling θ, probability-flow Euler does not', async () => {
+  const { frames } = await computeRescaling();
   const ddimEnds = frames.map((f) => f.ends.ddim);
   const eulerEnds = frames.map((f) => f.ends.euler);
   for (const ends of ddimEnds) ends.forEach((z, k) => assert.ok(Math.abs(z - ddimEnds[0][k]) < 1e-12));
@@ -16,8 +16,8 @@ test('figure 1: DDIM ends in the same place for every rescaling θ, probability-
   for (const f of frames) assert.ok(Math.abs(f.ends.exact[0] + 0.2) < 1e-12);
 });
 
-test('figure 2: the exact path is a straight line on flow matching only for narrow data, on VP only for unit variance', () => {
-  const { rows } = computeStraightness();
+test('figure 2: the exact path is a straight line on flow matching only for narrow data, on VP only for unit variance', async () => {
+  const { rows } = await computeStraightness();
   const curvature = (path: number[]) => Math.max(...path.map((z, i) => Math.abs(z - (path[0] + (path[path.length - 1] - path[0]) * (i / (path.length - 1))))));
   const fm = rows[0].panels;
   const vp = rows[1].panels;
@@ -52,10 +52,10 @@ test('figure 5: both moves reach the distribution of z at t\' (energy distance a
   assert.ok(moved > 0.05, `${moved}`);
 });
 
-test('every figure renders to an SVG document without NaN', () => {
+test('every figure renders to an SVG document without NaN', async () => {
   for (const name of FIGURE_NAMES) {
-    const fig = FIGURES[name] as { compute(): unknown; render(d: unknown): string };
-    const svg = fig.render(fig.compute());
+    const fig = FIGURES[name] as { compute(): Promise<unknown>; render(d: unknown): string };
+    const svg = fig.render(await fig.compute());
     assert.ok(svg.startsWith('<svg') || svg.startsWith('<?xml'), name);
     assert.ok(!/NaN|Infinity/.test(svg), name);
   }

@@ -4,14 +4,15 @@ import { computeParticles, renderParticles } from './particles.js';
 import { computeRescaling, computeStraightness, renderRescaling, renderStraightness } from './twoSides.js';
 import { computeWeightings, renderWeightings } from './weightings.js';
 
+/** A figure: `compute` is async (some figures run samplers, which are), `render` turns its data into SVG. */
 export interface Figure<D> {
   readonly title: string;
-  compute(): D;
+  compute(): Promise<D>;
   render(data: D): string;
 }
 
-function figure<D>(title: string, compute: () => D, render: (data: D) => string): Figure<D> {
-  return { title, compute, render };
+function figure<D>(title: string, compute: () => D | Promise<D>, render: (data: D) => string): Figure<D> {
+  return { title, compute: async () => compute(), render };
 }
 
 export const FIGURES = {

@@ -27,23 +27,23 @@ export interface PathPanel {
   readonly ends: { readonly exact: number[]; readonly ddim: number[]; readonly euler: number[] };
 }
 
-function trajectory(sampler: Sampler, schedule: Schedule, variance: number, z1: Float64Array): number[][] {
+async function trajectory(sampler: Sampler, schedule: Schedule, variance: number, z1: Float64Array): Promise<number[][]> {
   const rows: number[][] = [Array.from(z1)];
-  sampler(mixtureOracle(gaussian([0], Math.sqrt(variance)), schedule), z1, uniformT(STEPS), {
+  await sampler(mixtureOracle(gaussian([0], Math.sqrt(variance)), schedule), z1, uniformT(STEPS), {
     onStep: ({ z }) => rows.push(Array.from(z)),
   });
   return z1.length ? Array.from(z1, (_, k) => rows.map((r) => r[k])) : [];
 }
 
 /** One panel: data N(0, variance) on flow matching rescaled by θ toward VP. */
-export function pathPanel(variance: number, theta: number): PathPanel {
+export async function pathPanel(variance: number, theta: number): Promise<PathPanel> {
   const schedule = rescaleToward(flowMatching(), theta);
   const std = Math.sqrt(variance);
   const z1 = Float64Array.from(START_POINTS); // σ(1) = 1 for every θ, so the start points are the same.
   const tFine = Array.from({ length: FINE }, (_, i) => 1 - i / (FINE - 1));
   const exact = START_POINTS.map((z) => tFine.map((t) => gaussianPath([0], std, schedule, Float64Array.of(z), 1, t)[0]));
-  const ddimPaths = trajectory(ddim, schedule, variance, z1);
-  const eulerPaths = trajectory(pfEuler, schedule, variance, z1);
+  const ddimPaths = await trajectory(ddim, schedule, variance, z1);
+  const eulerPaths = await trajectory(pfEuler, schedule, variance, z1);
   return {
     schedule: schedule.name,
     variance,
@@ -58,17 +58,19 @@ export function pathPanel(variance: number, theta: number): PathPanel {
 }
 
 /** Figure 1: the rescaling slider as frames θ ∈ THETAS, data N(0, 0.01). */
-export function computeRescaling(): { variance: number; frames: PathPanel[] } {
-  return { variance: 0.01, frames: THETAS.map((theta) => pathPanel(0.01, theta)) };
+export async function computeRescaling(): Promise<{ variance: number; frames: PathPanel[] }> {
+  return { variance: 0.01, frames: await Promise.all(THETAS.map((theta) => pathPanel(0.01, theta))) };
 }
 
 /** Figure 2: flow matching (θ = 0) vs its VP version (θ = 1) for each data variance. */
-export function computeStraightness(): { rows: { schedule: string; panels: PathPanel[] }[] } {
+export async function computeStraightness(): Promise<{ rows: { schedule: string; panels: PathPanel[] }[] }> {
   return {
-    rows: [0, 1].map((theta) => ({
-      schedule: theta === 0 ? 'flow matching' : 'VP version of flow matching',
-      panels: VARIANCES.map((v) => pathPanel(v, theta)),
-    })),
+    rows: await Promise.all(
+      [0, 1].map(async (theta) => ({
+        schedule: theta === 0 ? 'flow matching' : 'VP version of flow matching',
+        panels: await Promise.all(VARIANCES.map((v) => pathPanel(v, theta))),
+      })),
+    ),
   };
 }
 

@@ -11,7 +11,7 @@ import { densityByName, outputLossWeight, weighting as makeWeighting, type TimeD
 import { DifflowError } from '../core/validate.js';
 import { toOnnx } from '../engine/onnx.js';
 import type { Runtime, Session, TensorData } from '../engine/runtime.js';
-import { adamScalars, buildTrainStep } from '../engine/trainStep.js';
+import { adamScalars, buildTrainStep, emaDecayAt } from '../engine/trainStep.js';
 import { mlp } from '../models/mlp.js';
 import { initParams, type Network } from '../models/network.js';
 import type { TrainConfig } from './config.js';
@@ -124,6 +124,7 @@ export class Trainer {
     const feeds: Record<string, TensorData> = {
       z: { data: z, dims: [B, d] }, t: { data: t, dims: [B, 1] }, target: { data: target, dims: [B, d] }, weight: { data: weight, dims: [B, 1] },
       stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] }, decay: { data: Float32Array.of(s.decay), dims: [] },
+      emaDecay: { data: Float32Array.of(emaDecayAt(k)), dims: [] },
     };
     for (const p of net.params) {
       feeds[p.name] = { data: state.params[p.name], dims: p.shape };

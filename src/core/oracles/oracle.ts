@@ -1,14 +1,21 @@
-import type { Denoised, Denoiser, ModelFn } from '../denoiser.js';
+import type { Denoised, Denoiser } from '../denoiser.js';
 import { fromXEps, type OutputKind } from '../outputs.js';
 import type { Rng } from '../rng.js';
 import type { Schedule } from '../schedule/index.js';
 import { checkArrayFinite, checkBatch, checkTime } from '../validate.js';
 
-/** An exact denoiser E[x | z_t] for known data, usable wherever a trained network would be. */
+/**
+ * An exact denoiser E[x | z_t] for known data, usable wherever a trained network would be. It answers
+ * synchronously, so `oracle.denoise(z, t).x` needs no await.
+ */
 export interface Oracle extends Denoiser {
   readonly dim: number;
-  /** The exact model output of any kind (what a perfectly trained network of that kind returns). */
-  model(kind: OutputKind): ModelFn;
+  denoise(z: Float64Array, t: number): Denoised;
+  /**
+   * The exact model output of any kind (what a perfectly trained network of that kind returns); a
+   * synchronous `ModelFn`.
+   */
+  model(kind: OutputKind): (z: Float64Array, t: number) => Float64Array;
   /** log p_t(z) per row of z [batch·dim] → [batch]. */
   logDensity(z: Float64Array, t: number): Float64Array;
   /** n samples of the data distribution, [n·dim]. */

@@ -11,7 +11,7 @@ export interface ChurnOptions extends SamplerOptions {
  * re-noising back to λ_s = λ_t + Δλ. In closed form, with δ = λ' − λ_s = c/(1 − c)·Δλ:
  * z_s = α_s x̂ + σ_s (e^{−δ/2} ε̂ + sqrt(1 − e^{−δ}) ξ).
  */
-export const churnSampler: Sampler<ChurnOptions> = (denoiser, z0, grid, options = {}) => {
+export const churnSampler: Sampler<ChurnOptions> = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
   const churn = options.churn ?? 0.5;
   checkFinite('churn', churn, 0, 0.999999);

@@ -26,13 +26,15 @@ function order(errors: number[]): number {
 }
 
 /** Max error at the grid's end against the exact probability-flow path of Gaussian data. */
-function errors(sampler: Sampler, schedule: Schedule, makeGrid: (n: number) => TimeGrid): number[] {
+async function errors(sampler: Sampler, schedule: Schedule, makeGrid: (n: number) => TimeGrid): Promise<number[]> {
   const oracle = mixtureOracle(gaussian(mean, std), schedule);
   const first = makeGrid(steps[0]);
   const [tStart, tEnd] = [first[0], first[first.length - 1]];
   const z = rng(1).normals(2 * 100).map((v) => v * Math.hypot(schedule.alpha(tStart) * std, schedule.sigma(tStart)));
   const exact = gaussianPath(mean, std, schedule, z, tStart, tEnd);
-  return steps.map((n) => sampler(oracle, z, makeGrid(n)).reduce((m, v, i) => Math.max(m, Math.abs(v - exact[i])), 0));
+  const out: number[] = [];
+  for (const n of steps) out.push((await sampler(oracle, z, makeGrid(n))).reduce((m, v, i) => Math.max(m, Math.abs(v - exact[i])), 0));
+  return out;
 }
 
 const grids = {
@@ -46,9 +48,9 @@ const expected: [string, Sampler, number][] = [
 
 for (const schedule of [flowMatching(), cosine(), linearVP()]) {
   for (const [gridName, grid] of Object.entries(grids)) {
-    test(`on ${schedule.name} with a ${gridName} grid, Euler/DDIM converge at order 1 and Heun/DPM-Solver++ 2M at order 2`, () => {
+    test(`on ${schedule.name} with a ${gridName} grid, Euler/DDIM converge at order 1 and Heun/DPM-Solver++ 2M at order 2`, async () => {
       for (const [name, sampler, want] of expected) {
-        const errs = errors(sampler, schedule, grid(schedule));
+        const errs = await errors(sampler, schedule, grid(schedule));
         const p = order(errs);
         assert.ok(Math.abs(p - want) < 0.15, `${name}: order ${p.toFixed(3)} (errors ${errs.map((e) => e.toExponential(2)).join(', ')})`);
       }
@@ -56,18 +58,18 @@ for (const schedule of [flowMatching(), cosine(), linearVP()]) {
   }
 }
 
-test('on a uniform-λ grid DDIM, Heun and DPM-Solver++ give the same answer on every schedule (they see only λ)', () => {
+test('on a uniform-λ grid DDIM, Heun and DPM-Solver++ give the same answer on every schedule (they see only λ)', async () => {
   const z = rng(2).normals(20);
   const fm = flowMatching();
   for (const sampler of [ddim, heun, dpmpp2m]) {
-    const reference = sampler(mixtureOracle(gaussian(mean, std), fm), z, uniformLambda(fm, 12, { lambdaMin: -6, lambdaMax: 6, toZero: false }));
+    const reference = await sampler(mixtureOracle(gaussian(mean, std), fm), z, uniformLambda(fm, 12, { lambdaMin: -6, lambdaMax: 6, toZero: false }));
     for (const s of [cosine(), linearVP()]) {
       const grid = uniformLambda(s, 12, { lambdaMin: -6, lambdaMax: 6, toZero: false });
       // Same normalised start: z_s = z_fm · (α_s + σ_s)/(α_fm + σ_fm) at the first grid point.
       const k = (t: number, sch: Schedule) => sch.alpha(t) + sch.sigma(t);
       const tFm = fm.tOfLambda(-6);
       const zs = z.map((v) => (v * k(grid[0], s)) / k(tFm, fm));
-      const out = sampler(mixtureOracle(gaussian(mean, std), s), zs, grid);
+      const out = await sampler(mixtureOracle(gaussian(mean, std), s), zs, grid);
       const tEnd = grid[grid.length - 1];
       const scale = k(tEnd, s) / k(fm.tOfLambda(6), fm);
       for (let i = 0; i < z.length; i++) assert.ok(Math.abs(out[i] / scale - reference[i]) < 1e-9, `${s.name}`);

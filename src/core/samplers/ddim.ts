@@ -10,7 +10,7 @@ export interface DdimOptions extends SamplerOptions {
  * DDIM with η (Song et al. 2021; FRAMEWORK.md §4–5): z_s = α_s x̂ + sqrt(σ_s² − σ̃²) ε̂ + σ̃ ξ,
  * σ̃² = η² σ_s² (1 − e^{λ_t − λ_s}).
  */
-export const ddim: Sampler<DdimOptions> = (denoiser, z0, grid, options = {}) => {
+export const ddim: Sampler<DdimOptions> = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
   const eta = options.eta ?? 0;
   checkFinite('eta', eta, 0, 1);

@@ -5,7 +5,7 @@ import { sampleLoop, type Sampler } from './sampler.js';
  * z_s = (σ_s/σ_t) z_t − α_s (e^{−h} − 1) D, D = (1 + 1/(2r)) x̂_t − 1/(2r) x̂_prev, r = h_prev/h.
  * First order (D = x̂_t, which is DDIM) on the first step and on any step next to an infinite h.
  */
-export const dpmpp2m: Sampler = (denoiser, z0, grid, options = {}) => {
+export const dpmpp2m: Sampler = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
   let xPrev: Float64Array | undefined;
   let hPrev = Infinity;

@@ -5,7 +5,7 @@ import { sampleLoop, type Sampler } from './sampler.js';
  * On other schedules it is the same step in the schedule's flow-matching coordinates
  * z̃ = z/(α+σ), τ = σ/(α+σ): z̃_s = z̃_t + û (τ_s − τ_t), which on α = 1 − t, σ = t is the formula above.
  */
-export const fmEuler: Sampler = (denoiser, z0, grid, options = {}) => {
+export const fmEuler: Sampler = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
   return sampleLoop(denoiser, z0, grid, options, ({ t, s, z, denoised }) => {
     const kT = schedule.alpha(t) + schedule.sigma(t);

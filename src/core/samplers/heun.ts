@@ -15,7 +15,7 @@ export interface HeunOptions extends SamplerOptions {
  * EDM: the step to σ = 0 is a plain Euler step, and a step from α = 0 (σ̃ = ∞, e.g. t = 1 on flow
  * matching) is taken as a DDIM step, the Euler step's finite form.
  */
-export const heun: Sampler<HeunOptions> = (denoiser, z0, grid, options = {}) => {
+export const heun: Sampler<HeunOptions> = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
   const sChurn = options.sChurn ?? 0;
   const sTmin = options.sTmin ?? 0;
@@ -45,7 +45,7 @@ export const heun: Sampler<HeunOptions> = (denoiser, z0, grid, options = {}) => 
       zHat = new Float64Array(z.length);
       for (let k = 0; k < z.length; k++) zHat[k] = alphaHat * (z[k] / alphaT + noise * xi[k]);
     }
-    const denoised = denoiser.denoise(zHat, tHat);
+    const denoised = await denoiser.denoise(zHat, tHat);
     const alphaHat = schedule.alpha(tHat);
     const alphaS = schedule.alpha(s);
     const sigmaS = schedule.sigma(s);
@@ -59,7 +59,7 @@ export const heun: Sampler<HeunOptions> = (denoiser, z0, grid, options = {}) => 
       for (let k = 0; k < z.length; k++) next[k] = alphaS * (zHat[k] / alphaHat + h * denoised.eps[k]);
       // Apply 2nd order correction.
       if (sigmaS !== 0) {
-        const dPrime = denoiser.denoise(next, s);
+        const dPrime = await denoiser.denoise(next, s);
         for (let k = 0; k < z.length; k++) {
           next[k] = alphaS * (zHat[k] / alphaHat + h * 0.5 * (denoised.eps[k] + dPrime.eps[k]));
         }

@@ -4,7 +4,7 @@ import { sampleLoop, type Sampler } from './sampler.js';
  * Euler on the probability-flow ODE in the schedule's own coordinates (FRAMEWORK.md §4):
  * z_s = z_t + (s − t)(α'_t x̂ + σ'_t ε̂). Unlike DDIM it changes when the schedule is rescaled.
  */
-export const pfEuler: Sampler = (denoiser, z0, grid, options = {}) => {
+export const pfEuler: Sampler = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
   return sampleLoop(denoiser, z0, grid, options, ({ t, s, z, denoised }) => {
     const cX = (s - t) * schedule.dAlpha(t);

@@ -8,7 +8,7 @@ import { denoiserFromModel } from '../denoiser.js';
 import { churnSampler } from './churn.js';
 import { predictionWeights } from './predictionWeights.js';
 
-test('the prediction weights reproduce the churn sampler exactly for a model with scripted outputs', () => {
+test('the prediction weights reproduce the churn sampler exactly for a model with scripted outputs', async () => {
   for (const schedule of [cosine(), flowMatching()]) {
     for (const kind of OUTPUT_KINDS) {
       for (const churn of [0, 0.2, 0.5]) {
@@ -19,7 +19,7 @@ test('the prediction weights reproduce the churn sampler exactly for a model wit
         const n = 20_000;
         const model = denoiserFromModel((z) => new Float64Array(z.length).fill(outputs[step++]), kind, schedule);
         const z0 = 0.7;
-        const sampled = churnSampler(model, new Float64Array(n).fill(z0), grid, { churn, rng: rng(9) });
+        const sampled = await churnSampler(model, new Float64Array(n).fill(z0), grid, { churn, rng: rng(9) });
         const { weights, start } = predictionWeights(schedule, grid, churn, kind);
         const expected = start * z0 + weights.reduce((acc, w, i) => acc + w * outputs[i], 0);
         // Without churn the sample is exactly the weighted sum; with churn its mean is (noise averages out).

@@ -2,8 +2,11 @@ import type { Denoiser } from '../denoiser.js';
 import type { Schedule } from '../schedule/index.js';
 import { DifflowError, checkArrayFinite, checkInteger, checkPositive, checkTime } from '../validate.js';
 
-/** A right-hand side dy/ds = f(s, y) over a flat state; it must return a new array and not mutate y. */
-export type OdeFunction = (s: number, y: Float64Array) => Float64Array;
+/**
+ * A right-hand side dy/ds = f(s, y) over a flat state, synchronous or not (a network's denoiser); it must
+ * return a new array and not mutate y.
+ */
+export type OdeFunction = (s: number, y: Float64Array) => Float64Array | Promise<Float64Array>;
 
 /** Tolerances and limits of `dopri5`. */
 export interface Dopri5Options {
@@ -51,16 +54,22 @@ function rms(v: Float64Array, scale: Float64Array): number {
  * §II.4–5): integrates dy/ds = f(s, y) from s0 to s1 (either direction). Error norm: RMS of
  * err/(atol + rtol·max(|y|, |y_new|)); step factor 0.9·norm^(−1/5) clamped to [0.2, 10] (≤ 1 after a
  * rejection); the first step by Hairer's heuristic (one extra evaluation, inside the interval).
- * The last step ends exactly at s1, where f is evaluated.
+ * The last step ends exactly at s1, where f is evaluated. Each evaluation of f is awaited in turn.
  */
-export function dopri5(f: OdeFunction, y0: Float64Array, s0: number, s1: number, options: Dopri5Options): Dopri5Result {
+export async function dopri5(
+  f: OdeFunction,
+  y0: Float64Array,
+  s0: number,
+  s1: number,
+  options: Dopri5Options,
+): Promise<Dopri5Result> {
   const { rtol, atol, maxSteps, onStep } = options;
   const n = y0.length;
   const direction = Math.sign(s1 - s0);
   const span = Math.abs(s1 - s0);
   let y = Float64Array.from(y0);
   if (span === 0) return { y, nfe: 0, steps: 0, rejected: 0 };
-  let k1 = f(s0, y);
+  let k1 = await f(s0, y);
   let nfe = 1;
 
   // Initial step (Hairer, Nørsett & Wanner, §II.4).
@@ -71,7 +80,7 @@ export function dopri5(f: OdeFunction, y0: Float64Array, s0: number, s1: number,
   const h0 = Math.min(span, d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : (0.01 * d0) / d1);
   const yProbe = new Float64Array(n);
   for (let i = 0; i < n; i++) yProbe[i] = y[i] + direction * h0 * k1[i];
-  const kProbe = f(s0 + direction * h0, yProbe);
+  const kProbe = await f(s0 + direction * h0, yProbe);
   nfe++;
   for (let i = 0; i < n; i++) yProbe[i] = kProbe[i] - k1[i];
   const d2 = rms(yProbe, scale) / h0;
@@ -103,7 +112,7 @@ export function dopri5(f: OdeFunction, y0: Float64Array, s0: number, s1: number,
         next[i] = y[i] + h * acc;
       }
       if (stage === 6) yNew = next;
-      k[stage] = f(C[stage] === 1 && last ? s1 : s + C[stage] * h, next);
+      k[stage] = await f(C[stage] === 1 && last ? s1 : s + C[stage] * h, next);
       nfe++;
     }
     for (let i = 0; i < n; i++) {
@@ -156,12 +165,12 @@ export function scaleOf(schedule: Schedule, t: number): number {
  * zTilde = z/(alpha + sigma), tau = sigma/(alpha + sigma), where every schedule's probability-flow ODE is
  * the flow-matching ODE (Gao et al. 2024; FRAMEWORK.md §4). @param zTilde [batch·dim]
  */
-export function flowField(denoiser: Denoiser, zTilde: Float64Array, tau: number): Float64Array {
+export async function flowField(denoiser: Denoiser, zTilde: Float64Array, tau: number): Promise<Float64Array> {
   const t = timeOfTau(denoiser.schedule, tau);
   const c = scaleOf(denoiser.schedule, t);
   const z = new Float64Array(zTilde.length);
   for (let i = 0; i < z.length; i++) z[i] = c * zTilde[i];
-  const { x, eps } = denoiser.denoise(z, t);
+  const { x, eps } = await denoiser.denoise(z, t);
   const u = new Float64Array(z.length);
   for (let i = 0; i < u.length; i++) u[i] = eps[i] - x[i];
   return u;
@@ -191,7 +200,7 @@ export interface Rk45Result {
  * tau(tStart) down to tau(tEnd), then returns z = (alpha + sigma)·zTilde at tEnd. The denoiser is evaluated
  * at tEnd (DOPRI's last stage), so it must be defined there. @param z [batch·dim] at tStart
  */
-export function rk45(denoiser: Denoiser, z: Float64Array, options: Rk45Options = {}): Rk45Result {
+export async function rk45(denoiser: Denoiser, z: Float64Array, options: Rk45Options = {}): Promise<Rk45Result> {
   const { schedule } = denoiser;
   const tStart = options.tStart ?? 1;
   const tEnd = options.tEnd ?? 0;
@@ -216,7 +225,7 @@ export function rk45(denoiser: Denoiser, z: Float64Array, options: Rk45Options =
     return zTilde.map((v) => c * v);
   };
   const onStep = options.onStep;
-  const result = dopri5((tau, zTilde) => flowField(denoiser, zTilde, tau), zTilde0, tau0, tau1, {
+  const result = await dopri5((tau, zTilde) => flowField(denoiser, zTilde, tau), zTilde0, tau0, tau1, {
     rtol,
     atol,
     maxSteps,

@@ -21,14 +21,15 @@ export interface SamplerOptions {
 
 /**
  * A sampler: a pure function from a denoiser, a starting z at grid[0] and a decreasing time grid to z at
- * the grid's end. It never mutates `z`. @param z [batch·dim]
+ * the grid's end. It never mutates `z`. Async, so that it can await a network's denoiser; invalid input
+ * rejects the Promise. @param z [batch·dim]
  */
 export type Sampler<O extends SamplerOptions = SamplerOptions> = (
   denoiser: Denoiser,
   z: Float64Array,
   grid: TimeGrid,
   options?: O,
-) => Float64Array;
+) => Promise<Float64Array>;
 
 /** Validates the shared inputs and returns a working copy of z. */
 export function start(z: Float64Array, grid: ArrayLike<number>): Float64Array {
@@ -67,19 +68,19 @@ export interface StepContext {
  * The loop every one-evaluation-per-step sampler shares: validate, then for each grid step t → s predict at
  * (z, t), apply `step`, check the result and report it. `step` returns the new z_s.
  */
-export function sampleLoop(
+export async function sampleLoop(
   denoiser: Denoiser,
   z0: Float64Array,
   grid: TimeGrid,
   options: SamplerOptions,
   step: (ctx: StepContext) => Float64Array,
-): Float64Array {
+): Promise<Float64Array> {
   let z = start(z0, grid);
   const steps = grid.length - 1;
   for (let i = 0; i < steps; i++) {
     const t = grid[i];
     const s = grid[i + 1];
-    const denoised = denoiser.denoise(z, t);
+    const denoised = await denoiser.denoise(z, t);
     z = step({ i, t, s, z, denoised });
     checkStep(z, i, t);
     options.onStep?.({ i, steps, t, s, denoised, z });

@@ -13,7 +13,7 @@ export interface SdeOptions extends SamplerOptions {
  * g is infinite (α = 0 or σ = 0, e.g. t = 1 on flow matching) is taken as the η-DDIM step, the exact
  * discretisation of the same SDE with x̂ held fixed.
  */
-export const sdeEuler: Sampler<SdeOptions> = (denoiser, z0, grid, options = {}) => {
+export const sdeEuler: Sampler<SdeOptions> = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
   const eta = options.eta ?? 1;
   checkFinite('eta', eta, 0);

@@ -32,31 +32,31 @@ for (const schedule of [flowMatching(), cosine()]) {
   const oracle = mixtureOracle(gaussian([mu], std), schedule);
   const z1 = priorSample(schedule, n, 1, rng(5));
 
-  test(`on ${schedule.name}, DDPM (η = 1), churn ½, Heun with S_churn and the SDE sample Gaussian data with the right mean and variance`, () => {
-    assertMoments(ddim(oracle, z1, uniformT(400), { eta: 1, rng: rng(6) }), 'η = 1', 0.01);
-    assertMoments(churnSampler(oracle, z1, uniformT(400), { churn: 0.5, rng: rng(7) }), 'churn ½', 0.01);
-    assertMoments(churnSampler(oracle, z1, uniformT(400), { churn: 0.3, rng: rng(7) }), 'churn 0.3', 0.01);
-    assertMoments(sdeEuler(oracle, z1, uniformT(400), { eta: 1, rng: rng(8) }), 'SDE η = 1', 0.01);
-    assertMoments(heun(oracle, z1, uniformT(50), { sChurn: 20, rng: rng(9) }), 'Heun S_churn = 20', 0.01);
-    assertMoments(ddim(oracle, z1, uniformT(100)), 'DDIM');
+  test(`on ${schedule.name}, DDPM (η = 1), churn ½, Heun with S_churn and the SDE sample Gaussian data with the right mean and variance`, async () => {
+    assertMoments(await ddim(oracle, z1, uniformT(400), { eta: 1, rng: rng(6) }), 'η = 1', 0.01);
+    assertMoments(await churnSampler(oracle, z1, uniformT(400), { churn: 0.5, rng: rng(7) }), 'churn ½', 0.01);
+    assertMoments(await churnSampler(oracle, z1, uniformT(400), { churn: 0.3, rng: rng(7) }), 'churn 0.3', 0.01);
+    assertMoments(await sdeEuler(oracle, z1, uniformT(400), { eta: 1, rng: rng(8) }), 'SDE η = 1', 0.01);
+    assertMoments(await heun(oracle, z1, uniformT(50), { sChurn: 20, rng: rng(9) }), 'Heun S_churn = 20', 0.01);
+    assertMoments(await ddim(oracle, z1, uniformT(100)), 'DDIM');
   });
 }
 
-test('η = 0 reproduces DDIM exactly, churn 0 is DDIM, and churn ½ is DDPM (η = 1) step for step', () => {
+test('η = 0 reproduces DDIM exactly, churn 0 is DDIM, and churn ½ is DDPM (η = 1) step for step', async () => {
   const fm = flowMatching();
   const oracle = mixtureOracle(gaussian([mu, -mu], std), fm);
   const z1 = rng(1).normals(2 * 500);
   const grid = uniformT(20);
-  const plain = ddim(oracle, z1, grid);
-  assert.deepEqual(ddim(oracle, z1, grid, { eta: 0, rng: rng(3) }), plain);
-  assert.deepEqual(churnSampler(oracle, z1, grid, { churn: 0 }), plain);
-  assert.deepEqual(heun(oracle, z1, grid, { sChurn: 0 }), heun(oracle, z1, grid));
-  const ddpm = ddim(oracle, z1, grid, { eta: 1, rng: rng(4) });
-  const churnHalf = churnSampler(oracle, z1, grid, { churn: 0.5, rng: rng(4) });
+  const plain = await ddim(oracle, z1, grid);
+  assert.deepEqual(await ddim(oracle, z1, grid, { eta: 0, rng: rng(3) }), plain);
+  assert.deepEqual(await churnSampler(oracle, z1, grid, { churn: 0 }), plain);
+  assert.deepEqual(await heun(oracle, z1, grid, { sChurn: 0 }), await heun(oracle, z1, grid));
+  const ddpm = await ddim(oracle, z1, grid, { eta: 1, rng: rng(4) });
+  const churnHalf = await churnSampler(oracle, z1, grid, { churn: 0.5, rng: rng(4) });
   for (let i = 0; i < ddpm.length; i++) assert.ok(Math.abs(ddpm[i] - churnHalf[i]) < 1e-12);
 });
 
-test('a churn step is a DDIM step to λ_t + Δλ/(1 − c) followed by forward re-noising to λ_s (FRAMEWORK.md §5)', () => {
+test('a churn step is a DDIM step to λ_t + Δλ/(1 − c) followed by forward re-noising to λ_s (FRAMEWORK.md §5)', async () => {
   const fm = flowMatching();
   const oracle = mixtureOracle(gaussian([mu], std), fm);
   const z = Float64Array.from([-1.3, 0.2, 2.1]);
@@ -70,15 +70,15 @@ test('a churn step is a DDIM step to λ_t + Δλ/(1 − c) followed by forward r
   const ratio = fm.alpha(s) / fm.alpha(tPrime);
   const noise = Math.sqrt(fm.sigma(s) ** 2 - (ratio * fm.sigma(tPrime)) ** 2);
   const twoStage = zPrime.map((v, k) => ratio * v + noise * xi[k]);
-  const closedForm = churnSampler(oracle, z, Float64Array.from([t, s]), { churn: c, rng: rng(11) });
+  const closedForm = await churnSampler(oracle, z, Float64Array.from([t, s]), { churn: c, rng: rng(11) });
   for (let k = 0; k < 3; k++) assert.ok(Math.abs(twoStage[k] - closedForm[k]) < 1e-12, `${twoStage[k]} vs ${closedForm[k]}`);
 });
 
-test('the same seed gives the same samples and another seed different ones', () => {
+test('the same seed gives the same samples and another seed different ones', async () => {
   const fm = flowMatching();
   const oracle = mixtureOracle(gaussian([mu], std), fm);
   const z1 = rng(1).normals(100);
-  const a = sdeEuler(oracle, z1, uniformT(30), { rng: rng(42) });
-  assert.deepEqual(sdeEuler(oracle, z1, uniformT(30), { rng: rng(42) }), a);
-  assert.notDeepEqual(sdeEuler(oracle, z1, uniformT(30), { rng: rng(43) }), a);
+  const a = await sdeEuler(oracle, z1, uniformT(30), { rng: rng(42) });
+  assert.deepEqual(await sdeEuler(oracle, z1, uniformT(30), { rng: rng(42) }), a);
+  assert.notDeepEqual(await sdeEuler(oracle, z1, uniformT(30), { rng: rng(43) }), a);
 });
