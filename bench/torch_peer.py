@@ -238,7 +238,10 @@ def choose_coretype(threads, rounds=2):
     ok = [r for r in table if r.get("correct")]
     if not ok:
         return "auto", table
-    best = max(ok, key=lambda r: r["gflops"])
+    # Timings drift by more than the gaps between good kernels: take the
+    # first candidate (in CANDIDATES order) within 5% of the fastest one.
+    top = max(r["gflops"] for r in ok)
+    best = next(r for r in ok if r["gflops"] >= 0.95 * top)
     return best["candidate"], table
 
 
@@ -394,16 +397,27 @@ def main():
           "threads": torch.get_num_threads(), "batch": opts["batch"]})
 
     if opts["self_test"]:
-        check = gemm_check_and_speed(torch)
-        emit({"op": "matmul", "size": 1024, "dtype": "float32",
-              "gflops": round(check["gflops"], 1), "correct": check["correct"]})
-        r = worker.train(50)
-        r["steps_per_s"] = round(r["steps"] / r["seconds"], 1)
-        emit(r)
-        r = worker.forward(10000, 50)
-        r["forwards_per_s"] = round(r["calls"] / r["seconds"], 1)
-        r["points_per_s"] = round(r["n"] * r["calls"] / r["seconds"])
-        emit(r)
+        # three rounds each; the best is the least disturbed by other load
+        summary = {"op": "summary", "batch": opts["batch"], "blas": blas.get("corename"),
+                   "matmul_1024_gflops": 0.0, "train_steps_per_s": 0.0,
+                   "forward_10k_per_s": 0.0}
+        for _ in range(3):
+            check = gemm_check_and_speed(torch)
+            emit({"op": "matmul", "size": 1024, "dtype": "float32",
+                  "gflops": round(check["gflops"], 1), "correct": check["correct"]})
+            summary["matmul_1024_gflops"] = max(summary["matmul_1024_gflops"],
+                                                round(check["gflops"], 1))
+            r = worker.train(50)
+            r["steps_per_s"] = round(r["steps"] / r["seconds"], 1)
+            emit(r)
+            summary["train_steps_per_s"] = max(summary["train_steps_per_s"], r["steps_per_s"])
+            r = worker.forward(10000, 30)
+            r["forwards_per_s"] = round(r["calls"] / r["seconds"], 1)
+            r["points_per_s"] = round(r["n"] * r["calls"] / r["seconds"])
+            emit(r)
+            summary["forward_10k_per_s"] = max(summary["forward_10k_per_s"], r["forwards_per_s"])
+        summary["forward_points_per_s"] = round(summary["forward_10k_per_s"] * 10000)
+        emit(summary)
         return 0
     serve(worker)
     return 0

@@ -1,16 +1,24 @@
 import { join } from 'node:path';
 import { ddim, energyDistance, fmEuler, gridByName, rng, type GridName, type Schedule } from '../core/index.js';
 import { writeFigures } from './figures.js';
+import { trainedDemo } from './trainedDemo.js';
 import { DETERMINISTIC, STOCHASTIC, run, setup } from './oracleRun.js';
 import { fmt, formatTable } from './table.js';
 
-/** `difflow demo`: every sampler on a 2-D mixture with its exact denoiser, then the post's figures. */
+/**
+ * `difflow demo`: trains a 2-D model and samples it (trainedDemo.ts), runs every sampler on a 2-D mixture with
+ * its exact denoiser, then writes the post's figures.
+ */
 export async function demo(
-  options: { schedule: Schedule; grid: GridName; n: number; seed: number; out: string },
+  options: { schedule: Schedule; grid: GridName; n: number; seed: number; out: string; train: boolean },
   log: (line: string) => void,
 ): Promise<void> {
+  if (options.train) {
+    await trainedDemo(options.out, log);
+    log('');
+  }
   const { schedule, grid } = options;
-  log(`difflow demo — 8-Gaussian ring in 2-D, exact denoiser, ${options.n} samples, schedule '${schedule.name}', ${grid} grid`);
+  log(`Exact denoiser — 8-Gaussian ring in 2-D, exact denoiser, ${options.n} samples, schedule '${schedule.name}', ${grid} grid`);
   const started = performance.now();
   const s = await setup(schedule, options.n, options.seed);
   const steps = [5, 10, 20, 50, 100];
@@ -42,6 +50,6 @@ export async function demo(
   const diff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
   log(`\nDDIM vs flow-matching Euler, 10 steps: max |difference| = ${diff.toExponential(2)}${schedule.name === 'fm' ? ' (the same sampler on flow matching)' : ''}`);
   log(`(${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
-  log(`Figures of the post → ${options.out}/`);
-  await writeFigures(join(options.out), undefined, log);
+  log(`Figures of the post → ${join(options.out, 'figures')}/`);
+  await writeFigures(join(options.out, 'figures'), undefined, log);
 }

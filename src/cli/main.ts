@@ -33,14 +33,15 @@ function program(log: (line: string) => void): Command {
     });
 
   p.command('demo')
-    .description('run every sampler on a 2-D mixture with its exact denoiser, then write the figures')
+    .description('train a 2-D model and sample it, run every sampler against an exact denoiser, write the figures')
     .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`, 'fm')
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
-    .option('--n <count>', 'number of samples', int('--n'), 4000)
+    .option('--n <count>', 'samples for the exact-denoiser tables', int('--n'), 2000)
+    .option('--no-train', 'skip the training part')
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
-    .option('--out <dir>', 'folder for the figures', 'figures')
-    .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string }) => {
-      await demo({ schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out }, log);
+    .option('--out <dir>', 'output folder', 'demo')
+    .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string; train: boolean }) => {
+      await demo({ schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out, train: o.train }, log);
     });
 
   p.command('oracle')

@@ -21,7 +21,7 @@ export async function trainedDemo(out: string, log: (line: string) => void): Pro
   let last = 0;
   const { losses } = await trainRun({
     runDir,
-    config: { data: 'moons', schedule: 'fm', output: 'u', weighting: 'fm', steps, batch: 512, checkpointEvery: 1000 },
+    config: { data: 'moons', schedule: 'fm', output: 'u', weighting: 'fm', steps, batch: 512, lr: 3e-3, checkpointEvery: 1000 },
     runtime: nodeRuntime,
     onProgress: (p) => {
       if (p.step - last >= 500 || p.step === p.steps) {
