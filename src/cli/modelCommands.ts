@@ -85,7 +85,9 @@ export async function evaluate(model: ReturnType<typeof loadModel>, o: { n: numb
   let bitsPerDim: number | undefined;
   let nllNote: string | undefined;
   try {
-    const r = await logLikelihood(model.denoiser, x, dim, { rtol: 1e-5, atol: 1e-5 });
+    // An ε-model has no x̂ where α = 0: stop just short of t = 1 there.
+    const tMax = model.config.output === 'eps' && model.schedule.alpha(1) === 0 ? 1 - 1e-4 : 1;
+    const r = await logLikelihood(model.denoiser, x, dim, { rtol: 1e-5, atol: 1e-5, tMax });
     bitsPerDim = r.bitsPerDim.reduce((a, b) => a + b, 0) / r.bitsPerDim.length;
   } catch (e) {
     if (!(e instanceof DifflowError)) throw e;

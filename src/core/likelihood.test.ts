@@ -103,3 +103,15 @@ test('logLikelihood refuses bad input, naming the argument', async () => {
   const wrongLength = () => new Float64Array(3);
   await assert.rejects(logLikelihood(oracle, x, 2, { divergence: wrongLength }), /divergence must return one value per row/);
 });
+
+test('an ε-model, which has no x̂ at t = 1 on flow matching, gets its likelihood with tMax just below 1', async () => {
+  const { denoiserFromModel } = await import('./denoiser.js');
+  const data = gaussian([0.4, -0.2], 0.7);
+  const oracle = mixtureOracle(data, flowMatching());
+  const epsModel = denoiserFromModel(oracle.model('eps'), 'eps', flowMatching());
+  const x = Float64Array.from([0.1, 0.3, -0.9, 0.2]);
+  await assert.rejects(logLikelihood(epsModel, x, 2), /ε-prediction determines no x̂ where α = 0/);
+  const { logp } = await logLikelihood(epsModel, x, 2, { tMax: 1 - 1e-4 });
+  const exact = oracle.logDensity(x, 0);
+  logp.forEach((l, i) => assert.ok(Math.abs(l - exact[i]) < 2e-3, `${l} vs ${exact[i]}`));
+});

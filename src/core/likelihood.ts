@@ -10,6 +10,8 @@ export interface LogLikelihoodOptions {
    * VP), so x is treated as a sample of p_tMin, which differs from p_0 by O(tMin).
    */
   readonly tMin?: number;
+  /** Upper end of the integration (default 1); below 1 the prior is approximate (see logLikelihood). */
+  readonly tMax?: number;
   readonly rtol?: number;
   readonly atol?: number;
   readonly maxSteps?: number;
@@ -40,7 +42,8 @@ export function bitsPerDim(logp: Float64Array, dim: number): Float64Array {
  * trace of the full Jacobian, not a Hutchinson estimate): central differences of the denoiser in each of
  * the dim coordinates (step 1e-4·(1 + |zTilde|), all rows at once; error ~1e-8), or options.divergence.
  * log p_0(x) ≈ log N(zTilde_1; 0, tau_1² I) + ∫ div û dtau − dim·log(alpha + sigma)(tMin). The prior is exact
- * where alpha(1) = 0. nfe counts denoiser calls on the whole batch (1 + 2·dim per ODE evaluation by
+ * where alpha(1) = 0; with `tMax` < 1 (for an ε-model, which has no x̂ at alpha = 0) the prior N(0, tau(tMax)² I)
+ * is off by O(alpha(tMax)²). nfe counts denoiser calls on the whole batch (1 + 2·dim per ODE evaluation by
  * differences). @param x [batch·dim]
  */
 export async function logLikelihood(
@@ -51,6 +54,7 @@ export async function logLikelihood(
 ): Promise<LogLikelihoodResult> {
   const { schedule } = denoiser;
   const tMin = options.tMin ?? 1e-5;
+  const tMax = options.tMax ?? 1;
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? 1e-8;
   const maxSteps = options.maxSteps ?? 10_000;
@@ -59,6 +63,8 @@ export async function logLikelihood(
   checkArrayFinite('x', x);
   checkTime('tMin', tMin);
   if (!(tMin > 0 && tMin < 1)) throw new DifflowError(`tMin must be a time in (0, 1), got ${tMin}`);
+  checkTime('tMax', tMax);
+  if (!(tMax > tMin)) throw new DifflowError(`tMax must exceed tMin, got ${tMax} ≤ ${tMin}`);
   checkPositive('rtol', rtol);
   checkPositive('atol', atol);
   checkInteger('maxSteps', maxSteps);
@@ -117,7 +123,7 @@ export async function logLikelihood(
   const cMin = scaleOf(schedule, tMin);
   const y0 = new Float64Array(size + n);
   for (let i = 0; i < size; i++) y0[i] = x[i] / cMin;
-  const tau1 = tauOf(schedule, 1);
+  const tau1 = tauOf(schedule, tMax);
   const { y } = await dopri5(f, y0, tauOf(schedule, tMin), tau1, { rtol, atol, maxSteps });
 
   const logp = new Float64Array(n);
