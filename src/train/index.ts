@@ -1,0 +1,9 @@
+/** difflow in Node: ONNX Runtime, the training loop, checkpoints and trained models as denoisers. */
+export { nodeRuntime } from '../engine/ortNode.js';
+export { Trainer, freshState, networkFor, type TrainState, type Weights } from './trainer.js';
+export { trainRun, lossCurve, type Progress, type RunOptions } from './loop.js';
+export { makeConfig, DEFAULTS, NATURAL_WEIGHTING, type TrainConfig } from './config.js';
+export { dataByName, DATA_NAMES, GMM, type Dataset, type DataName } from './data.js';
+export { saveTrainState, loadTrainState, checkpointPath } from './checkpointing.js';
+export { networkDenoiser, type NetworkDenoiser } from './networkDenoiser.js';
+export { writeCheckpoint, readCheckpoint } from '../io/checkpoint.js';
