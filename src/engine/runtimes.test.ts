@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rng } from '../core/rng.js';
+import { mlp } from '../models/mlp.js';
+import { initParams } from '../models/network.js';
+import { toOnnx } from './onnx.js';
+import { nodeRuntime } from './ortNode.js';
+import { webRuntime } from './ortWeb.js';
+import type { TensorData } from './runtime.js';
+import { adamScalars, buildTrainStep, emaDecayAt } from './trainStep.js';
+
+test('onnxruntime-web (wasm) runs the same training step as onnxruntime-node, behind one interface', async () => {
+  const net = mlp({ hidden: 32, layers: 2 });
+  const B = 64;
+  const model = toOnnx(buildTrainStep(net, B));
+  const g = rng(0);
+  const params = initParams(net, g);
+  const s = adamScalars(1, 1e-3, 1e-8, 0);
+  const feeds: Record<string, TensorData> = {
+    z: { data: Float32Array.from(g.normals(2 * B)), dims: [B, 2] },
+    t: { data: Float32Array.from({ length: B }, () => g.uniform()), dims: [B, 1] },
+    target: { data: Float32Array.from(g.normals(2 * B)), dims: [B, 2] },
+    weight: { data: new Float32Array(B).fill(1), dims: [B, 1] },
+    stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] },
+    decay: { data: Float32Array.of(s.decay), dims: [] }, emaDecay: { data: Float32Array.of(emaDecayAt(1)), dims: [] },
+  };
+  for (const p of net.params) {
+    feeds[p.name] = { data: params[p.name], dims: p.shape };
+    feeds[`m.${p.name}`] = { data: new Float32Array(params[p.name].length), dims: p.shape };
+    feeds[`v.${p.name}`] = { data: new Float32Array(params[p.name].length), dims: p.shape };
+    feeds[`ema.${p.name}`] = { data: params[p.name], dims: p.shape };
+  }
+  const results = [];
+  for (const runtime of [nodeRuntime, webRuntime()]) {
+    const session = await runtime.createSession(model, { threads: 1 });
+    results.push(await session.run(feeds));
+    await session.release();
+  }
+  const [a, b] = results;
+  assert.ok(Math.abs(a.loss.data[0] - b.loss.data[0]) < 1e-5 * Math.abs(a.loss.data[0]), `${a.loss.data[0]} vs ${b.loss.data[0]}`);
+  for (const p of net.params) {
+    a[`new.${p.name}`].data.forEach((v, i) => assert.ok(Math.abs(v - b[`new.${p.name}`].data[i]) < 1e-5, p.name));
+  }
+});
