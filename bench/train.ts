@@ -12,7 +12,7 @@ import { rng } from '../src/core/index.js';
 import { toOnnx } from '../src/engine/onnx.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import type { TensorData } from '../src/engine/runtime.js';
-import { adamScalars, buildForward, buildTrainStep, emaDecayAt } from '../src/engine/trainStep.js';
+import { adamScalars, buildForward, buildTrainStep, emaDecayAt, flatten } from '../src/engine/trainStep.js';
 import { mlp } from '../src/models/mlp.js';
 import { initParams } from '../src/models/network.js';
 import { formatTable } from '../src/cli/table.js';
@@ -40,13 +40,9 @@ const batch: Record<string, TensorData> = {
   target: { data: f32(BATCH * 2), dims: [BATCH, 2] },
   weight: { data: new Float32Array(BATCH).fill(1), dims: [BATCH, 1] },
 };
-const state: Record<string, Float32Array> = {};
-for (const p of net.params) {
-  state[p.name] = params[p.name].slice();
-  state[`m.${p.name}`] = new Float32Array(params[p.name].length);
-  state[`v.${p.name}`] = new Float32Array(params[p.name].length);
-  state[`ema.${p.name}`] = params[p.name].slice();
-}
+const flat = flatten(net, params);
+const P = flat.length;
+const state: Record<string, Float32Array> = { params: flat.slice(), m: new Float32Array(P), v: new Float32Array(P), ema: flat.slice() };
 let k = 0;
 async function oursTrain(steps: number): Promise<number> {
   const started = performance.now();
@@ -58,9 +54,9 @@ async function oursTrain(steps: number): Promise<number> {
       stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] },
       decay: { data: Float32Array.of(s.decay), dims: [] }, emaDecay: { data: Float32Array.of(emaDecayAt(k)), dims: [] },
     };
-    for (const p of net.params) for (const prefix of ['', 'm.', 'v.', 'ema.']) feeds[prefix + p.name] = { data: state[prefix + p.name], dims: p.shape };
+    for (const name of ['params', 'm', 'v', 'ema']) feeds[name] = { data: state[name], dims: [P] };
     const out = await trainSession.run(feeds);
-    for (const p of net.params) for (const prefix of ['', 'm.', 'v.', 'ema.']) state[prefix + p.name] = out[`new.${prefix}${p.name}`].data;
+    for (const name of ['params', 'm', 'v', 'ema']) state[name] = out[`new.${name}`].data;
   }
   return (performance.now() - started) / 1000;
 }

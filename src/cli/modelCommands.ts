@@ -6,7 +6,7 @@ import {
 } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { toOnnx } from '../engine/onnx.js';
-import { buildForward } from '../engine/trainStep.js';
+import { buildForward, unflatten } from '../engine/trainStep.js';
 import { scatterChart } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { loadTrainState } from '../train/checkpointing.js';
@@ -21,7 +21,7 @@ export function loadModel(runDir: string, useEma = true) {
   const dataset = dataByName(config.data);
   const net = networkFor(config, dataset.dim);
   const schedule = scheduleByName(config.schedule);
-  const weights = useEma ? state.ema : state.params;
+  const weights = unflatten(net, useEma ? state.ema : state.params);
   return { config, state, dataset, net, schedule, denoiser: networkDenoiser(net, weights, config.output, schedule, nodeRuntime), weights };
 }
 

@@ -25,6 +25,44 @@ const nonDifferentiable = (op: string): Vjp => () => {
   throw new DifflowError(`${op} has no gradient in difflow's autodiff`);
 };
 
+/** One constant one-hot filter [k·k, 1, kh, kw] per graph and kernel size (im2col as a convolution). */
+const patchFilters = new WeakMap<Builder, Map<string, Tensor>>();
+function patchFilter(g: Builder, kh: number, kw: number): Tensor {
+  let byKernel = patchFilters.get(g);
+  if (!byKernel) patchFilters.set(g, (byKernel = new Map()));
+  const key = `${kh}x${kw}`;
+  let eye = byKernel.get(key);
+  if (!eye) {
+    const kk = kh * kw;
+    eye = g.constant(Array.from({ length: kk * kk }, (_, i) => (Math.floor(i / kk) === i % kk ? 1 : 0)), [kk, 1, kh, kw]);
+    byKernel.set(key, eye);
+  }
+  return eye;
+}
+
+const convOptions = (attrs: Node['attrs']) => ({ stride: attrs.stride as number, dilation: attrs.dilation as number, pad: attrs.pads as readonly number[] });
+
+/**
+ * ∂L/∂w of y = conv(u, w) given gy = ∂L/∂y, by im2col and one batched MatMul:
+ *   cols = conv(u as [N·C, 1, H, W], one-hot filter)   [N, C·kh·kw, P]  (the patches, P = Ho·Wo)
+ *   ∂L/∂w = Σ_n cols_n · gy_nᵀ                          [C·kh·kw, Cout] → [Cout, C, kh, kw].
+ * The patch convolution takes y's stride, pads and dilation, so it yields exactly Ho×Wo patches. In ORT (CPU,
+ * N = 64, C = 32…64, one thread) this ran 1.5–2× faster at 28×28, stride 1, than the standard alternative that
+ * treats the batch as channels (a Conv with gy as a Ho×Wo filter, whose 3×3 output makes a skinny GEMM), and
+ * within ±15% of it at 14×14 and at stride 2. @returns [Cout, C, kh, kw]
+ */
+function filterGradient(g: Builder, u: Tensor, gy: Tensor, kh: number, kw: number, attrs: Node['attrs']): Tensor {
+  const [N, C, H, W] = u.shape;
+  const [, Cout, Ho, Wo] = gy.shape;
+  const pads = attrs.pads as readonly number[];
+  const pointwise = kh === 1 && kw === 1 && attrs.stride === 1 && pads.every((p) => p === 0);
+  const cols = pointwise
+    ? g.reshape(u, [N, C, H * W])
+    : g.reshape(g.conv(g.reshape(u, [N * C, 1, H, W]), patchFilter(g, kh, kw), convOptions(attrs)), [N, C * kh * kw, Ho * Wo]);
+  const gyT = g.transpose(g.reshape(gy, [N, Cout, Ho * Wo]), [0, 2, 1]);
+  return g.reshape(g.transpose(g.sum(g.batchMatmul(cols, gyT), [0]), [1, 0]), [Cout, C, kh, kw]);
+}
+
 const VJP: Record<OpName, Vjp> = {
   Add: (g, { inputs: [a, b] }, gy, needs) => [when(needs(0), () => unbroadcast(g, gy, a.shape)), when(needs(1), () => unbroadcast(g, gy, b.shape))],
   Sub: (g, { inputs: [a, b] }, gy, needs) => [when(needs(0), () => unbroadcast(g, gy, a.shape)), when(needs(1), () => unbroadcast(g, g.neg(gy), b.shape))],
@@ -82,6 +120,49 @@ const VJP: Record<OpName, Vjp> = {
     const inverse = perm.map((_, i) => perm.indexOf(i));
     return [g.transpose(gy, inverse)];
   },
+  BatchMatMul: (g, { inputs: [a, b] }, gy, needs) => [
+    when(needs(0), () => g.batchMatmul(gy, g.transpose(b, [0, 2, 1]))),
+    when(needs(1), () => g.batchMatmul(g.transpose(a, [0, 2, 1]), gy)),
+  ],
+  // ∂x = y·(g − Σ g·y) along the last axis.
+  Softmax: (g, { output: y }, gy) => [g.mul(y, g.sub(gy, g.sum(g.mul(gy, y), [-1], true)))],
+  Flip: (g, { attrs }, gy) => [g.flip(gy, attrs.axes as readonly number[])],
+  // ∂x at stride 1: a Conv of gy with the flipped, transposed filter and pads d·(k − 1) − pad. Otherwise the
+  // adjoint ConvTranspose with the forward's stride, pads and dilation, outputPadding restoring the rows/columns
+  // the forward's floor division dropped. In ORT (CPU, N = 64, C = 32…64, one thread) the flipped Conv ran 7–24%
+  // faster than ConvTranspose at stride 1; at stride 2 ConvTranspose ran 3–4× faster than the flipped Conv over a
+  // zero-inserted gradient and 1.5–2.4× faster than its polyphase form (four sub-filters + DepthToSpace).
+  // ∂w is filterGradient.
+  Conv: (g, { inputs: [x, w], output: y, attrs }, gy, needs) => {
+    const { stride: s, dilation: d } = convOptions(attrs);
+    const pads = attrs.pads as readonly number[];
+    const [kh, kw] = [w.shape[2], w.shape[3]];
+    const dx = () => {
+      const flippedPads = [d * (kh - 1) - pads[0], d * (kw - 1) - pads[1], d * (kh - 1) - pads[2], d * (kw - 1) - pads[3]];
+      if (s === 1 && flippedPads.every((p) => p >= 0)) {
+        const wT = g.transpose(w, [1, 0, 2, 3]);
+        return g.conv(gy, kh * kw > 1 ? g.flip(wT, [2, 3]) : wT, { dilation: d, pad: flippedPads });
+      }
+      const dropped = (axis: 2 | 3) => x.shape[axis] + pads[axis - 2] + pads[axis] - d * (w.shape[axis] - 1) - 1 - s * (y.shape[axis] - 1);
+      return g.convTranspose(gy, w, { ...convOptions(attrs), outputPadding: [dropped(2), dropped(3)] });
+    };
+    return [when(needs(0), dx), when(needs(1), () => filterGradient(g, x, gy, kh, kw, attrs))];
+  },
+  // y = convᵀ(x, w) ⇔ ⟨y, gy⟩ = ⟨x, conv(gy, w)⟩: ∂x = conv(gy, w), ∂w = filterGradient with gy as the input.
+  ConvTranspose: (g, { inputs: [x, w], attrs }, gy, needs) => [
+    when(needs(0), () => g.conv(gy, w, convOptions(attrs))),
+    when(needs(1), () => filterGradient(g, gy, x, w.shape[2], w.shape[3], attrs)),
+  ],
+  // Each input feeds f² outputs with weight 1/f².
+  AveragePool: (g, { attrs }, gy) => {
+    const f = attrs.factor as number;
+    return [g.mul(g.upsample(gy, f), 1 / (f * f))];
+  },
+  // Each input feeds its f×f block: the block sum, f²·AveragePool.
+  Upsample: (g, { attrs }, gy) => {
+    const f = attrs.factor as number;
+    return [g.mul(g.avgPool(gy, f), f * f)];
+  },
 };
 
 /**
@@ -91,13 +172,15 @@ const VJP: Record<OpName, Vjp> = {
 export function gradients(g: Builder, loss: Tensor, wrt: readonly Tensor[]): Tensor[] {
   if (loss.shape.length !== 0) throw new DifflowError(`the loss must be a scalar, got shape [${loss.shape}]`);
   const forward = g.nodes.slice();
-  const depends = new Set(wrt.map((t) => t.id));
+  const leaves = new Set(wrt.map((t) => t.id));
+  const depends = new Set(leaves);
   for (const node of forward) if (node.inputs.some((i) => depends.has(i.id))) depends.add(node.output.id);
   const grads = new Map<number, Tensor>([[loss.id, g.scalar(1)]]);
   for (let k = forward.length - 1; k >= 0; k--) {
     const node = forward[k];
     const gy = grads.get(node.output.id);
-    if (!gy || !depends.has(node.output.id)) continue;
+    // The wrt tensors are leaves: nothing upstream of them is differentiated.
+    if (!gy || !depends.has(node.output.id) || leaves.has(node.output.id)) continue;
     const gin = VJP[node.op](g, node, gy, (i) => depends.has(node.inputs[i].id));
     node.inputs.forEach((x, i) => {
       const gi = gin[i];

@@ -3,6 +3,17 @@ import { Graph, type Tensor } from './graph.js';
 
 type Operand = Tensor | number;
 
+/** Convolution options: `pad` is symmetric (one number) or [top, left, bottom, right]. */
+export interface ConvOptions {
+  readonly stride?: number;
+  readonly pad?: number | readonly number[];
+  readonly dilation?: number;
+}
+
+const convAttrs = ({ stride = 1, pad = 0, dilation = 1 }: ConvOptions) => ({
+  stride, dilation, pads: typeof pad === 'number' ? [pad, pad, pad, pad] : pad.slice(),
+});
+
 export class Builder extends Graph {
   private t(v: Operand): Tensor {
     return typeof v === 'number' ? this.scalar(v) : v;
@@ -49,4 +60,20 @@ export class Builder extends Graph {
   expand(a: Tensor, shape: readonly number[]): Tensor {
     return a.shape.length === shape.length && a.shape.every((d, i) => d === shape[i]) ? a : this.apply('Expand', [a], { shape });
   }
+  /** [B, m, k]·[B, k, n] → [B, m, n]. */
+  batchMatmul(a: Tensor, b: Tensor): Tensor { return this.apply('BatchMatMul', [a, b]); }
+  /** Softmax along the last axis. */
+  softmax(a: Tensor): Tensor { return this.apply('Softmax', [a]); }
+  /** Reverses the order of elements along each of `axes`. */
+  flip(a: Tensor, axes: readonly number[]): Tensor { return this.apply('Flip', [a], { axes }); }
+  /** 2-D convolution (cross-correlation), x [N, C, H, W], w [Cout, C, kh, kw] → [N, Cout, Ho, Wo]. */
+  conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor { return this.apply('Conv', [x, w], convAttrs(options)); }
+  /** The adjoint of `conv` with the same options, x [N, C, H, W], w [C, Cout, kh, kw]; `outputPadding` rows/columns end the output. */
+  convTranspose(x: Tensor, w: Tensor, options: ConvOptions & { readonly outputPadding?: readonly [number, number] } = {}): Tensor {
+    return this.apply('ConvTranspose', [x, w], { ...convAttrs(options), outputPadding: (options.outputPadding ?? [0, 0]).slice() });
+  }
+  /** Mean over non-overlapping factor×factor blocks, [N, C, H, W] → [N, C, H/f, W/f]. */
+  avgPool(x: Tensor, factor = 2): Tensor { return this.apply('AveragePool', [x], { factor }); }
+  /** Nearest-neighbour upsampling, [N, C, H, W] → [N, C, f·H, f·W]. */
+  upsample(x: Tensor, factor = 2): Tensor { return this.apply('Upsample', [x], { factor }); }
 }

@@ -99,6 +99,58 @@ const KERNELS: Record<OpName, Kernel> = {
   },
   Reshape: ([x]) => x.slice(),
   Expand: ([x], [s], { output }) => gather(x, output.shape, (c) => flat(c.slice(c.length - s.length).map((v, d) => (s[d] === 1 ? 0 : v)), s)),
+  BatchMatMul: ([a, b], [sa, sb]) => {
+    const [B, m, k] = sa;
+    const n = sb[2];
+    const r = new Float64Array(B * m * n);
+    for (let t = 0; t < B; t++) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let p = 0; p < k; p++) acc += a[(t * m + i) * k + p] * b[(t * k + p) * n + j];
+      r[(t * m + i) * n + j] = acc;
+    }
+    return r;
+  },
+  Softmax: ([x], [s]) => {
+    const d = s.length ? s[s.length - 1] : 1;
+    const r = new Float64Array(x.length);
+    for (let row = 0; row < x.length; row += d) {
+      let max = -Infinity;
+      for (let k = 0; k < d; k++) max = Math.max(max, x[row + k]);
+      let total = 0;
+      for (let k = 0; k < d; k++) total += r[row + k] = Math.exp(x[row + k] - max);
+      for (let k = 0; k < d; k++) r[row + k] /= total;
+    }
+    return r;
+  },
+  Flip: ([x], [s], { attrs }) => {
+    const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + s.length : a));
+    return gather(x, s, (c) => flat(c.map((v, d) => (axes.includes(d) ? s[d] - 1 - v : v)), s));
+  },
+  Conv: ([x, w], [sx, sw], { attrs, output }) => {
+    const y = new Float64Array(size(output.shape));
+    convPairs(sx, sw, output.shape, attrs, (ix, iw, iy) => (y[iy] += x[ix] * w[iw]));
+    return y;
+  },
+  // ConvTranspose's weight [C, Cout, kh, kw] is Conv's [Cout, C, …] read from the other side: with the roles
+  // of input and output swapped, the same pairs link them.
+  ConvTranspose: ([x, w], [sx, sw], { attrs, output }) => {
+    const y = new Float64Array(size(output.shape));
+    convPairs(output.shape, sw, sx, attrs, (iy, iw, ix) => (y[iy] += x[ix] * w[iw]));
+    return y;
+  },
+  AveragePool: ([x], [s], { attrs, output }) => {
+    const f = attrs.factor as number;
+    const [, , Ho, Wo] = output.shape;
+    const y = new Float64Array(size(output.shape));
+    forEach4(s, (n, c, i, j, k) => (y[((n * s[1] + c) * Ho + Math.floor(i / f)) * Wo + Math.floor(j / f)] += x[k] / (f * f)));
+    return y;
+  },
+  Upsample: ([x], [s], { attrs, output }) => {
+    const f = attrs.factor as number;
+    const y = new Float64Array(size(output.shape));
+    forEach4(output.shape, (n, c, i, j, k) => (y[k] = x[((n * s[1] + c) * s[2] + Math.floor(i / f)) * s[3] + Math.floor(j / f)]));
+    return y;
+  },
   Transpose: ([x], [s], { attrs, output }) => {
     const perm = attrs.perm as readonly number[];
     return gather(x, output.shape, (c) => {
@@ -108,6 +160,37 @@ const KERNELS: Record<OpName, Kernel> = {
     });
   },
 };
+
+/** Calls f(n, c, i, j, flat) for every element of an NCHW tensor. */
+function forEach4(shape: Shape, f: (n: number, c: number, i: number, j: number, flat: number) => void): void {
+  const [N, C, H, W] = shape;
+  let k = 0;
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) f(n, c, i, j, k++);
+}
+
+/**
+ * Visits every (input position, weight, output position) triple of a convolution: x [N, C, H, W],
+ * w [Cout, C, kh, kw] (Conv's layout), y [N, Cout, Ho, Wo], linked by y[n, o, i, j] ∋ x[n, c, s·i − top + d·a, s·j − left + d·b]·w[o, c, a, b].
+ */
+function convPairs(sx: Shape, sw: Shape, sy: Shape, attrs: Node['attrs'], f: (ix: number, iw: number, iy: number) => void): void {
+  const [N, C, H, W] = sx;
+  const [O, , kh, kw] = sw;
+  const [, , Ho, Wo] = sy;
+  const s = attrs.stride as number;
+  const d = attrs.dilation as number;
+  const [top, left] = attrs.pads as readonly number[];
+  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) {
+    const iy = ((n * O + o) * Ho + i) * Wo + j;
+    for (let c = 0; c < C; c++) for (let a = 0; a < kh; a++) {
+      const r = s * i - top + d * a;
+      if (r < 0 || r >= H) continue;
+      for (let b = 0; b < kw; b++) {
+        const q = s * j - left + d * b;
+        if (q >= 0 && q < W) f(((n * C + c) * H + r) * W + q, ((o * C + c) * kh + a) * kw + b, iy);
+      }
+    }
+  }
+}
 
 function unflat(i: number, shape: Shape): number[] {
   const st = strides(shape);

@@ -9,7 +9,8 @@ import type { Shape } from './graph.js';
 export type OpName =
   | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Max' | 'Min'
   | 'Neg' | 'Sigmoid' | 'Silu' | 'Sin' | 'Cos' | 'Exp' | 'Log' | 'Sqrt' | 'Tanh'
-  | 'MatMul' | 'Concat' | 'Slice' | 'ReduceSum' | 'Reshape' | 'Transpose' | 'Expand';
+  | 'MatMul' | 'Concat' | 'Slice' | 'ReduceSum' | 'Reshape' | 'Transpose' | 'Expand'
+  | 'BatchMatMul' | 'Softmax' | 'Flip' | 'Conv' | 'ConvTranspose' | 'AveragePool' | 'Upsample';
 
 export type Attrs = Readonly<Record<string, number | readonly number[]>>;
 
@@ -40,6 +41,24 @@ const normAxis = (axis: number, rank: number, op: string) => {
   const a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank) throw new DifflowError(`${op}: axis ${axis} out of range for rank ${rank}`);
   return a;
+};
+
+/** Output length of a convolution along one axis: ⌊(n + before + after − d·(k − 1) − 1)/s⌋ + 1. */
+export const convLength = (n: number, k: number, stride: number, before: number, after: number, dilation: number): number =>
+  Math.floor((n + before + after - dilation * (k - 1) - 1) / stride) + 1;
+
+/** Conv and ConvTranspose attributes: stride and dilation (both axes), pads [top, left, bottom, right]. */
+function convAttrs(a: Attrs, op: string) {
+  const stride = (a.stride as number | undefined) ?? 1;
+  const dilation = (a.dilation as number | undefined) ?? 1;
+  const pads = (a.pads as readonly number[] | undefined) ?? [0, 0, 0, 0];
+  if (![stride, dilation].every((v) => Number.isInteger(v) && v >= 1)) throw new DifflowError(`${op}: stride ${stride} and dilation ${dilation} must be positive integers`);
+  if (pads.length !== 4 || !pads.every((v) => Number.isInteger(v) && v >= 0)) throw new DifflowError(`${op}: pads [${pads}] must be 4 non-negative integers [top, left, bottom, right]`);
+  return { stride, dilation, pads };
+}
+
+const rank4 = (op: string, what: string, s: Shape) => {
+  if (s.length !== 4) throw new DifflowError(`${op}: ${what} must be 4-D, got [${s}]`);
 };
 
 const binary: OpDef = {
@@ -124,6 +143,82 @@ export const OPS: Record<OpName, OpDef> = {
       const perm = a.perm as readonly number[];
       if (perm.length !== s[0].length) throw new DifflowError(`${op}: perm [${perm}] does not match rank ${s[0].length}`);
       return perm.map((p) => s[0][p]);
+    },
+  },
+  /** Batched matrix product [B, m, k]·[B, k, n] → [B, m, n]. */
+  BatchMatMul: {
+    shape: (s, _a, op) => {
+      arity(op, s, 2);
+      const [A, B] = s;
+      if (A.length !== 3 || B.length !== 3 || A[0] !== B[0] || A[2] !== B[1]) throw new DifflowError(`${op}: needs [B, m, k] and [B, k, n], got [${A}] and [${B}]`);
+      return [A[0], A[1], B[2]];
+    },
+  },
+  /** exp(x − max)/Σ exp(x − max) along the last axis. */
+  Softmax: unary,
+  /** Reverses the order of elements along each of `axes`. */
+  Flip: {
+    shape: (s, a, op) => {
+      arity(op, s, 1);
+      (a.axes as readonly number[]).forEach((x) => normAxis(x, s[0].length, op));
+      return s[0];
+    },
+  },
+  /**
+   * 2-D cross-correlation (NCHW): x [N, C, H, W], w [Cout, C, kh, kw] → [N, Cout, Ho, Wo];
+   * y[n, o, i, j] = Σ_{c,a,b} x[n, c, s·i − top + d·a, s·j − left + d·b]·w[o, c, a, b], zero outside x.
+   */
+  Conv: {
+    shape: (s, a, op) => {
+      arity(op, s, 2);
+      const [x, w] = s;
+      rank4(op, 'input', x);
+      rank4(op, 'weight', w);
+      if (w[1] !== x[1]) throw new DifflowError(`${op}: weight [${w}] expects ${w[1]} input channels, input [${x}] has ${x[1]}`);
+      const { stride, dilation, pads } = convAttrs(a, op);
+      const out = [x[0], w[0], convLength(x[2], w[2], stride, pads[0], pads[2], dilation), convLength(x[3], w[3], stride, pads[1], pads[3], dilation)];
+      if (out[2] < 1 || out[3] < 1) throw new DifflowError(`${op}: kernel [${w[2]}, ${w[3]}] does not fit input [${x}] with pads [${pads}]`);
+      return out;
+    },
+  },
+  /**
+   * The adjoint of Conv (ONNX ConvTranspose): x [N, C, H, W], w [C, Cout, kh, kw] → [N, Cout, Ho, Wo] with
+   * Ho = s·(H − 1) + d·(kh − 1) + 1 − top − bottom + outputPadding[0]; y[n, o, s·i − top + d·a, …] += x[n, c, i, …]·w[c, o, a, …].
+   */
+  ConvTranspose: {
+    shape: (s, a, op) => {
+      arity(op, s, 2);
+      const [x, w] = s;
+      rank4(op, 'input', x);
+      rank4(op, 'weight', w);
+      if (w[0] !== x[1]) throw new DifflowError(`${op}: weight [${w}] expects ${w[0]} input channels, input [${x}] has ${x[1]}`);
+      const { stride, dilation, pads } = convAttrs(a, op);
+      const extra = (a.outputPadding as readonly number[] | undefined) ?? [0, 0];
+      if (extra.length !== 2 || extra.some((e) => !Number.isInteger(e) || e < 0 || e >= Math.max(stride, dilation))) throw new DifflowError(`${op}: outputPadding [${extra}] must be 2 integers below the stride or dilation`);
+      const length = (n: number, k: number, before: number, after: number, e: number) => stride * (n - 1) + dilation * (k - 1) + 1 - before - after + e;
+      const out = [x[0], w[1], length(x[2], w[2], pads[0], pads[2], extra[0]), length(x[3], w[3], pads[1], pads[3], extra[1])];
+      if (out[2] < 1 || out[3] < 1) throw new DifflowError(`${op}: pads [${pads}] leave no output for input [${x}]`);
+      return out;
+    },
+  },
+  /** Mean over non-overlapping f×f blocks (kernel = stride = `factor`): [N, C, H, W] → [N, C, H/f, W/f]. */
+  AveragePool: {
+    shape: (s, a, op) => {
+      arity(op, s, 1);
+      rank4(op, 'input', s[0]);
+      const f = a.factor as number;
+      if (!Number.isInteger(f) || f < 1 || s[0][2] % f !== 0 || s[0][3] % f !== 0) throw new DifflowError(`${op}: ${f}×${f} blocks do not tile [${s[0]}]`);
+      return [s[0][0], s[0][1], s[0][2] / f, s[0][3] / f];
+    },
+  },
+  /** Nearest-neighbour upsampling by an integer `factor`: [N, C, H, W] → [N, C, f·H, f·W]. */
+  Upsample: {
+    shape: (s, a, op) => {
+      arity(op, s, 1);
+      rank4(op, 'input', s[0]);
+      const f = a.factor as number;
+      if (!Number.isInteger(f) || f < 1) throw new DifflowError(`${op}: factor ${f} must be a positive integer`);
+      return [s[0][0], s[0][1], f * s[0][2], f * s[0][3]];
     },
   },
 };

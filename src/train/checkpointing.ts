@@ -7,7 +7,8 @@ import { DifflowError } from '../core/validate.js';
 import { readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import type { SafetensorsTensor } from '../io/safetensors.js';
 import { makeConfig, type TrainConfig } from './config.js';
-import { networkFor, type TrainState, type Weights } from './trainer.js';
+import { flatten, unflatten } from '../engine/trainStep.js';
+import { networkFor, type TrainState } from './trainer.js';
 import { dataByName } from './data.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
@@ -19,8 +20,9 @@ export function checkpointPath(runDir: string): string {
 
 export function saveTrainState(runDir: string, config: TrainConfig, state: TrainState): void {
   const tensors: Record<string, SafetensorsTensor> = {};
-  const add = (prefix: string, w: Weights) => {
-    for (const [name, data] of Object.entries(w)) tensors[`${prefix}${name}`] = { dtype: 'F32', shape: [data.length], data };
+  const net = networkFor(config, dataByName(config.data).dim);
+  const add = (prefix: string, flat: Float32Array) => {
+    for (const [name, data] of Object.entries(unflatten(net, flat))) tensors[`${prefix}${name}`] = { dtype: 'F32', shape: [data.length], data };
   };
   add('param.', state.params);
   add('m.', state.m);
@@ -41,13 +43,13 @@ export function loadTrainState(runDir: string): { config: TrainConfig; state: Tr
   if (metadata.format !== FORMAT) throw new DifflowError(`${path} is not a difflow training checkpoint (format '${metadata.format}')`);
   const config = makeConfig(JSON.parse(metadata.config) as Partial<TrainConfig>);
   const net = networkFor(config, dataByName(config.data).dim);
-  const take = (prefix: string): Weights =>
-    Object.fromEntries(net.params.map((p) => {
+  const take = (prefix: string): Float32Array =>
+    flatten(net, Object.fromEntries(net.params.map((p) => {
       const t = tensors[`${prefix}${p.name}`];
       const n = p.shape.reduce((a, b) => a * b, 1);
       if (!t || t.dtype !== 'F32' || t.data.length !== n) throw new DifflowError(`${path}: tensor '${prefix}${p.name}' is missing or has the wrong size`);
       return [p.name, t.data as Float32Array];
-    }));
+    })));
   const rng = tensors.rng;
   const losses = tensors.losses;
   if (!rng || rng.dtype !== 'U32' || !losses || losses.dtype !== 'F32') throw new DifflowError(`${path}: the generator state or loss history is missing`);

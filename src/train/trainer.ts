@@ -11,21 +11,22 @@ import { densityByName, outputLossWeight, weighting as makeWeighting, type TimeD
 import { DifflowError } from '../core/validate.js';
 import { toOnnx } from '../engine/onnx.js';
 import type { Runtime, Session, TensorData } from '../engine/runtime.js';
-import { adamScalars, buildTrainStep, emaDecayAt } from '../engine/trainStep.js';
+import { adamScalars, buildTrainStep, emaDecayAt, flatten } from '../engine/trainStep.js';
 import { mlp } from '../models/mlp.js';
 import { initParams, type Network } from '../models/network.js';
 import type { TrainConfig } from './config.js';
 import { dataByName, type Dataset } from './data.js';
 
-/** Parameters, Adam moments and EMA, keyed by parameter name. */
+/** Parameters keyed by name (views into a flat vector: see engine/trainStep.ts `unflatten`). */
 export type Weights = Record<string, Float32Array>;
 
+/** Everything a run needs to continue: flat [P] parameters, Adam moments and EMA, step, generator, losses. */
 export interface TrainState {
   step: number;
-  params: Weights;
-  m: Weights;
-  v: Weights;
-  ema: Weights;
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  ema: Float32Array;
   rngState: Uint32Array;
   losses: number[];
 }
@@ -39,9 +40,8 @@ export function networkFor(config: TrainConfig, dim: number): Network {
 
 export function freshState(config: TrainConfig, net: Network): TrainState {
   const rng = Rng.seeded(config.seed);
-  const params = initParams(net, rng.split());
-  const zeros = () => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, new Float32Array(v.length)]));
-  return { step: 0, params, m: zeros(), v: zeros(), ema: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.slice()])), rngState: rng.state(), losses: [] };
+  const params = flatten(net, initParams(net, rng.split()));
+  return { step: 0, params, m: new Float32Array(params.length), v: new Float32Array(params.length), ema: params.slice(), rngState: rng.state(), losses: [] };
 }
 
 export class Trainer {
@@ -121,26 +121,20 @@ export class Trainer {
     const { z, t, target, weight } = this.batch();
     const B = config.batch;
     const d = net.dim;
+    const P = state.params.length;
     const feeds: Record<string, TensorData> = {
+      params: { data: state.params, dims: [P] }, m: { data: state.m, dims: [P] }, v: { data: state.v, dims: [P] }, ema: { data: state.ema, dims: [P] },
       z: { data: z, dims: [B, d] }, t: { data: t, dims: [B, 1] }, target: { data: target, dims: [B, d] }, weight: { data: weight, dims: [B, 1] },
       stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] }, decay: { data: Float32Array.of(s.decay), dims: [] },
       emaDecay: { data: Float32Array.of(emaDecayAt(k)), dims: [] },
     };
-    for (const p of net.params) {
-      feeds[p.name] = { data: state.params[p.name], dims: p.shape };
-      feeds[`m.${p.name}`] = { data: state.m[p.name], dims: p.shape };
-      feeds[`v.${p.name}`] = { data: state.v[p.name], dims: p.shape };
-      feeds[`ema.${p.name}`] = { data: state.ema[p.name], dims: p.shape };
-    }
     const out = await this.session.run(feeds);
     const loss = out.loss.data[0];
     if (!Number.isFinite(loss)) throw new DifflowError(`training diverged at step ${k}: the loss is ${loss}; lower --lr or check the data`);
-    for (const p of net.params) {
-      state.params[p.name] = out[`new.${p.name}`].data;
-      state.m[p.name] = out[`new.m.${p.name}`].data;
-      state.v[p.name] = out[`new.v.${p.name}`].data;
-      state.ema[p.name] = out[`new.ema.${p.name}`].data;
-    }
+    state.params = out['new.params'].data;
+    state.m = out['new.m'].data;
+    state.v = out['new.v'].data;
+    state.ema = out['new.ema'].data;
     state.step = k;
     state.losses.push(loss);
     state.rngState = this.rng.state();
