@@ -31,8 +31,14 @@ const FORWARD_CALLS = 20;
 const net = mlp();
 const g = rng(0);
 const params = initParams(net, g);
-const trainSession = await nodeRuntime.createSession(toOnnx(buildTrainStep(net, BATCH)), { threads: THREADS });
-const forwardSession = await nodeRuntime.createSession(toOnnx(buildForward(net, N_FORWARD, params)), { threads: THREADS });
+// Two configurations of ONNX Runtime: the library default (idle threads sleep) and spinning threads.
+const trainBytes = toOnnx(buildTrainStep(net, BATCH));
+const forwardBytes = toOnnx(buildForward(net, N_FORWARD, params));
+const sessions = {
+  sleep: { train: await nodeRuntime.createSession(trainBytes, { threads: THREADS }), forward: await nodeRuntime.createSession(forwardBytes, { threads: THREADS }) },
+  spin: { train: await nodeRuntime.createSession(trainBytes, { threads: THREADS, spinning: true }), forward: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: true }) },
+};
+type Mode = keyof typeof sessions;
 const f32 = (n: number, scale = 1) => Float32Array.from(g.normals(n), (v) => v * scale);
 const batch: Record<string, TensorData> = {
   z: { data: f32(BATCH * 2), dims: [BATCH, 2] },
@@ -44,7 +50,7 @@ const flat = flatten(net, params);
 const P = flat.length;
 const state: Record<string, Float32Array> = { params: flat.slice(), m: new Float32Array(P), v: new Float32Array(P), ema: flat.slice() };
 let k = 0;
-async function oursTrain(steps: number): Promise<number> {
+async function oursTrain(mode: Mode, steps: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < steps; i++) {
     k++;
@@ -55,16 +61,16 @@ async function oursTrain(steps: number): Promise<number> {
       decay: { data: Float32Array.of(s.decay), dims: [] }, emaDecay: { data: Float32Array.of(emaDecayAt(k)), dims: [] },
     };
     for (const name of ['params', 'm', 'v', 'ema']) feeds[name] = { data: state[name], dims: [P] };
-    const out = await trainSession.run(feeds);
+    const out = await sessions[mode].train.run(feeds);
     for (const name of ['params', 'm', 'v', 'ema']) state[name] = out[`new.${name}`].data;
   }
   return (performance.now() - started) / 1000;
 }
 const zForward = f32(N_FORWARD * 2);
 const tForward = new Float32Array(N_FORWARD).fill(0.5);
-async function oursForward(calls: number): Promise<number> {
+async function oursForward(mode: Mode, calls: number): Promise<number> {
   const started = performance.now();
-  for (let i = 0; i < calls; i++) await forwardSession.run({ z: { data: zForward, dims: [N_FORWARD, 2] }, t: { data: tForward, dims: [N_FORWARD, 1] } });
+  for (let i = 0; i < calls; i++) await sessions[mode].forward.run({ z: { data: zForward, dims: [N_FORWARD, 2] }, t: { data: tForward, dims: [N_FORWARD, 1] } });
   return (performance.now() - started) / 1000;
 }
 
@@ -99,35 +105,42 @@ if (!existsSync(python)) {
 
 // ---- alternating rounds ---------------------------------------------------------------------------
 console.log(`bench/train — MLP 18→256→256→256→2 (SiLU), ${THREADS} threads each; ${rounds} alternating rounds of ${TRAIN_STEPS} train steps (batch ${BATCH}) and ${FORWARD_CALLS} forwards of ${N_FORWARD} points`);
-console.log(`difflow: ${nodeRuntime.name}, one ONNX graph per train step, no thread spinning`);
+console.log(`difflow: ${nodeRuntime.name}, one ONNX graph per train step; default (idle threads sleep) and with spinning threads`);
 console.log(peerInfo);
-await oursTrain(5);
-await oursForward(2);
+for (const mode of ['sleep', 'spin'] as const) {
+  await oursTrain(mode, 5);
+  await oursForward(mode, 2);
+}
 if (peer) {
   await peer.send('train 5');
   await peer.send(`forward ${N_FORWARD} 2`);
 }
-const rates = { oursTrain: [] as number[], torchTrain: [] as number[], oursForward: [] as number[], torchForward: [] as number[] };
+const rates = { sleepTrain: [] as number[], spinTrain: [] as number[], torchTrain: [] as number[], sleepForward: [] as number[], spinForward: [] as number[], torchForward: [] as number[] };
 for (let r = 0; r < rounds; r++) {
-  rates.oursTrain.push(TRAIN_STEPS / (await oursTrain(TRAIN_STEPS)));
+  rates.sleepTrain.push(TRAIN_STEPS / (await oursTrain('sleep', TRAIN_STEPS)));
+  rates.spinTrain.push(TRAIN_STEPS / (await oursTrain('spin', TRAIN_STEPS)));
   if (peer) {
     const reply = await peer.send(`train ${TRAIN_STEPS}`);
     if (reply.error) throw new Error(reply.error);
     rates.torchTrain.push(TRAIN_STEPS / (reply.seconds as number));
   }
-  rates.oursForward.push(FORWARD_CALLS / (await oursForward(FORWARD_CALLS)));
+  rates.sleepForward.push(FORWARD_CALLS / (await oursForward('sleep', FORWARD_CALLS)));
+  rates.spinForward.push(FORWARD_CALLS / (await oursForward('spin', FORWARD_CALLS)));
   if (peer) rates.torchForward.push(FORWARD_CALLS / ((await peer.send(`forward ${N_FORWARD} ${FORWARD_CALLS}`)).seconds as number));
 }
 peer?.close();
-await trainSession.release();
-await forwardSession.release();
+for (const { train, forward } of Object.values(sessions)) {
+  await train.release();
+  await forward.release();
+}
 
 const median = (xs: number[]) => (xs.length ? xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
-const row = (what: string, ours: number[], torch: number[], unit: string) => {
-  const [a, b] = [median(ours), median(torch)];
-  return [what, `${a.toFixed(1)} ${unit}`, Number.isNaN(b) ? 'n/a' : `${b.toFixed(1)} ${unit}`, Number.isNaN(b) ? 'n/a' : `${(a / b).toFixed(2)}×`];
+const row = (what: string, sleep: number[], spin: number[], torch: number[], unit: string) => {
+  const [a, b, c] = [median(sleep), median(spin), median(torch)];
+  const ratio = (x: number) => (Number.isNaN(c) ? 'n/a' : `${(x / c).toFixed(2)}×`);
+  return [what, `${a.toFixed(1)} ${unit}`, `${b.toFixed(1)} ${unit}`, Number.isNaN(c) ? 'n/a' : `${c.toFixed(1)} ${unit}`, ratio(a), ratio(b)];
 };
-console.log(formatTable(['workload', 'difflow (ORT)', 'PyTorch CPU', 'difflow / PyTorch'], [
-  row(`train step, batch ${BATCH}`, rates.oursTrain, rates.torchTrain, 'steps/s'),
-  row(`forward, ${N_FORWARD} points`, rates.oursForward, rates.torchForward, 'calls/s'),
+console.log(formatTable(['workload', 'difflow (default)', 'difflow (spinning)', 'PyTorch CPU', 'ratio (default)', 'ratio (spinning)'], [
+  row(`train step, batch ${BATCH}`, rates.sleepTrain, rates.spinTrain, rates.torchTrain, 'steps/s'),
+  row(`forward, ${N_FORWARD} points`, rates.sleepForward, rates.spinForward, rates.torchForward, 'calls/s'),
 ], { markdown }));

@@ -36,6 +36,7 @@ export class Graph {
   readonly constants: Constant[] = [];
   private nextId = 0;
   private readonly scalars = new Map<number, Tensor>();
+  private readonly onesByShape = new Map<string, Tensor>();
   private readonly producers = new Map<number, Node>();
 
   private tensor(shape: Shape): Tensor {
@@ -56,6 +57,17 @@ export class Graph {
     if (data.length !== size(shape)) throw new DifflowError(`constant of shape [${shape}] needs ${size(shape)} values, got ${data.length}`);
     const t = this.tensor(shape);
     this.constants.push({ tensor: t, data: Float64Array.from(data) });
+    return t;
+  }
+
+  /** A shared constant of ones (one per shape). */
+  ones(shape: Shape): Tensor {
+    const key = shape.join('x');
+    let t = this.onesByShape.get(key);
+    if (!t) {
+      t = this.constant(new Float64Array(size(shape)).fill(1), shape);
+      this.onesByShape.set(key, t);
+    }
     return t;
   }
 

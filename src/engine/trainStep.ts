@@ -104,14 +104,15 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
   const loss = weightedMse(g, net.forward(g, p, z, t), target, weight);
   const grads = gradients(g, loss, views);
   const grad = g.concat(grads.map((gr, i) => g.reshape(gr, [slots[i].size])), 0);
-  // Global norm clipping: g ← g·min(1, clip/(‖g‖ + 1e-6)).
+  // Global norm clipping g ← c·g, c = min(1, clip/(‖g‖ + 1e-6)), folded into the moments' scalar factors.
   const norm = g.sqrt(g.sumAll(g.square(grad)));
-  const clipped = g.mul(grad, g.min(1, g.div(opt.clip, g.add(norm, 1e-6))));
-  const m1 = g.add(g.mul(m, opt.beta1), g.mul(clipped, 1 - opt.beta1));
-  const v1 = g.add(g.mul(v, opt.beta2), g.mul(g.square(clipped), 1 - opt.beta2));
+  const c = g.min(1, g.div(opt.clip, g.add(norm, 1e-6)));
+  const m1 = g.add(g.mul(m, opt.beta1), g.mul(grad, g.mul(c, 1 - opt.beta1)));
+  const v1 = g.add(g.mul(v, opt.beta2), g.mul(g.square(grad), g.mul(g.square(c), 1 - opt.beta2)));
   // AdamW: p ← p·(1 − lr·wd) − stepSize·m/(sqrt(v) + ε̂).
   const p1 = g.sub(g.mul(params, decay), g.div(g.mul(m1, stepSize), g.add(g.sqrt(v1), epsHat)));
-  const e1 = g.add(g.mul(ema, emaDecay), g.mul(p1, g.sub(1, emaDecay)));
+  // EMA: e ← e + (1 − d)(p − e).
+  const e1 = g.add(ema, g.mul(g.sub(p1, ema), g.sub(1, emaDecay)));
   g.output('new.params', p1);
   g.output('new.m', m1);
   g.output('new.v', v1);
