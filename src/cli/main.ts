@@ -86,6 +86,7 @@ function program(log: (line: string) => void): Command {
     .option('--seed <seed>', 'random seed (default 0)')
     .option('--checkpoint-every <steps>', 'checkpoint interval (default 500)')
     .option('--threads <count>', 'ONNX Runtime threads (default: all cores)')
+    .option('--spinning', "let ONNX Runtime's idle threads spin (faster on an idle machine)")
     .option('--out <dir>', 'run folder', 'run')
     .option('--resume', 'continue the run in --out from its checkpoint')
     .action(async (o: Record<string, string | boolean | undefined>) => {

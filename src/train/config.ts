@@ -24,6 +24,8 @@ export interface TrainConfig {
   readonly seed: number;
   readonly checkpointEvery: number;
   readonly threads: number | undefined;
+  /** Let ONNX Runtime's idle threads spin (faster on an idle machine, slower when cores are shared). */
+  readonly spinning: boolean;
 }
 
 /** The natural weighting of each output (its plain MSE under uniform t on its usual schedule). */
@@ -31,7 +33,7 @@ export const NATURAL_WEIGHTING: Record<OutputKind, WeightingName> = { u: 'fm', e
 
 export const DEFAULTS: TrainConfig = {
   data: 'moons', schedule: 'fm', output: 'u', weighting: 'fm', bias: 0, density: 'uniform', steps: 5000, batch: 1024,
-  lr: 1e-3, weightDecay: 0, eps: 1e-8, warmup: 100, hidden: 256, layers: 3, seed: 0, checkpointEvery: 500, threads: undefined,
+  lr: 1e-3, weightDecay: 0, eps: 1e-8, warmup: 100, hidden: 256, layers: 3, seed: 0, checkpointEvery: 500, threads: undefined, spinning: false,
 };
 
 /** Validates a partial configuration (e.g. from CLI flags) and fills in the defaults. */
@@ -53,6 +55,7 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     warmup: num('warmup'), hidden: num('hidden'), layers: num('layers'), seed: num('seed'),
     checkpointEvery: num('checkpointEvery'),
     threads: c.threads === undefined ? undefined : num('threads'),
+    spinning: c.spinning === true || c.spinning === 'true',
   };
   checkInteger('--steps', config.steps);
   checkInteger('--batch', config.batch);

@@ -73,7 +73,7 @@ export class Trainer {
   /** A trainer from a fresh or restored state; compiles the training-step graph once. */
   static async create(config: TrainConfig, runtime: Runtime, state?: TrainState): Promise<Trainer> {
     const net = networkFor(config, dataByName(config.data).dim);
-    const session = await runtime.createSession(toOnnx(buildTrainStep(net, config.batch), { name: 'difflow-train-step' }), { threads: config.threads });
+    const session = await runtime.createSession(toOnnx(buildTrainStep(net, config.batch), { name: 'difflow-train-step' }), { threads: config.threads, spinning: config.spinning });
     return new Trainer(config, state ?? freshState(config, net), session);
   }
 
