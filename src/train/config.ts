@@ -3,7 +3,7 @@ import { OUTPUT_KINDS, type OutputKind } from '../core/outputs.js';
 import { SCHEDULE_NAMES, type ScheduleName } from '../core/schedule/index.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES, type DensityName, type WeightingName } from '../core/training/index.js';
 import { DifflowError, checkFinite, checkInteger, checkName, checkPositive } from '../core/validate.js';
-import { DATA_NAMES, type DataName } from './data.js';
+import { DATA_NAMES, type DataName } from '../data/datasets.js';
 
 export interface TrainConfig {
   readonly data: DataName;

@@ -12,6 +12,7 @@ import { writeAtomic } from '../io/atomic.js';
 import { checkpointPath, loadTrainState, saveTrainState } from './checkpointing.js';
 import { makeConfig, type TrainConfig } from './config.js';
 import { Trainer } from './trainer.js';
+import { dataByName } from './data.js';
 
 export interface Progress {
   readonly step: number;
@@ -40,11 +41,11 @@ export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; st
     const loaded = loadTrainState(o.runDir);
     // Only the length of the run may change on resume.
     config = o.config?.steps !== undefined ? makeConfig({ ...loaded.config, steps: o.config.steps }) : loaded.config;
-    trainer = await Trainer.create(config, o.runtime, loaded.state);
+    trainer = await Trainer.create(config, o.runtime, loaded.state, dataByName(config.data));
   } else {
     if (hasCheckpoint) throw new DifflowError(`${o.runDir} already holds a checkpoint: pass --resume to continue it or choose another --out`);
     config = makeConfig(o.config ?? {});
-    trainer = await Trainer.create(config, o.runtime);
+    trainer = await Trainer.create(config, o.runtime, undefined, dataByName(config.data));
   }
   const { state } = trainer;
   writeAtomic(join(o.runDir, 'config.json'), JSON.stringify(config, null, 2));

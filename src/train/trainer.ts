@@ -15,7 +15,7 @@ import { adamScalars, buildTrainStep, emaDecayAt, flatten } from '../engine/trai
 import { mlp } from '../models/mlp.js';
 import { initParams, type Network } from '../models/network.js';
 import type { TrainConfig } from './config.js';
-import { dataByName, type Dataset } from './data.js';
+import { builtinDataset, type Dataset } from '../data/datasets.js';
 
 /** Parameters keyed by name (views into a flat vector: see engine/trainStep.ts `unflatten`). */
 export type Weights = Record<string, Float32Array>;
@@ -54,8 +54,8 @@ export class Trainer {
   /** Mean per-example weight under p(t), divided out so every recipe trains at a comparable scale. */
   private readonly weightScale: number;
 
-  private constructor(readonly config: TrainConfig, readonly state: TrainState, private readonly session: Session) {
-    this.dataset = dataByName(config.data);
+  private constructor(readonly config: TrainConfig, readonly state: TrainState, private readonly session: Session, dataset: Dataset) {
+    this.dataset = dataset;
     this.net = networkFor(config, this.dataset.dim);
     this.schedule = scheduleByName(config.schedule);
     this.weighting = makeWeighting(config.weighting, { bias: config.bias });
@@ -70,11 +70,14 @@ export class Trainer {
     }
   }
 
-  /** A trainer from a fresh or restored state; compiles the training-step graph once. */
-  static async create(config: TrainConfig, runtime: Runtime, state?: TrainState): Promise<Trainer> {
-    const net = networkFor(config, dataByName(config.data).dim);
+  /**
+   * A trainer from a fresh or restored state; compiles the training-step graph once. `dataset` defaults to the
+   * built-in one named by `config.data` (Node passes files through train/data.ts `dataByName`).
+   */
+  static async create(config: TrainConfig, runtime: Runtime, state?: TrainState, dataset: Dataset = builtinDataset(config.data)): Promise<Trainer> {
+    const net = networkFor(config, dataset.dim);
     const session = await runtime.createSession(toOnnx(buildTrainStep(net, config.batch), { name: 'difflow-train-step' }), { threads: config.threads, spinning: config.spinning });
-    return new Trainer(config, state ?? freshState(config, net), session);
+    return new Trainer(config, state ?? freshState(config, net), session, dataset);
   }
 
   private rawWeight(t: number): number {
