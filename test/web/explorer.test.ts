@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parityRun } from '../../web/src/parity.js';
+import type {} from '../../web/src/hooks.js';
 import { inkFraction } from './pngStats.js';
 import { serve } from './server.js';
 

@@ -4,25 +4,12 @@ import { energyDistance } from './energy.js';
 import { rng } from '../rng.js';
 import { erfc, normalCdf, normalPdf } from '../math.js';
 import { DifflowError } from '../validate.js';
+import { close, integrateCdfGap } from '../../../test/helpers/metrics.js';
 
-const close = (actual: number, expected: number, tolerance: number) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected} (tolerance ${tolerance})`);
 
 /** 2∫(F − G)² dx for the empirical CDFs of two 1-D samples, integrated piece by piece. */
 function cramerDistance(a: Float64Array, b: Float64Array): number {
-  const points = Float64Array.from([...a, ...b]).sort();
-  const sortedA = a.slice().sort();
-  const sortedB = b.slice().sort();
-  let i = 0;
-  let j = 0;
-  let integral = 0;
-  for (let k = 0; k + 1 < points.length; k++) {
-    while (i < sortedA.length && sortedA[i] <= points[k]) i++;
-    while (j < sortedB.length && sortedB[j] <= points[k]) j++;
-    const difference = i / a.length - j / b.length;
-    integral += difference * difference * (points[k + 1] - points[k]);
-  }
-  return 2 * integral;
+  return 2 * integrateCdfGap(a, b, (d) => d * d);
 }
 
 /** E|N(μ, 2)| = 2√2 φ(μ/√2) + μ(1 − 2Φ(−μ/√2)). */

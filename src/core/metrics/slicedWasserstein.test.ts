@@ -3,24 +3,12 @@ import assert from 'node:assert/strict';
 import { slicedWasserstein, wasserstein1d } from './slicedWasserstein.js';
 import { Rng, rng } from '../rng.js';
 import { DifflowError } from '../validate.js';
+import { close, integrateCdfGap } from '../../../test/helpers/metrics.js';
 
-const close = (actual: number, expected: number, tolerance: number) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${actual} vs ${expected} (tolerance ${tolerance})`);
 
 /** ∫|F − G| dx for the empirical CDFs of two 1-D samples (= W₁), integrated piece by piece. */
 function cdfL1Distance(a: Float64Array, b: Float64Array): number {
-  const points = Float64Array.from([...a, ...b]).sort();
-  const sortedA = a.slice().sort();
-  const sortedB = b.slice().sort();
-  let i = 0;
-  let j = 0;
-  let integral = 0;
-  for (let k = 0; k + 1 < points.length; k++) {
-    while (i < sortedA.length && sortedA[i] <= points[k]) i++;
-    while (j < sortedB.length && sortedB[j] <= points[k]) j++;
-    integral += Math.abs(i / a.length - j / b.length) * (points[k + 1] - points[k]);
-  }
-  return integral;
+  return integrateCdfGap(a, b, Math.abs);
 }
 
 test('wasserstein1d of equal-size samples is the mean absolute (or root mean square) difference of sorted values', () => {
