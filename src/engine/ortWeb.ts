@@ -3,7 +3,8 @@
  * same code runs in browsers (through a bundler) and in Node (tests check it against onnxruntime-node).
  */
 import * as ort from 'onnxruntime-web';
-import type { Runtime, RuntimeOptions, Session, TensorData } from './runtime.js';
+import type { Runtime, RuntimeOptions, Session } from './runtime.js';
+import { wrapSession } from './ortSession.js';
 
 export interface WebRuntimeOptions {
   /** Execution providers in order of preference (default ['wasm']; e.g. ['webgpu', 'wasm']). */
@@ -22,19 +23,7 @@ export function webRuntime(options: WebRuntimeOptions = {}): Runtime {
         executionProviders: [...(options.providers ?? ['wasm'])],
         graphOptimizationLevel: 'all',
       });
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        async run(feeds) {
-          const ortFeeds: Record<string, ort.Tensor> = {};
-          for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', t.data, t.dims.slice());
-          const result = await session.run(ortFeeds);
-          const out: Record<string, TensorData> = {};
-          for (const [name, t] of Object.entries(result)) out[name] = { data: t.data as Float32Array, dims: t.dims };
-          return out;
-        },
-        release: () => session.release(),
-      };
+      return wrapSession(session, ort.Tensor);
     },
   };
 }
