@@ -133,7 +133,7 @@ test('a short training run in the page lowers the loss, keeps the page responsiv
   const t = (await panel('train'))!;
   const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
   assert.ok(mean(t.losses.slice(-50)) < 0.9 * mean(t.losses.slice(0, 50)), `loss ${mean(t.losses.slice(0, 50))} → ${mean(t.losses.slice(-50))}`);
-  assert.ok(t.longestTaskMs < 50, `the UI thread blocked for ${t.longestTaskMs} ms while training`);
+  assert.ok(t.longestTaskMs <= 50, `the UI thread blocked for ${t.longestTaskMs} ms while training`);
   await page.locator('[data-testid="train-sample"]').click();
   await page.waitForFunction(() => (window.__difflow.panels.train?.samples.length ?? 0) > 0, null, { timeout: 30_000 });
   const samples = (await panel('train'))!.samples;

@@ -1,0 +1,473 @@
+/**
+ * Panel 5, "Train your own": a 2-D denoiser trained live in a Web Worker (one ONNX training step per step,
+ * onnxruntime-web's WebAssembly backend), with the loss curve drawn as it falls, samples drawn from the EMA
+ * weights at any time, and the model downloadable as safetensors or ONNX. The UI thread only draws: every
+ * ONNX Runtime call happens in the worker, and a PerformanceObserver records the longest main-thread task
+ * while training (hooks().panels.train.longestTaskMs).
+ */
+import {
+  DENSITY_NAMES, GRID_NAMES, OUTPUT_KINDS, SAMPLER_NAMES, SCHEDULE_NAMES, WEIGHTING_NAMES, rng,
+  type DensityName, type GridName, type OutputKind, type SamplerName, type ScheduleName, type WeightingName,
+} from '../../../src/core/index.js';
+import { DATA_NAMES, builtinDataset, type BuiltinData } from '../../../src/data/datasets.js';
+import { NATURAL_WEIGHTING } from '../../../src/train/config.js';
+import { hooks, type DifflowHooks } from '../hooks.js';
+import { mathBox, type Formula } from '../math.js';
+import { ChartBox, fmt, panelSkeleton, select, type Control } from '../panels/controls.js';
+import { PREVIEW_POINTS, lossChart, samplesChart } from './charts.js';
+import { drawPad } from './drawPad.js';
+import type { ExportFormat, FromWorker, SampleRequest, ToWorker, TrainSettings } from './protocol.js';
+import './train.css';
+
+type TrainHooks = NonNullable<DifflowHooks['panels']['train']>;
+type DataChoice = BuiltinData | 'draw';
+
+/** Browser-sized defaults: a 18 → 128 → 128 → 128 → 2 MLP, batch 256, lr 3·10⁻³. */
+const DEFAULTS = { steps: 3000, batch: 256, lr: 3e-3, hidden: 128, layers: 3, seed: 0 } as const;
+/** Points per sampling run. */
+const SAMPLE_POINTS = 1000;
+
+export const TRAIN_MATH: readonly Formula[] = [
+  { label: 'A batch', tex: 't \\sim p(t),\\quad \\varepsilon \\sim \\mathcal N(0, I),\\quad z_t = \\alpha_t x + \\sigma_t \\varepsilon' },
+  { label: 'Output targets $o$', tex: '\\varepsilon,\\quad x,\\quad v = \\alpha_t \\varepsilon - \\sigma_t x,\\quad u = \\varepsilon - x' },
+  {
+    label: 'Loss: the weighted output MSE',
+    tex: 'L = \\frac{1}{B\\,d} \\sum_{b} \\frac{w(\\lambda_b)}{c\\; p(\\lambda_b)\\; m_o(t_b)} \\left\\lVert \\hat o(z_b, t_b) - o_b \\right\\rVert^2',
+  },
+  {
+    label: 'with $\\lVert \\hat o - o \\rVert^2 = m_o \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2$ and $c$ making the mean weight 1, for any output',
+    tex: '\\mathbb E[L] \\propto \\int w(\\lambda)\\, \\mathbb E \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\, d\\lambda',
+  },
+];
+
+const OUTPUT_LABELS: Record<OutputKind, string> = { eps: 'ε (noise)', x: 'x (data)', v: 'v = αε − σx', u: 'u = ε − x (velocity)' };
+const OUTPUT_WORDS: Record<OutputKind, string> = { eps: 'the noise ε', x: 'the clean point x', v: 'the velocity v = α<sub>t</sub>ε − σ<sub>t</sub>x', u: 'the flow-matching velocity u = ε − x' };
+
+/** A labelled number input, shaped like the shared controls. */
+function numberInput(spec: { testid: string; label: string; value: number; min: number; max: number; step: number | 'any'; title?: string }): Control<number> {
+  const root = document.createElement('label');
+  root.className = 'control';
+  if (spec.title) root.title = spec.title;
+  const name = document.createElement('span');
+  name.className = 'control-name';
+  name.innerHTML = spec.label;
+  const input = document.createElement('input');
+  input.type = 'number';
+  input.min = String(spec.min);
+  input.max = String(spec.max);
+  input.step = String(spec.step);
+  input.value = String(spec.value);
+  input.dataset.testid = spec.testid;
+  root.append(name, input);
+  const listeners: (() => void)[] = [];
+  input.addEventListener('change', () => listeners.forEach((l) => l()));
+  return {
+    root,
+    input,
+    value: () => Number(input.value),
+    onChange: (l) => listeners.push(l),
+    setEnabled: (enabled) => {
+      input.disabled = !enabled;
+      root.classList.toggle('disabled', !enabled);
+    },
+  };
+}
+
+/** 35714 → '35 714' (no Intl: its first use can take a long main-thread task). */
+function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+}
+
+function button(testid: string, label: string, title?: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.dataset.testid = testid;
+  b.textContent = label;
+  if (title) b.title = title;
+  return b;
+}
+
+function download(bytes: Uint8Array, filename: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.style.display = 'none';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * The longest main-thread task (ms) that started while training ran, from the Long Tasks API (which reports
+ * tasks of 50 ms or more: 0 means none).
+ */
+class LongTaskMonitor {
+  private readonly intervals: { start: number; end: number }[] = [];
+  longest = 0;
+
+  constructor(onChange: (ms: number) => void) {
+    if (typeof PerformanceObserver === 'undefined' || !PerformanceObserver.supportedEntryTypes?.includes('longtask')) return;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.duration > this.longest && this.intervals.some((i) => e.startTime >= i.start && e.startTime < i.end)) {
+          this.longest = e.duration;
+          onChange(this.longest);
+        }
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  }
+
+  begin(): void {
+    this.intervals.push({ start: performance.now(), end: Infinity });
+  }
+
+  end(): void {
+    const last = this.intervals[this.intervals.length - 1];
+    if (last && last.end === Infinity) last.end = performance.now();
+  }
+}
+
+/** Calls `draw` at most once per animation frame and at most every `ms` milliseconds. */
+function throttled(draw: () => void, ms: number): () => void {
+  let queued = false;
+  let last = -Infinity;
+  const run = () => {
+    queued = false;
+    last = performance.now();
+    draw();
+  };
+  return () => {
+    if (queued) return;
+    queued = true;
+    const wait = Math.max(0, last + ms - performance.now());
+    setTimeout(() => requestAnimationFrame(run), wait);
+  };
+}
+
+export function mountTrainPanel(el: HTMLElement): void {
+  const parts = panelSkeleton(
+    el,
+    'Train your own',
+    'Train a small network on a 2-D data set — or on points you draw — right here: every step is one ONNX graph ' +
+      '(forward pass, weighted loss, gradients, clipping, AdamW and the EMA) run by ONNX Runtime’s WebAssembly ' +
+      'backend in a Web Worker, so the page stays responsive. Pick any schedule × output × weighting, watch the ' +
+      'loss fall, and sample the model (its EMA weights) with any sampler, also while it trains.',
+  );
+  parts.figure.classList.add('train-figure');
+  parts.side.classList.add('train-side');
+
+  // --- The recipe and the optimiser.
+  const data = select<DataChoice>({ testid: 'train-data', label: 'data', options: [...DATA_NAMES, 'draw'], value: 'moons', labels: { gmm: 'gmm (ring mixture)', draw: 'draw your own' } });
+  const schedule = select<ScheduleName>({ testid: 'train-schedule', label: 'schedule', options: SCHEDULE_NAMES, value: 'fm' });
+  const output = select<OutputKind>({ testid: 'train-output', label: 'output', options: OUTPUT_KINDS, value: 'u', labels: OUTPUT_LABELS });
+  const weighting = select<WeightingName>({ testid: 'train-weighting', label: 'weighting w(λ)', options: WEIGHTING_NAMES, value: 'fm' });
+  const density = select<DensityName>({ testid: 'train-density', label: 'time density p(t)', options: DENSITY_NAMES, value: 'uniform' });
+  const steps = numberInput({ testid: 'train-steps', label: 'steps', value: DEFAULTS.steps, min: 10, max: 100_000, step: 10 });
+  const batch = numberInput({ testid: 'train-batch', label: 'batch', value: DEFAULTS.batch, min: 8, max: 4096, step: 8 });
+  const lr = numberInput({ testid: 'train-lr', label: 'learning rate', value: DEFAULTS.lr, min: 1e-5, max: 0.1, step: 'any' });
+  const hidden = numberInput({ testid: 'train-hidden', label: 'hidden width', value: DEFAULTS.hidden, min: 8, max: 512, step: 8, title: `an MLP with ${DEFAULTS.layers} hidden layers` });
+  const settingControls = [data, schedule, output, weighting, density, steps, batch, lr, hidden];
+  // They stay enabled while training: a change applies to the next run (the recipe text shows the current one).
+  const grid = document.createElement('div');
+  grid.className = 'train-controls';
+  grid.append(...settingControls.map((c) => c.root));
+  parts.controls.append(grid);
+
+  const pad = drawPad();
+  pad.root.hidden = true;
+  parts.controls.append(pad.root);
+
+  const start = button('train-start', 'Train', 'train a fresh model with these settings');
+  const stop = button('train-stop', 'Stop');
+  const resume = button('train-continue', 'Continue', 'train the current model for as many steps again');
+  const runBar = document.createElement('div');
+  runBar.className = 'train-buttons';
+  runBar.append(start, stop, resume);
+  parts.controls.append(runBar);
+
+  // --- Sampling and export.
+  const sampler = select<SamplerName>({ testid: 'train-sampler', label: 'sampler', options: SAMPLER_NAMES, value: 'dpmpp2m' });
+  const sampleSteps = numberInput({ testid: 'train-sample-steps', label: 'sampling steps', value: 20, min: 1, max: 500, step: 1 });
+  const timeGrid = select<GridName>({ testid: 'train-grid', label: 'time grid', options: GRID_NAMES, value: 'uniform' });
+  const live = document.createElement('label');
+  live.className = 'control train-live';
+  const liveBox = document.createElement('input');
+  liveBox.type = 'checkbox';
+  liveBox.checked = false;
+  liveBox.dataset.testid = 'train-live';
+  live.append(liveBox, document.createTextNode(' sample every few seconds while training'));
+  const sampleGrid = document.createElement('div');
+  sampleGrid.className = 'train-controls';
+  sampleGrid.append(sampler.root, sampleSteps.root, timeGrid.root);
+  const sample = button('train-sample', 'Sample', `draw ${SAMPLE_POINTS} samples with the EMA weights`);
+  const exportSafetensors = button('train-export-safetensors', 'Download .safetensors', 'the EMA weights, one F32 tensor per parameter, with the config as metadata');
+  const exportOnnx = button('train-export-onnx', 'Download .onnx', 'a standalone denoiser: inputs z [batch, 2], t [batch, 1]; output = the chosen output');
+  const sampleBar = document.createElement('div');
+  sampleBar.className = 'train-buttons';
+  sampleBar.append(sample, exportSafetensors, exportOnnx);
+  parts.controls.append(sampleGrid, live, sampleBar);
+  parts.side.append(mathBox(TRAIN_MATH));
+
+  // --- Charts.
+  const charts = document.createElement('div');
+  charts.className = 'train-charts';
+  const recipe = document.createElement('p');
+  recipe.className = 'train-recipe';
+  parts.figure.append(charts, recipe);
+  const lossBox = new ChartBox(charts, { minWidth: 260, maxWidth: 560 });
+  lossBox.el.dataset.testid = 'train-loss';
+  const samplesBox = new ChartBox(charts, { minWidth: 260, maxWidth: 420 });
+  samplesBox.el.dataset.testid = 'train-samples';
+
+  // --- Status line (a persistent element: the text changes, nothing else) and errors.
+  const status = document.createElement('p');
+  status.className = 'train-status';
+  status.dataset.testid = 'train-status';
+  const errorLine = document.createElement('p');
+  errorLine.className = 'train-error';
+  errorLine.setAttribute('role', 'alert');
+  errorLine.hidden = true;
+  parts.readout.append(status, errorLine);
+
+  // --- State.
+  const state: TrainHooks = { running: false, step: 0, losses: [], stepsPerSecond: 0, samples: [], longestTaskMs: 0 };
+  hooks().panels.train = state;
+  const monitor = new LongTaskMonitor((ms) => (state.longestTaskMs = ms));
+  let worker: Worker | undefined;
+  let hasModel = false;
+  let target: number = DEFAULTS.steps;
+  let runSettings: TrainSettings | undefined;
+  let runtimeLabel = '';
+  let samplesSvg = '';
+  let recipeHtml = '';
+  let nextId = 1;
+  let latestSample = 0;
+  let sampling = false;
+  let liveTimer: ReturnType<typeof setTimeout> | undefined;
+  let lastSampleSeconds = 0;
+
+  const settings = (): TrainSettings => ({
+    data: data.value(), schedule: schedule.value(), output: output.value(), weighting: weighting.value(), density: density.value(),
+    steps: steps.value(), batch: batch.value(), lr: lr.value(), hidden: hidden.value(), layers: DEFAULTS.layers, seed: DEFAULTS.seed,
+  });
+
+  const describe = (s: TrainSettings): string => {
+    const dataText = s.data === 'draw' ? 'the points you drew' : s.data;
+    return (
+      `Each step draws ${s.batch} points x from <b>${dataText}</b>, times t ~ p(t) (<b>${s.density}</b>) and noise ε, forms ` +
+      `z<sub>t</sub> = α<sub>t</sub>x + σ<sub>t</sub>ε on the <b>${s.schedule}</b> schedule, and the network ` +
+      `(18 → ${s.hidden} × ${s.layers} → 2) predicts <b>${OUTPUT_WORDS[s.output]}</b>. ` +
+      `The loss is the weighted output MSE: each example’s squared error times w(λ)/(p(λ)·m<sub>o</sub>) for the ` +
+      `<b>${s.weighting}</b> weighting w, so that any output trains the same ∫w(λ)·ε-MSE dλ.`
+    );
+  };
+
+  /** The selected data set alone, until samples replace it (drawn here once per data set; sample charts come from the worker). */
+  let dataSvg: { key: string; svg: string } | undefined;
+  const renderData = () => {
+    const s = settings();
+    const key = s.data === 'draw' ? `draw:${pad.points().join(',')}` : s.data;
+    if (dataSvg?.key !== key) {
+      const points = s.data === 'draw' ? pad.points() : builtinDataset(s.data).sample(PREVIEW_POINTS, rng(0));
+      const width = Math.round(Math.min(420, Math.max(260, samplesBox.el.clientWidth || 420)));
+      dataSvg = { key, svg: samplesChart(points, [], `Data: ${s.data === 'draw' ? 'your points' : s.data}`, width) };
+    }
+    const { svg } = dataSvg;
+    samplesBox.show(() => svg);
+  };
+
+  const statusText = (): string => {
+    const words: string[] = [];
+    if (state.running) words.push(hasModel ? `Training: step ${state.step} / ${target}` : 'Starting: compiling the training step…');
+    else if (hasModel) words.push(`Stopped at step ${state.step}`);
+    else words.push('Not trained yet.');
+    if (state.stepsPerSecond > 0) words.push(`${state.stepsPerSecond.toFixed(0)} steps/s`);
+    if (state.losses.length > 0) {
+      const tail = state.losses.slice(-50);
+      words.push(`loss ${fmt(tail.reduce((a, b) => a + b, 0) / tail.length)} (mean of the last ${tail.length})`);
+    }
+    if (runtimeLabel) words.push(runtimeLabel);
+    return words.join(' · ');
+  };
+
+  /**
+   * While training, the page changes in one animation frame at most every 0.4 s: the loss chart, the status
+   * line and, when the run's state changed, the buttons (every change repaints, and paints cost the whole page).
+   */
+  let controlsDirty = false;
+  const renderLive = throttled(() => {
+    if (controlsDirty) renderControls();
+    lossBox.show((width) => lossChart(state.losses, target, width));
+    const text = statusText();
+    if (status.textContent !== text) status.textContent = text;
+  }, 400);
+
+  /** Buttons, enabled controls and the recipe: on state changes only. */
+  const renderControls = () => {
+    controlsDirty = false;
+    start.disabled = state.running;
+    stop.disabled = !state.running;
+    resume.disabled = state.running || !hasModel;
+    sample.disabled = !hasModel;
+    exportSafetensors.disabled = !hasModel;
+    exportOnnx.disabled = !hasModel;
+    pad.root.hidden = data.value() !== 'draw';
+    const text = describe(state.running && runSettings ? runSettings : settings());
+    if (text !== recipeHtml) recipe.innerHTML = recipeHtml = text; // re-parsed only when it changes
+    status.textContent = statusText();
+  };
+
+  const showError = (message: string) => {
+    errorLine.textContent = message;
+    errorLine.hidden = message === '';
+  };
+
+  const requestSample = () => {
+    if (!worker || !hasModel) return;
+    const width = Math.round(Math.min(420, Math.max(260, samplesBox.el.clientWidth || 420)));
+    const request: SampleRequest = { sampler: sampler.value(), steps: sampleSteps.value(), grid: timeGrid.value(), n: SAMPLE_POINTS, seed: 1, width };
+    latestSample = nextId++;
+    sampling = true;
+    post({ type: 'sample', id: latestSample, request });
+  };
+
+  const scheduleLive = () => {
+    clearTimeout(liveTimer);
+    if (!state.running || !liveBox.checked) return;
+    // At most ~20% of the worker's time goes to live sampling.
+    liveTimer = setTimeout(() => {
+      if (state.running && liveBox.checked && !sampling) requestSample();
+    }, Math.max(2000, 4000 * lastSampleSeconds));
+  };
+
+  const onMessage = (m: FromWorker) => {
+    switch (m.type) {
+      case 'started':
+        hasModel = true;
+        target = m.target;
+        runtimeLabel = `${groupDigits(m.parameters)} parameters, WebAssembly, ${m.threads} thread${m.threads === 1 ? '' : 's'}`;
+        scheduleLive();
+        controlsDirty = true; // shown with the first losses
+        break;
+      case 'progress':
+        for (const loss of m.losses) state.losses.push(loss);
+        state.step = m.step;
+        state.stepsPerSecond = m.stepsPerSecond;
+        renderLive();
+        break;
+      case 'stopped':
+        state.running = false;
+        state.step = m.step;
+        monitor.end();
+        clearTimeout(liveTimer);
+        renderLive();
+        renderControls();
+        if (!samplesSvg) requestAnimationFrame(renderData); // the data set may have changed during the run
+        break;
+      case 'samples': {
+        if (m.id === latestSample) sampling = false;
+        lastSampleSeconds = m.seconds;
+        state.samples = Array.from(m.samples);
+        samplesSvg = m.svg;
+        const svg = m.svg;
+        samplesBox.show(() => svg); // drawn at the width asked for; the viewBox scales it
+        scheduleLive();
+        break;
+      }
+      case 'exported':
+        download(m.bytes, m.filename);
+        break;
+      case 'error':
+        if (m.id === latestSample) sampling = false;
+        showError(m.message);
+        break;
+    }
+  };
+
+  function post(message: ToWorker): void {
+    if (!worker) {
+      worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'difflow-train' });
+      worker.addEventListener('message', (event: MessageEvent<FromWorker>) => onMessage(event.data));
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        showError(`the training worker failed: ${event.message || 'it could not be loaded'}`);
+        state.running = false;
+        monitor.end();
+        renderControls();
+      });
+    }
+    worker.postMessage(message);
+  }
+
+  /** Marks a run as started; the page catches up in the next frame (the click's own task stays short). */
+  const begin = () => {
+    state.running = true;
+    monitor.begin();
+    // Controls in this frame, the chart in the next: two short tasks instead of one long one.
+    requestAnimationFrame(() => {
+      showError('');
+      renderControls();
+      requestAnimationFrame(() => renderLive());
+    });
+  };
+
+  start.addEventListener('click', () => {
+    const s = settings();
+    const points = s.data === 'draw' ? pad.points() : undefined;
+    if (points && points.length < 4) return showError('Draw at least 2 points on the canvas first.');
+    runSettings = s;
+    target = s.steps;
+    state.losses = [];
+    state.samples = [];
+    state.step = 0;
+    state.stepsPerSecond = 0;
+    hasModel = false;
+    runtimeLabel = '';
+    const hadSamples = samplesSvg !== '';
+    samplesSvg = '';
+    post({ type: 'start', settings: s, points });
+    begin();
+    if (hadSamples) requestAnimationFrame(renderData);
+  });
+  stop.addEventListener('click', () => post({ type: 'stop' }));
+  resume.addEventListener('click', () => {
+    target = state.step + steps.value();
+    post({ type: 'continue', steps: steps.value() });
+    begin();
+  });
+  sample.addEventListener('click', requestSample);
+  const exportAs = (format: ExportFormat) => post({ type: 'export', id: nextId++, format });
+  exportSafetensors.addEventListener('click', () => exportAs('safetensors'));
+  exportOnnx.addEventListener('click', () => exportAs('onnx'));
+  liveBox.addEventListener('change', scheduleLive);
+
+  output.onChange(() => {
+    // The output's natural weighting (its plain MSE); any other stays one click away.
+    weighting.input.value = NATURAL_WEIGHTING[output.value()];
+    weighting.input.dispatchEvent(new Event('change'));
+    renderControls();
+  });
+  for (const c of [schedule, weighting, density, steps, batch, hidden]) c.onChange(renderControls);
+  const dataChanged = () => {
+    renderControls();
+    if (!samplesSvg && !state.running) renderData();
+  };
+  data.onChange(dataChanged);
+  pad.onChange(dataChanged);
+
+  renderControls();
+  lossBox.show((width) => lossChart(state.losses, target, width));
+  renderData();
+  // Start ONNX Runtime (a large WebAssembly download and compile) once the panel comes into view, so that
+  // pressing Train does not wait for it and the compile does not compete with the first training steps.
+  if (typeof IntersectionObserver !== 'undefined') {
+    const seen = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      seen.disconnect();
+      if (!worker) post({ type: 'warm' });
+    });
+    seen.observe(el);
+  }
+}

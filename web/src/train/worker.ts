@@ -1,0 +1,218 @@
+/**
+ * The training worker: owns the Trainer (one ONNX training step per `step()`), samples with the current EMA
+ * weights and exports the model, so that the page's UI thread only draws. ONNX Runtime calls never overlap:
+ * training steps, sampling runs and exports take turns through `exclusive`, so a sample requested while
+ * training runs between two steps. A stop request is seen after the step in flight.
+ */
+import { rng } from '../../../src/core/rng.js';
+import { DifflowError } from '../../../src/core/validate.js';
+import { Trainer } from '../../../src/train/trainer.js';
+import { PREVIEW_POINTS, samplesChart } from './charts.js';
+import { ForwardSessions, datasetFor, exportModel, sampleEma, trainConfig } from './model.js';
+import type { FromWorker, ToWorker, TrainSettings } from './protocol.js';
+import { trainingRuntime } from './runtime.js';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+interface Run {
+  readonly trainer: Trainer;
+  readonly sessions: ForwardSessions;
+  /** Data points [n·2] drawn under the samples. */
+  readonly preview: Float64Array;
+  readonly generation: number;
+  target: number;
+  stop: boolean;
+  loop: Promise<void> | undefined;
+}
+
+let run: Run | undefined;
+/** Incremented by every start; a stop cancels the run of the current generation, even one still compiling. */
+let generation = 0;
+let stoppedGeneration = -1;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+function messageOf(e: unknown): string {
+  if (e instanceof DifflowError) return e.message;
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}
+
+let tail: Promise<unknown> = Promise.resolve();
+/** Runs `fn` after every ONNX Runtime job queued before it. */
+function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+  const result = tail.then(fn);
+  tail = result.then(() => undefined, () => undefined);
+  return result;
+}
+
+/** Resolves in a new task (not a microtask), so that messages from the page are handled between steps. */
+const channel = new MessageChannel();
+const waiting: (() => void)[] = [];
+channel.port1.onmessage = () => waiting.shift()?.();
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+/** Steps per second over the last second or so. */
+class Rate {
+  private readonly marks: { time: number; step: number }[] = [];
+  add(time: number, step: number): number {
+    this.marks.push({ time, step });
+    while (this.marks.length > 2 && time - this.marks[1].time >= 1000) this.marks.shift();
+    const first = this.marks[0];
+    return time > first.time ? ((step - first.step) * 1000) / (time - first.time) : 0;
+  }
+}
+
+async function trainLoop(r: Run): Promise<void> {
+  const { trainer } = r;
+  const rate = new Rate();
+  rate.add(performance.now(), trainer.state.step);
+  let pending: number[] = [];
+  let lastPost = performance.now();
+  let stepsPerSecond = 0;
+  const flush = () => {
+    post({ type: 'progress', step: trainer.state.step, losses: Float64Array.from(pending), stepsPerSecond });
+    pending = [];
+    lastPost = performance.now();
+  };
+  let reason: 'done' | 'stopped' | 'error' = 'done';
+  try {
+    while (trainer.state.step < r.target) {
+      if (r.stop) {
+        reason = 'stopped';
+        break;
+      }
+      const { loss } = await exclusive(() => trainer.step());
+      pending.push(loss);
+      const now = performance.now();
+      stepsPerSecond = rate.add(now, trainer.state.step);
+      if (now - lastPost >= 100) flush();
+      await nextTask();
+    }
+  } catch (e) {
+    reason = 'error';
+    post({ type: 'error', message: messageOf(e) });
+  }
+  flush();
+  post({ type: 'stopped', step: trainer.state.step, reason });
+}
+
+async function start(settings: TrainSettings, points: Float64Array | undefined, mine: number): Promise<void> {
+  if (run) {
+    run.stop = true;
+    await run.loop;
+    const old = run;
+    run = undefined;
+    await exclusive(async () => {
+      await old.sessions.release();
+      await old.trainer.release();
+    });
+  }
+  try {
+    const { runtime, threads } = trainingRuntime();
+    const config = trainConfig(settings, threads);
+    const dataset = datasetFor(settings, points);
+    const trainer = await exclusive(() => Trainer.create(config, runtime, undefined, dataset));
+    const preview = settings.data === 'draw' && points ? points : dataset.sample(PREVIEW_POINTS, rng(0));
+    run = { trainer, sessions: new ForwardSessions(trainer.net, runtime, threads), preview, generation: mine, target: config.steps, stop: stoppedGeneration === mine, loop: undefined };
+    post({ type: 'started', runtime: runtime.name, threads, parameters: trainer.state.params.length, target: config.steps });
+    run.loop = trainLoop(run);
+  } catch (e) {
+    post({ type: 'error', message: messageOf(e) });
+    post({ type: 'stopped', step: 0, reason: 'error' });
+  }
+}
+
+async function resume(steps: number): Promise<void> {
+  const r = run;
+  if (!r) {
+    post({ type: 'error', message: 'no model yet: press Train first' });
+    post({ type: 'stopped', step: 0, reason: 'error' });
+    return;
+  }
+  await r.loop;
+  r.target = r.trainer.state.step + steps;
+  r.stop = false;
+  const { runtime, threads } = trainingRuntime();
+  post({ type: 'started', runtime: runtime.name, threads, parameters: r.trainer.state.params.length, target: r.target });
+  r.loop = trainLoop(r);
+}
+
+/** A sample or export request, queued behind the ONNX Runtime job in flight. */
+async function job(message: Extract<ToWorker, { type: 'sample' | 'export' }>): Promise<void> {
+  switch (message.type) {
+    case 'sample': {
+      const r = run;
+      if (!r) return post({ type: 'error', id: message.id, message: 'no model yet: press Train first' });
+      try {
+        const started = performance.now();
+        const { request } = message;
+        const { samples, step } = await exclusive(async () => ({ step: r.trainer.state.step, samples: await sampleEma(r.trainer, r.sessions, request) }));
+        const seconds = (performance.now() - started) / 1000;
+        const title = `${request.sampler}, ${request.steps} steps · model at step ${step}`;
+        const svg = samplesChart(r.preview, samples, title, request.width);
+        post({ type: 'samples', id: message.id, step, samples, svg, seconds, request }, [samples.buffer]);
+      } catch (e) {
+        post({ type: 'error', id: message.id, message: messageOf(e) });
+      }
+      return;
+    }
+    case 'export': {
+      const r = run;
+      if (!r) return post({ type: 'error', id: message.id, message: 'no model yet: press Train first' });
+      try {
+        const { bytes, filename } = await exclusive(() => exportModel(r.trainer, message.format));
+        post({ type: 'exported', id: message.id, bytes, filename }, [bytes.buffer]);
+      } catch (e) {
+        post({ type: 'error', id: message.id, message: messageOf(e) });
+      }
+    }
+  }
+}
+
+/**
+ * Starts ONNX Runtime ahead of the first run: downloads and compiles its WebAssembly, then runs a few steps of
+ * a tiny model through the same kernels (matrix products, elementwise ops, reductions), so that the engine's
+ * optimising compiler has done its work before the real run, and does not compete with it for the cores.
+ */
+async function warm(): Promise<void> {
+  const { runtime, threads } = trainingRuntime();
+  const tiny: TrainSettings = { data: 'moons', schedule: 'fm', output: 'u', weighting: 'fm', density: 'uniform', steps: 40, batch: 32, lr: 1e-3, hidden: 32, layers: 2, seed: 0 };
+  const trainer = await Trainer.create(trainConfig(tiny, threads), runtime, undefined, datasetFor(tiny, undefined));
+  for (let i = 0; i < tiny.steps; i++) await trainer.step();
+  const sessions = new ForwardSessions(trainer.net, runtime, threads);
+  await sampleEma(trainer, sessions, { sampler: 'dpmpp2m', steps: 4, grid: 'uniform', n: 32, seed: 0, width: 300 });
+  await sessions.release();
+  await trainer.release();
+}
+
+/** Control messages (start, continue) run in order; stop takes effect at once; sampling and export queue for ONNX Runtime. */
+let control: Promise<void> = Promise.resolve();
+
+// ONNX Runtime's multi-threaded build starts its threads from the script that holds it (this bundle, after a
+// Vite build): those workers are named 'em-pthread…' and must not act as a training worker.
+if (!scope.name.startsWith('em-pthread')) {
+  scope.addEventListener('message', (event: MessageEvent<ToWorker>) => {
+    const message = event.data;
+    if (message.type === 'stop') {
+      stoppedGeneration = generation;
+      if (run) run.stop = true;
+    } else if (message.type === 'start') {
+      const mine = ++generation;
+      control = control.then(() => start(message.settings, message.points, mine));
+    } else if (message.type === 'warm') {
+      control = control.then(() => exclusive(warm)).catch((e: unknown) => post({ type: 'error', message: messageOf(e) }));
+    } else if (message.type === 'continue') {
+      control = control.then(() => resume(message.steps));
+    } else {
+      void job(message);
+    }
+  });
+}
