@@ -2,7 +2,7 @@
 import { extname } from 'node:path';
 import {
   DifflowError, GRID_NAMES, SAMPLERS, checkName, energyDistance, gridByName, logLikelihood, mixtureOracle, priorSample, rng,
-  scheduleByName, slicedWasserstein, uniformT, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
+  samplingGrid, scheduleByName, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
 } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { toOnnx } from '../engine/onnx.js';
@@ -25,13 +25,9 @@ export function loadModel(runDir: string, useEma = true) {
   return { config, state, dataset, net, schedule, denoiser: networkDenoiser(net, weights, config.output, schedule, nodeRuntime), weights };
 }
 
-/** The grid, starting just below t = 1 where an ε-model has no x̂ (α(1) = 0). */
+/** The sampling grid for a loaded model (see core `samplingGrid`). */
 export function gridFor(name: GridName, model: ReturnType<typeof loadModel>, steps: number): TimeGrid {
-  const { config, schedule } = model;
-  if (config.output === 'eps' && schedule.alpha(1) === 0 && name === 'uniform') return uniformT(steps, { tMax: 1 - 1e-3 });
-  const grid = gridByName(name, schedule, steps);
-  if (config.output === 'eps' && grid[0] === 1 && schedule.alpha(1) === 0) grid[0] = Math.max(grid[1] + 1e-9, 1 - 1e-3);
-  return grid;
+  return samplingGrid(name, model.schedule, model.config.output, steps);
 }
 
 export async function sampleModel(model: ReturnType<typeof loadModel>, sampler: SamplerName, steps: number, grid: GridName, n: number, seed: number, options: AnySamplerOptions = {}): Promise<Float64Array> {

@@ -2,6 +2,7 @@
  * Time grids: decreasing arrays of times t_0 > t_1 > … > t_N in [0, 1], N = steps, end point explicit.
  * Grids are plain data; samplers loop over them.
  */
+import type { OutputKind } from './outputs.js';
 import type { Schedule } from './schedule/index.js';
 import { DifflowError, checkFinite, checkInteger, checkPositive, checkTime } from './validate.js';
 
@@ -125,4 +126,16 @@ export function gridByName(name: GridName, schedule: Schedule, steps: number): T
     case 'edm':
       return edmGrid(schedule, steps);
   }
+}
+
+/**
+ * The grid a sampler should use for a model of output `output`: as `gridByName`, but starting just below
+ * t = 1 (at 1 − 1e-3) where an ε-output says nothing about x̂ (α(1) = 0, e.g. flow matching and cosine).
+ */
+export function samplingGrid(name: GridName, schedule: Schedule, output: OutputKind, steps: number): TimeGrid {
+  const epsAtNoise = output === 'eps' && schedule.alpha(1) === 0;
+  if (epsAtNoise && name === 'uniform') return uniformT(steps, { tMax: 1 - 1e-3 });
+  const grid = gridByName(name, schedule, steps);
+  if (epsAtNoise && grid[0] === 1) grid[0] = Math.max(grid[1] + 1e-9, 1 - 1e-3);
+  return grid;
 }

@@ -45,7 +45,7 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     return v;
   };
   const config: TrainConfig = {
-    data: /\.(json|csv)$/i.test(String(c.data)) ? (String(c.data) as DataName) : checkName('data set', String(c.data), DATA_NAMES),
+    data: /\.(json|csv)$/i.test(String(c.data)) || c.data === 'points' ? (String(c.data) as DataName) : checkName('data set', String(c.data), DATA_NAMES),
     schedule: checkName('schedule', String(c.schedule), SCHEDULE_NAMES),
     output: checkName('output', String(c.output), OUTPUT_KINDS),
     weighting: checkName('weighting', String(c.weighting), WEIGHTING_NAMES),

@@ -174,8 +174,15 @@ export class ChartBox {
 
   private redraw(): void {
     if (!this.draw) return;
+    const boxWidth = this.el.clientWidth;
     this.width = this.measure();
     this.el.innerHTML = this.draw(this.width);
+    // Pin the box to the height its SVG will take (width 100%, aspect from the SVG's own size), so that with
+    // `contain: strict` a redraw never makes the browser lay out anything outside the box.
+    const svg = this.el.firstElementChild;
+    const h = Number(svg?.getAttribute('height'));
+    const w = Number(svg?.getAttribute('width'));
+    if (h > 0 && w > 0) this.el.style.height = `${((boxWidth || w) * h) / w}px`;
   }
 }
 

@@ -6,8 +6,8 @@
  * the data for every run.
  */
 import {
-  GRID_NAMES, OUTPUT_KINDS, SAMPLERS, SAMPLER_NAMES, SCHEDULE_NAMES, denoiserFromModel, energyDistance, gridByName, mixtureOracle,
-  priorSample, ringMixture, rk45, rng, scheduleByName, uniformT,
+  GRID_NAMES, OUTPUT_KINDS, SAMPLERS, SAMPLER_NAMES, SCHEDULE_NAMES, denoiserFromModel, energyDistance, mixtureOracle,
+  priorSample, ringMixture, rk45, rng, samplingGrid, scheduleByName,
   type Denoiser, type GridName, type OutputKind, type SamplerName, type Schedule, type ScheduleName, type TimeGrid,
 } from '../../../src/core/index.js';
 import { hooks } from '../hooks.js';
@@ -66,13 +66,9 @@ export function isDeterministic(sampler: SamplerName, eta: number, churn: number
   return sampler !== 'ddpm';
 }
 
-/** The grid, starting just below t = 1 where an ε-output has no x̂ (α(1) = 0), as the CLI's gridFor does. */
+/** The sampling grid (karras/edm need at least 2 steps). */
 export function samplerGrid(name: GridName, schedule: Schedule, output: OutputKind, steps: number): TimeGrid {
-  const epsAtNoise = output === 'eps' && schedule.alpha(1) === 0;
-  if (epsAtNoise && name === 'uniform') return uniformT(steps, { tMax: 1 - 1e-3 });
-  const grid = gridByName(name, schedule, name === 'uniform' ? steps : Math.max(2, steps));
-  if (epsAtNoise && grid[0] === 1) grid[0] = Math.max(grid[1] + 1e-9, 1 - 1e-3);
-  return grid;
+  return samplingGrid(name, schedule, output, name === 'uniform' ? steps : Math.max(2, steps));
 }
 
 /** Hands the main thread back for a moment (a macrotask, not clamped like setTimeout). */

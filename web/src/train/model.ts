@@ -4,7 +4,7 @@
  * request while the weights change), and the two downloads. Browser-safe: pure modules and a Runtime only.
  */
 import {
-  SAMPLERS, denoiserFromModel, gridByName, priorSample, rng, uniformT, type Denoiser, type GridName, type OutputKind,
+  SAMPLERS, denoiserFromModel, priorSample, rng, samplingGrid, type Denoiser, type GridName, type OutputKind,
   type Schedule, type TimeGrid,
 } from '../../../src/core/index.js';
 import { builtinDataset, pointDataset, type Dataset } from '../../../src/data/datasets.js';
@@ -29,17 +29,6 @@ export function datasetFor(settings: TrainSettings, points: Float64Array | undef
   return pointDataset(points ?? new Float64Array(0));
 }
 
-/**
- * The time grid of a sampling run, started just below t = 1 where an ε-model has no x̂ (α(1) = 0 on the
- * flow-matching family); as the CLI's `gridFor`.
- */
-export function samplingGrid(name: GridName, schedule: Schedule, output: OutputKind, steps: number): TimeGrid {
-  const noX = output === 'eps' && schedule.alpha(1) === 0;
-  if (noX && name === 'uniform') return uniformT(steps, { tMax: 1 - 1e-3 });
-  const grid = gridByName(name, schedule, steps);
-  if (noX && grid[0] === 1) grid[0] = Math.max(grid[1] + 1e-9, 1 - 1e-3);
-  return grid;
-}
 
 /** Forward sessions (z [B, dim], t [B, 1] and every parameter as inputs → out [B, dim]), one per batch size. */
 export class ForwardSessions {
