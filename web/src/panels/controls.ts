@@ -27,17 +27,18 @@ function listen<T>(input: HTMLInputElement | HTMLSelectElement, read: () => T, s
   return (listener) => listeners.push(listener);
 }
 
-/** A range slider with its label and current value. `format` prints the value (default: as typed). */
-export function slider(spec: {
+interface NumericSpec {
   testid: string;
   label: string;
   min: number;
   max: number;
-  step: number;
+  step: number | 'any';
   value: number;
-  format?: (v: number) => string;
   title?: string;
-}): Control<number> {
+}
+
+/** A labelled numeric <input> of `type`; `show` (if any) prints the value beside it. */
+function numeric(type: 'range' | 'number', spec: NumericSpec, format?: (v: number) => string): Control<number> {
   const root = document.createElement('label');
   root.className = 'control';
   if (spec.title) root.title = spec.title;
@@ -45,28 +46,44 @@ export function slider(spec: {
   name.className = 'control-name';
   name.innerHTML = spec.label;
   const input = document.createElement('input');
-  input.type = 'range';
+  input.type = type;
   input.min = String(spec.min);
   input.max = String(spec.max);
   input.step = String(spec.step);
   input.value = String(spec.value);
   input.dataset.testid = spec.testid;
-  const out = document.createElement('output');
-  const format = spec.format ?? ((v: number) => String(v));
   const read = () => Number(input.value);
-  const show = () => (out.textContent = format(read()));
-  show();
-  root.append(name, input, out);
+  root.append(name, input);
+  let show = () => {};
+  if (format) {
+    const out = document.createElement('output');
+    show = () => {
+      out.textContent = format(read());
+    };
+    show();
+    root.append(out);
+  }
   return {
     root,
     input,
     value: read,
-    onChange: listen(input, read, show),
+    // A number field reports only committed values ('change'); a slider also while it moves.
+    onChange: type === 'number' ? (l) => input.addEventListener('change', l) : listen(input, read, show),
     setEnabled: (enabled) => {
       input.disabled = !enabled;
       root.classList.toggle('disabled', !enabled);
     },
   };
+}
+
+/** A range slider with its label and current value. `format` prints the value (default: as typed). */
+export function slider(spec: NumericSpec & { step: number; format?: (v: number) => string }): Control<number> {
+  return numeric('range', spec, spec.format ?? ((v: number) => String(v)));
+}
+
+/** A labelled number field. */
+export function numberField(spec: NumericSpec): Control<number> {
+  return numeric('number', spec);
 }
 
 /** A select over `options` (value → label). */

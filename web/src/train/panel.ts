@@ -13,7 +13,7 @@ import { DATA_NAMES, builtinDataset, type BuiltinData } from '../../../src/data/
 import { NATURAL_WEIGHTING } from '../../../src/train/config.js';
 import { hooks, type DifflowHooks } from '../hooks.js';
 import { mathBox, type Formula } from '../math.js';
-import { ChartBox, fmt, panelSkeleton, select, type Control } from '../panels/controls.js';
+import { ChartBox, fmt, numberField, panelSkeleton, select, type Control } from '../panels/controls.js';
 import { PREVIEW_POINTS, lossChart, samplesChart } from './charts.js';
 import { drawPad } from './drawPad.js';
 import type { ExportFormat, FromWorker, SampleRequest, ToWorker, TrainSettings } from './protocol.js';
@@ -43,35 +43,6 @@ export const TRAIN_MATH: readonly Formula[] = [
 const OUTPUT_LABELS: Record<OutputKind, string> = { eps: 'ε (noise)', x: 'x (data)', v: 'v = αε − σx', u: 'u = ε − x (velocity)' };
 const OUTPUT_WORDS: Record<OutputKind, string> = { eps: 'the noise ε', x: 'the clean point x', v: 'the velocity v = α<sub>t</sub>ε − σ<sub>t</sub>x', u: 'the flow-matching velocity u = ε − x' };
 
-/** A labelled number input, shaped like the shared controls. */
-function numberInput(spec: { testid: string; label: string; value: number; min: number; max: number; step: number | 'any'; title?: string }): Control<number> {
-  const root = document.createElement('label');
-  root.className = 'control';
-  if (spec.title) root.title = spec.title;
-  const name = document.createElement('span');
-  name.className = 'control-name';
-  name.innerHTML = spec.label;
-  const input = document.createElement('input');
-  input.type = 'number';
-  input.min = String(spec.min);
-  input.max = String(spec.max);
-  input.step = String(spec.step);
-  input.value = String(spec.value);
-  input.dataset.testid = spec.testid;
-  root.append(name, input);
-  const listeners: (() => void)[] = [];
-  input.addEventListener('change', () => listeners.forEach((l) => l()));
-  return {
-    root,
-    input,
-    value: () => Number(input.value),
-    onChange: (l) => listeners.push(l),
-    setEnabled: (enabled) => {
-      input.disabled = !enabled;
-      root.classList.toggle('disabled', !enabled);
-    },
-  };
-}
 
 /** 35714 → '35 714' (no Intl: its first use can take a long main-thread task). */
 function groupDigits(n: number): string {
@@ -164,10 +135,10 @@ export function mountTrainPanel(el: HTMLElement): void {
   const output = select<OutputKind>({ testid: 'train-output', label: 'output', options: OUTPUT_KINDS, value: 'u', labels: OUTPUT_LABELS });
   const weighting = select<WeightingName>({ testid: 'train-weighting', label: 'weighting w(λ)', options: WEIGHTING_NAMES, value: 'fm' });
   const density = select<DensityName>({ testid: 'train-density', label: 'time density p(t)', options: DENSITY_NAMES, value: 'uniform' });
-  const steps = numberInput({ testid: 'train-steps', label: 'steps', value: DEFAULTS.steps, min: 10, max: 100_000, step: 10 });
-  const batch = numberInput({ testid: 'train-batch', label: 'batch', value: DEFAULTS.batch, min: 8, max: 4096, step: 8 });
-  const lr = numberInput({ testid: 'train-lr', label: 'learning rate', value: DEFAULTS.lr, min: 1e-5, max: 0.1, step: 'any' });
-  const hidden = numberInput({ testid: 'train-hidden', label: 'hidden width', value: DEFAULTS.hidden, min: 8, max: 512, step: 8, title: `an MLP with ${DEFAULTS.layers} hidden layers` });
+  const steps = numberField({ testid: 'train-steps', label: 'steps', value: DEFAULTS.steps, min: 10, max: 100_000, step: 10 });
+  const batch = numberField({ testid: 'train-batch', label: 'batch', value: DEFAULTS.batch, min: 8, max: 4096, step: 8 });
+  const lr = numberField({ testid: 'train-lr', label: 'learning rate', value: DEFAULTS.lr, min: 1e-5, max: 0.1, step: 'any' });
+  const hidden = numberField({ testid: 'train-hidden', label: 'hidden width', value: DEFAULTS.hidden, min: 8, max: 512, step: 8, title: `an MLP with ${DEFAULTS.layers} hidden layers` });
   const settingControls = [data, schedule, output, weighting, density, steps, batch, lr, hidden];
   // They stay enabled while training: a change applies to the next run (the recipe text shows the current one).
   const grid = document.createElement('div');
@@ -189,7 +160,7 @@ export function mountTrainPanel(el: HTMLElement): void {
 
   // --- Sampling and export.
   const sampler = select<SamplerName>({ testid: 'train-sampler', label: 'sampler', options: SAMPLER_NAMES, value: 'dpmpp2m' });
-  const sampleSteps = numberInput({ testid: 'train-sample-steps', label: 'sampling steps', value: 20, min: 1, max: 500, step: 1 });
+  const sampleSteps = numberField({ testid: 'train-sample-steps', label: 'sampling steps', value: 20, min: 1, max: 500, step: 1 });
   const timeGrid = select<GridName>({ testid: 'train-grid', label: 'time grid', options: GRID_NAMES, value: 'uniform' });
   const live = document.createElement('label');
   live.className = 'control train-live';
