@@ -13,11 +13,12 @@ const STEPS = 5;
 const KEY = 'Grey: exact path; blue: DDIM, 5 steps; orange dashed: probability-flow Euler, 5 steps';
 const FINE = 101;
 
-/** Paths of all start points: exact (FINE points) and two 5-step samplers (their grid points). */
+/** Paths of all start points: exact (FINE points) and the two samplers (their grid points). */
 export interface PathPanel {
   readonly schedule: string;
   readonly variance: number;
   readonly theta: number;
+  readonly steps: number;
   readonly tFine: number[];
   readonly exact: number[][];
   readonly tGrid: number[];
@@ -27,33 +28,34 @@ export interface PathPanel {
   readonly ends: { readonly exact: number[]; readonly ddim: number[]; readonly euler: number[] };
 }
 
-async function trajectory(sampler: Sampler, schedule: Schedule, variance: number, z1: Float64Array): Promise<number[][]> {
+async function trajectory(sampler: Sampler, schedule: Schedule, variance: number, z1: Float64Array, steps: number): Promise<number[][]> {
   const rows: number[][] = [Array.from(z1)];
-  await sampler(mixtureOracle(gaussian([0], Math.sqrt(variance)), schedule), z1, uniformT(STEPS), {
+  await sampler(mixtureOracle(gaussian([0], Math.sqrt(variance)), schedule), z1, uniformT(steps), {
     onStep: ({ z }) => rows.push(Array.from(z)),
   });
   return z1.length ? Array.from(z1, (_, k) => rows.map((r) => r[k])) : [];
 }
 
-/** One panel: data N(0, variance) on flow matching rescaled by θ toward VP. */
-export async function pathPanel(variance: number, theta: number): Promise<PathPanel> {
+/** One panel: data N(0, variance) on flow matching rescaled by θ toward VP, `steps` uniform steps (default 5). */
+export async function pathPanel(variance: number, theta: number, steps = STEPS): Promise<PathPanel> {
   const schedule = rescaleToward(flowMatching(), theta);
   const std = Math.sqrt(variance);
   const z1 = Float64Array.from(START_POINTS); // σ(1) = 1 for every θ, so the start points are the same.
   const tFine = Array.from({ length: FINE }, (_, i) => 1 - i / (FINE - 1));
   const exact = START_POINTS.map((z) => tFine.map((t) => gaussianPath([0], std, schedule, Float64Array.of(z), 1, t)[0]));
-  const ddimPaths = await trajectory(ddim, schedule, variance, z1);
-  const eulerPaths = await trajectory(pfEuler, schedule, variance, z1);
+  const ddimPaths = await trajectory(ddim, schedule, variance, z1, steps);
+  const eulerPaths = await trajectory(pfEuler, schedule, variance, z1, steps);
   return {
     schedule: schedule.name,
     variance,
     theta,
+    steps,
     tFine,
     exact,
-    tGrid: Array.from(uniformT(STEPS)),
+    tGrid: Array.from(uniformT(steps)),
     ddim: ddimPaths,
     euler: eulerPaths,
-    ends: { exact: exact.map((p) => p[p.length - 1]), ddim: ddimPaths.map((p) => p[STEPS]), euler: eulerPaths.map((p) => p[STEPS]) },
+    ends: { exact: exact.map((p) => p[p.length - 1]), ddim: ddimPaths.map((p) => p[steps]), euler: eulerPaths.map((p) => p[steps]) },
   };
 }
 

@@ -3,9 +3,8 @@
  * probability-flow paths from z_1 ∈ {±0.4, ±1.2, ±2} against DDIM and probability-flow Euler, on flow
  * matching rescaled by θ toward its VP version. DDIM's end points do not move with θ; Euler's do.
  */
-import { ddim, gaussian, gaussianPath, flowMatching, mixtureOracle, pfEuler, rescaleToward, uniformT, type Sampler, type Schedule } from '../../../src/core/index.js';
 import { lineChart, PALETTE, type LineSeries } from '../../../src/figures/plot/index.js';
-import { START_POINTS } from '../../../src/figures/twoSides.js';
+import { START_POINTS, pathPanel, type PathPanel } from '../../../src/figures/twoSides.js';
 import { hooks } from '../hooks.js';
 import { mathBox, tex, type Formula } from '../math.js';
 import { ChartBox, fixed, fmt, panelSkeleton, slider } from './controls.js';
@@ -25,48 +24,11 @@ export const TWO_SIDES_MATH: readonly Formula[] = [
   },
 ];
 
-/** Paths of all start points for one setting: exact (fine t) and the two samplers (their grid points). */
-export interface TwoSidesResult {
-  readonly theta: number;
-  readonly variance: number;
-  readonly steps: number;
-  readonly tFine: number[];
-  readonly exact: number[][];
-  readonly tGrid: number[];
-  readonly ddim: number[][];
-  readonly euler: number[][];
-  readonly ends: { exact: number[]; ddim: number[]; euler: number[] };
-}
+/** One setting's paths: the library's figure computation (src/figures/twoSides.ts) with the panel's step count. */
+export type TwoSidesResult = PathPanel;
 
-const FINE = 101;
-
-/** The positions of every start point at each grid time, one row per start point. */
-async function trajectories(sampler: Sampler, schedule: Schedule, std: number, z1: Float64Array, steps: number): Promise<number[][]> {
-  const rows: number[][] = [Array.from(z1)];
-  await sampler(mixtureOracle(gaussian([0], std), schedule), z1, uniformT(steps), { onStep: ({ z }) => rows.push(Array.from(z)) });
-  return Array.from(z1, (_, k) => rows.map((r) => r[k]));
-}
-
-/** src/figures/twoSides.ts's pathPanel with the number of steps as a parameter. */
-export async function computeTwoSides(variance: number, theta: number, steps: number): Promise<TwoSidesResult> {
-  const schedule = rescaleToward(flowMatching(), theta);
-  const std = Math.sqrt(variance);
-  const z1 = Float64Array.from(START_POINTS); // σ(1) = 1 for every θ: the same start points.
-  const tFine = Array.from({ length: FINE }, (_, i) => 1 - i / (FINE - 1));
-  const exact = START_POINTS.map((z) => tFine.map((t) => gaussianPath([0], std, schedule, Float64Array.of(z), 1, t)[0]));
-  const ddimPaths = await trajectories(ddim, schedule, std, z1, steps);
-  const eulerPaths = await trajectories(pfEuler, schedule, std, z1, steps);
-  return {
-    theta,
-    variance,
-    steps,
-    tFine,
-    exact,
-    tGrid: Array.from(uniformT(steps)),
-    ddim: ddimPaths,
-    euler: eulerPaths,
-    ends: { exact: exact.map((p) => p[p.length - 1]), ddim: ddimPaths.map((p) => p[steps]), euler: eulerPaths.map((p) => p[steps]) },
-  };
+export function computeTwoSides(variance: number, theta: number, steps: number): Promise<TwoSidesResult> {
+  return pathPanel(variance, theta, steps);
 }
 
 function chart(r: TwoSidesResult, width: number): string {
