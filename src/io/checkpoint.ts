@@ -2,9 +2,9 @@
  * Checkpoints (Node only): safetensors files written atomically and carrying a SHA-256 checksum in
  * `__metadata__.sha256`, so that a torn write, a truncated copy or any altered byte is refused on reading.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeAtomic } from './atomic.js';
 import { DifflowError } from '../core/validate.js';
 import {
   checkSafetensors, decodeSafetensors, encodeSafetensors, safetensorsOrder, tensorBytes,
@@ -51,38 +51,8 @@ export function writeCheckpoint(path: string, checkpoint: Checkpoint): string {
   checkSafetensors(tensors, metadata);
   const sha256 = checkpointDigest(tensors, metadata);
   const bytes = encodeSafetensors(tensors, { ...metadata, sha256 });
-  const folder = dirname(path);
-  mkdirSync(folder, { recursive: true });
-  const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(temp, 'wx', 0o644);
-    try {
-      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  syncFolder(folder);
+  writeAtomic(path, bytes);
   return sha256;
-}
-
-/** Makes the rename durable; folders cannot be opened for fsync on some platforms (Windows), so failures pass. */
-function syncFolder(folder: string): void {
-  try {
-    const fd = openSync(folder, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Best effort only.
-  }
 }
 
 function readBytes(path: string): Uint8Array | undefined {
