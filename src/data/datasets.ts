@@ -9,7 +9,7 @@ import { DifflowError, checkArrayFinite, checkName } from '../core/validate.js';
 import { TOY_DATASETS, type ToyName } from './toy2d.js';
 
 export type BuiltinData = ToyName | 'gmm';
-export type DataName = BuiltinData | `${string}.json` | `${string}.csv` | 'points';
+export type DataName = BuiltinData | 'fashion-mnist' | `${string}.json` | `${string}.csv` | 'points';
 export const DATA_NAMES: readonly BuiltinData[] = [...(Object.keys(TOY_DATASETS) as ToyName[]), 'gmm'];
 
 /** The mixture behind 'gmm': 8 Gaussians on a ring (radius 2, std 0.15). */
@@ -21,6 +21,12 @@ export interface Dataset {
   sample(n: number, rng: Rng): Float64Array;
   /** The exact mixture, when the data set has one (its oracle is the optimal denoiser). */
   readonly mixture?: Mixture;
+  /** Labelled data sets: the class names (labels are 0 … K − 1). */
+  readonly classes?: readonly string[];
+  /** Image data sets: [channels, height, width], pixels scaled to [−1, 1], dim = C·H·W. */
+  readonly image?: readonly [number, number, number];
+  /** Labelled data sets: n examples [n·dim] and their labels [n]. */
+  sampleLabelled?(n: number, rng: Rng): { x: Float64Array; labels: Int32Array };
 }
 
 /** A built-in data set by name; unknown names get the list of valid ones. */

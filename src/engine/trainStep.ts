@@ -5,7 +5,7 @@
  * weight decay, EMA decay); outputs: their new values and the loss. The diffusion maths (schedule, output
  * kind, weighting, p(t)) stays in the core and arrives as z, target and weight.
  */
-import type { Network } from '../models/network.js';
+import type { Network, ParamSpec } from '../models/network.js';
 import { gradients } from './autodiff.js';
 import { Builder } from './builder.js';
 import type { Tensor } from './graph.js';
@@ -24,17 +24,23 @@ export function emaDecayAt(k: number, decay = 0.999): number {
   return Math.min(decay, (1 + k) / (10 + k));
 }
 
+/** The label input of a class-conditional network: one-hot [B, K + 1], the last column the null class. */
+function labelInput(g: Builder, net: Network, batch: number): Tensor | undefined {
+  return net.classes === undefined ? undefined : g.input('label', [batch, net.classes + 1]);
+}
+
 /**
  * The forward graph alone (sampling/export): params as inputs, or baked in as initializers when given.
- * Inputs z [B, dim] and t [B, 1]; output 'out' [B, dim].
+ * Inputs z [B, dim], t [B, 1] and, for class-conditional networks, label [B, K + 1]; output 'out' [B, dim].
  */
 export function buildForward(net: Network, batch: number, weights?: Readonly<Record<string, Float32Array>>): Builder {
   const g = new Builder();
   const z = g.input('z', [batch, net.dim]);
   const t = g.input('t', [batch, 1]);
+  const label = labelInput(g, net, batch);
   const p: Record<string, Tensor> = {};
   for (const spec of net.params) p[spec.name] = weights ? g.constant(weights[spec.name], spec.shape) : g.input(spec.name, spec.shape);
-  g.output('out', net.forward(g, p, z, t));
+  g.output('out', net.forward(g, p, z, t, label));
   return g;
 }
 
@@ -53,7 +59,7 @@ export interface ParamSlot {
 }
 
 /** The flat layout of a network's parameters (in declaration order) and its total size P. */
-export function paramLayout(net: Network): { slots: ParamSlot[]; total: number } {
+export function paramLayout(net: { readonly params: readonly ParamSpec[] }): { slots: ParamSlot[]; total: number } {
   let offset = 0;
   const slots = net.params.map((p) => {
     const size = p.shape.reduce((a, b) => a * b, 1);
@@ -65,12 +71,12 @@ export function paramLayout(net: Network): { slots: ParamSlot[]; total: number }
 }
 
 /** Per-name views (no copies) into a flat parameter vector. */
-export function unflatten(net: Network, flat: Float32Array): Record<string, Float32Array> {
+export function unflatten(net: { readonly params: readonly ParamSpec[] }, flat: Float32Array): Record<string, Float32Array> {
   return Object.fromEntries(paramLayout(net).slots.map((s) => [s.name, flat.subarray(s.offset, s.offset + s.size)]));
 }
 
 /** A flat parameter vector from per-name arrays. */
-export function flatten(net: Network, weights: Readonly<Record<string, Float32Array>>): Float32Array {
+export function flatten(net: { readonly params: readonly ParamSpec[] }, weights: Readonly<Record<string, Float32Array>>): Float32Array {
   const { slots, total } = paramLayout(net);
   const flat = new Float32Array(total);
   for (const s of slots) flat.set(weights[s.name], s.offset);
@@ -82,18 +88,21 @@ export function flatten(net: Network, weights: Readonly<Record<string, Float32Ar
  * 'v', 'ema' → 'new.params', …): the forward pass reads each parameter as a Slice + Reshape view, the
  * gradients are flattened into one [P] vector, and clipping, AdamW and the EMA are a dozen elementwise ops
  * on it instead of a dozen per parameter (measured: fewer kernel launches and feeds per step).
+ *
+ * `lossOf` builds the loss (a scalar) from the parameter views, declaring whatever batch inputs it needs;
+ * the denoiser's step (`buildTrainStep`) and the classifier's step share this optimiser.
  */
-export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec = DEFAULT_OPTIMIZER): Builder {
+export function buildOptimizerStep(
+  specs: readonly ParamSpec[],
+  lossOf: (g: Builder, p: Readonly<Record<string, Tensor>>) => Tensor,
+  opt: OptimizerSpec = DEFAULT_OPTIMIZER,
+): Builder {
   const g = new Builder();
-  const { slots, total } = paramLayout(net);
+  const { slots, total } = paramLayout({ params: specs });
   const params = g.input('params', [total]);
   const m = g.input('m', [total]);
   const v = g.input('v', [total]);
   const ema = g.input('ema', [total]);
-  const z = g.input('z', [batch, net.dim]);
-  const t = g.input('t', [batch, 1]);
-  const target = g.input('target', [batch, net.dim]);
-  const weight = g.input('weight', [batch, 1]);
   const stepSize = g.input('stepSize', []); // lr·sqrt(1 − β2^k)/(1 − β1^k)
   const epsHat = g.input('epsHat', []); // ε·sqrt(1 − β2^k)
   const decay = g.input('decay', []); // 1 − lr·weightDecay
@@ -101,7 +110,7 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
 
   const views = slots.map((s) => g.reshape(g.slice(params, 0, s.offset, s.offset + s.size), s.shape));
   const p = Object.fromEntries(slots.map((s, i) => [s.name, views[i]]));
-  const loss = weightedMse(g, net.forward(g, p, z, t), target, weight);
+  const loss = lossOf(g, p);
   const grads = gradients(g, loss, views);
   const grad = g.concat(grads.map((gr, i) => g.reshape(gr, [slots[i].size])), 0);
   // Global norm clipping g ← c·g, c = min(1, clip/(‖g‖ + 1e-6)), folded into the moments' scalar factors.
@@ -120,6 +129,21 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
   g.output('loss', loss);
   g.output('gradNorm', norm);
   return g;
+}
+
+/**
+ * The denoiser's training step: batch inputs z [B, dim], t [B, 1], target [B, dim], per-example weight
+ * [B, 1] (and label [B, K + 1] for class-conditional networks); the weighted output-MSE; `buildOptimizerStep`.
+ */
+export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec = DEFAULT_OPTIMIZER): Builder {
+  return buildOptimizerStep(net.params, (g, p) => {
+    const z = g.input('z', [batch, net.dim]);
+    const t = g.input('t', [batch, 1]);
+    const label = labelInput(g, net, batch);
+    const target = g.input('target', [batch, net.dim]);
+    const weight = g.input('weight', [batch, 1]);
+    return weightedMse(g, net.forward(g, p, z, t, label), target, weight);
+  }, opt);
 }
 
 /** The per-step scalars of AdamW after `k` steps (k ≥ 1). */

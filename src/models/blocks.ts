@@ -5,8 +5,7 @@
  * block's name (`down1.conv1.W`) and reads them back by those names.
  *
  * Initialisation is PyTorch's: weights and biases uniform ±1/sqrt(fanIn) with fanIn = Cin·k·k (Conv2d) or the
- * input width (Linear); norm shifts β = 0 and norm scales γ = 1. ParamSpec has no 'ones' kind, so γ is declared
- * 'zeros' and `initNormScales` must follow `initParams`: `initNormScales(net.params, initParams(net, rng))`.
+ * input width (Linear); norm shifts β = 0 and norm scales γ = 1.
  */
 import { DifflowError } from '../core/validate.js';
 import type { Builder } from '../engine/builder.js';
@@ -36,21 +35,11 @@ export const linearParams = (name: string, dIn: number, dOut: number): ParamSpec
   { name: `${name}.b`, shape: [dOut], init: uniform(dIn) },
 ];
 
-/** `${name}.gamma` and `${name}.beta` [c]; γ is set to one by `initNormScales`. */
+/** `${name}.gamma` [c] (ones) and `${name}.beta` [c] (zeros). */
 export const normParams = (name: string, c: number): ParamSpec[] => [
-  { name: `${name}.gamma`, shape: [c], init: { kind: 'zeros' } },
+  { name: `${name}.gamma`, shape: [c], init: { kind: 'ones' } },
   { name: `${name}.beta`, shape: [c], init: { kind: 'zeros' } },
 ];
-
-/** Whether a parameter is a norm scale γ (initialised to one). */
-export const isNormScale = (spec: ParamSpec): boolean => spec.name.endsWith('.gamma');
-
-/** `values` with every norm scale γ set to one: the step after `initParams` for networks made of these blocks. */
-export function initNormScales(specs: readonly ParamSpec[], values: Readonly<Record<string, Float32Array>>): Record<string, Float32Array> {
-  const out = { ...values };
-  for (const spec of specs) if (isNormScale(spec)) out[spec.name] = new Float32Array(size(spec.shape)).fill(1);
-  return out;
-}
 
 /** γ, β [C] broadcast over x [N, C, …]. */
 function affine(g: Builder, x: Tensor, gamma: Tensor, beta: Tensor): Tensor {

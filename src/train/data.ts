@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { DifflowError } from '../core/validate.js';
 import { builtinDataset, pointDataset, type DataName, type Dataset } from '../data/datasets.js';
+import { fashionMnistDataset } from './fashionMnist.js';
 
 export { DATA_NAMES, GMM, builtinDataset, pointDataset, type BuiltinData, type DataName, type Dataset } from '../data/datasets.js';
 
@@ -10,6 +11,7 @@ export { DATA_NAMES, GMM, builtinDataset, pointDataset, type BuiltinData, type D
  * numeric columns (a header line is skipped). Training draws points from a file with replacement.
  */
 export function dataByName(name: string): Dataset {
+  if (name === 'fashion-mnist') return fashionMnistDataset();
   return /\.(json|csv)$/i.test(name) ? pointFile(name) : builtinDataset(name);
 }
 
