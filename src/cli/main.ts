@@ -7,7 +7,8 @@ import { writeFigures } from './figures.js';
 import { DETERMINISTIC, run, setup } from './oracleRun.js';
 import { fmt } from './table.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES } from '../core/index.js';
-import { DATA_NAMES } from '../train/data.js';
+import { ALL_DATA_NAMES } from '../data/datasets.js';
+import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
 import { trainCommand } from './trainCommand.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
 
@@ -69,8 +70,9 @@ function program(log: (line: string) => void): Command {
       log(`${sampler} on ${schedule.name}, ${o.steps} steps (${r.nfe} NFE): energy distance to data ${fmt(r.energy)}${rmse}`);
     });
   p.command('train')
-    .description('train a 2-D model (MLP denoiser compiled to ONNX, run by ONNX Runtime)')
-    .option('--data <name>', `data set (${DATA_NAMES.join(', ')})`)
+    .description('train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime')
+    .option('--data <name>', `data set (${ALL_DATA_NAMES.join(', ')}, or a .json/.csv file of 2-D points)`)
+    .option('--model <name>', `network (${MODEL_NAMES.join(', ')}; default mlp for 2-D data, ${DEFAULT_IMAGE_MODEL} for images)`)
     .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`)
     .option('--output <kind>', 'network output: eps, x, v or u')
     .option('--weighting <name>', `loss weighting w(λ) (${WEIGHTING_NAMES.join(', ')})`)
@@ -81,8 +83,10 @@ function program(log: (line: string) => void): Command {
     .option('--lr <rate>', 'learning rate (default 1e-3)')
     .option('--weight-decay <wd>', 'AdamW weight decay (default 0)')
     .option('--warmup <steps>', 'linear learning-rate warm-up steps (default 100)')
-    .option('--hidden <width>', 'MLP width (default 256)')
-    .option('--layers <count>', 'hidden layers (default 3)')
+    .option('--hidden <width>', 'MLP width (256), U-Net channels (32) or DiT width (128)')
+    .option('--layers <count>', 'MLP hidden layers (3) or DiT blocks (6)')
+    .option('--label-dropout <p>', 'image models: probability of dropping the class label, for guidance (default 0.1)')
+    .option('--ema-decay <d>', 'EMA decay (default 0.999)')
     .option('--seed <seed>', 'random seed (default 0)')
     .option('--checkpoint-every <steps>', 'checkpoint interval (default 500)')
     .option('--threads <count>', 'ONNX Runtime threads (default: all cores)')
@@ -90,8 +94,8 @@ function program(log: (line: string) => void): Command {
     .option('--out <dir>', 'run folder', 'run')
     .option('--resume', 'continue the run in --out from its checkpoint')
     .action(async (o: Record<string, string | boolean | undefined>) => {
-      const { out, resume, weightDecay, checkpointEvery, ...rest } = o;
-      await trainCommand(String(out), { ...rest, weightDecay, checkpointEvery }, resume === true, log);
+      const { out, resume, ...rest } = o;
+      await trainCommand(String(out), rest, resume === true, log);
     });
 
   p.command('sample')
@@ -104,17 +108,21 @@ function program(log: (line: string) => void): Command {
     .option('--eta <value>', 'η for ddim / sde', Number)
     .option('--churn <value>', 'churn for the churn sampler', Number)
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
+    .option('--guidance <w>', 'classifier-free guidance scale for image models (1 = conditional, 0 = unconditional)', Number, 2)
+    .option('--per-class <count>', 'image models: samples per class (one grid row per class)', int('--per-class'), 10)
     .option('--no-ema', 'use the raw weights instead of the EMA')
-    .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg')
+    .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg (image models: a grid .png or .json)')
     .action((o: Parameters<typeof sampleCommand>[0]) => sampleCommand(o, log));
 
   p.command('eval')
-    .description('energy distance and sliced Wasserstein against fresh data, NLL in bits/dim')
+    .description('2-D: energy distance, sliced Wasserstein and NLL; images: classifier accuracy and FD-FMNIST')
     .requiredOption('--model <dir>', 'run folder')
     .option('--n <count>', 'samples for the distances', int('--n'), 5000)
     .option('--nll <count>', 'data points for the likelihood', int('--nll'), 500)
     .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'dpmpp2m')
-    .option('--steps <count>', 'sampling steps', int('--steps'), 50)
+    .option('--steps <count>', 'sampling steps (default 50; image models 20)', (v: string) => int('--steps')(v))
+    .option('--guidance <w>', 'image models: classifier-free guidance scale', Number, 2)
+    .option('--per-class <count>', 'image models: samples per class for the classifier metrics', int('--per-class'), 100)
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof evalCommand>[0]) => evalCommand(o, log));

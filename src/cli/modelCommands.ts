@@ -10,37 +10,75 @@ import { buildForward, unflatten } from '../engine/trainStep.js';
 import { scatterChart } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { loadTrainState } from '../train/checkpointing.js';
-import { dataByName } from '../train/data.js';
-import { networkDenoiser } from '../train/networkDenoiser.js';
-import { networkFor } from '../train/trainer.js';
+import type { Schedule } from '../core/schedule/index.js';
+import type { Network } from '../models/network.js';
+import type { TrainConfig } from '../train/config.js';
+import { dataByName, dataShape, type Dataset } from '../train/data.js';
+import { networkDenoiser, type ConditioningOptions, type NetworkDenoiser } from '../train/networkDenoiser.js';
+import { networkFor, type TrainState, type Weights } from '../train/trainer.js';
 import { scatterPng } from './png.js';
 import { fmt } from './table.js';
+import { evalImageCommand, sampleImageCommand } from './imageCommands.js';
 
-export function loadModel(runDir: string, useEma = true) {
+/** A trained run loaded for sampling: config, state, network, weights and a denoiser factory. */
+export interface LoadedModel {
+  readonly runDir: string;
+  readonly config: TrainConfig;
+  readonly state: TrainState;
+  readonly net: Network;
+  readonly schedule: Schedule;
+  readonly weights: Weights;
+  readonly classNames: readonly string[];
+  /** The training data (read on first use). */
+  readonly dataset: Dataset;
+  /** A denoiser with the given labels and guidance (class-conditional networks need labels). */
+  makeDenoiser(conditioning?: ConditioningOptions): NetworkDenoiser;
+  /** The unconditional denoiser of a 2-D model. */
+  readonly denoiser: NetworkDenoiser;
+}
+
+export function loadModel(runDir: string, useEma = true): LoadedModel {
   const { config, state } = loadTrainState(runDir);
-  const dataset = dataByName(config.data);
-  const net = networkFor(config, dataset.dim);
+  const shape = dataShape(config.data);
+  const net = networkFor(config, shape);
   const schedule = scheduleByName(config.schedule);
   const weights = unflatten(net, useEma ? state.ema : state.params);
-  return { config, state, dataset, net, schedule, denoiser: networkDenoiser(net, weights, config.output, schedule, nodeRuntime), weights };
+  const makeDenoiser = (conditioning: ConditioningOptions = {}) => networkDenoiser(net, weights, config.output, schedule, nodeRuntime, conditioning);
+  let dataset: Dataset | undefined;
+  let denoiser: NetworkDenoiser | undefined;
+  return {
+    runDir, config, state, net, schedule, weights, classNames: shape.classes ?? [], makeDenoiser,
+    get dataset() {
+      dataset ??= dataByName(config.data);
+      return dataset;
+    },
+    get denoiser() {
+      denoiser ??= makeDenoiser();
+      return denoiser;
+    },
+  };
 }
 
 /** The sampling grid for a loaded model (see core `samplingGrid`). */
-export function gridFor(name: GridName, model: ReturnType<typeof loadModel>, steps: number): TimeGrid {
+export function gridFor(name: GridName, model: LoadedModel, steps: number): TimeGrid {
   return samplingGrid(name, model.schedule, model.config.output, steps);
 }
 
-export async function sampleModel(model: ReturnType<typeof loadModel>, sampler: SamplerName, steps: number, grid: GridName, n: number, seed: number, options: AnySamplerOptions = {}): Promise<Float64Array> {
+export async function sampleModel(model: LoadedModel, sampler: SamplerName, steps: number, grid: GridName, n: number, seed: number, options: AnySamplerOptions = {}): Promise<Float64Array> {
   const z1 = priorSample(model.schedule, n, model.dataset.dim, rng(seed));
   return SAMPLERS[sampler](model.denoiser, z1, gridFor(grid, model, steps), { rng: rng(seed + 1), ...options });
 }
 
-export async function sampleCommand(o: { model: string; sampler: string; steps: number; n: number; out: string; grid: string; seed: number; eta?: number; churn?: number; ema: boolean }, log: (l: string) => void): Promise<void> {
+export async function sampleCommand(o: { model: string; sampler: string; steps: number; n: number; out: string; grid: string; seed: number; eta?: number; churn?: number; ema: boolean; guidance: number; perClass: number }, log: (l: string) => void): Promise<void> {
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
   const grid = checkName('grid', o.grid, GRID_NAMES);
+  const model = loadModel(o.model, o.ema);
+  if (model.net.image) {
+    await sampleImageCommand(model, { ...o, sampler, grid, options: { eta: o.eta, churn: o.churn } }, log);
+    return;
+  }
   const ext = extname(o.out).toLowerCase();
   if (!['.json', '.png', '.svg'].includes(ext)) throw new DifflowError(`--out must end in .json, .png or .svg, got '${o.out}'`);
-  const model = loadModel(o.model, o.ema);
   try {
     const started = performance.now();
     const samples = await sampleModel(model, sampler, o.steps, grid, o.n, o.seed, { eta: o.eta, churn: o.churn });
@@ -71,7 +109,7 @@ export interface EvalResult {
 }
 
 /** Energy distance and sliced W2 of samples against fresh data; NLL in bits/dim of fresh data (PF-ODE). */
-export async function evaluate(model: ReturnType<typeof loadModel>, o: { n: number; nll: number; sampler: SamplerName; steps: number; seed: number }): Promise<EvalResult> {
+export async function evaluate(model: LoadedModel, o: { n: number; nll: number; sampler: SamplerName; steps: number; seed: number }): Promise<EvalResult> {
   const dim = model.dataset.dim;
   const data = model.dataset.sample(o.n, rng(o.seed + 100));
   const samples = await sampleModel(model, o.sampler, o.steps, 'uniform', o.n, o.seed);
@@ -104,14 +142,19 @@ export async function evaluate(model: ReturnType<typeof loadModel>, o: { n: numb
   return { energy, sliced, bitsPerDim, nllNote, exact };
 }
 
-export async function evalCommand(o: { model: string; n: number; nll: number; sampler: string; steps: number; seed: number; ema: boolean }, log: (l: string) => void): Promise<void> {
+export async function evalCommand(o: { model: string; n: number; nll: number; sampler: string; steps?: number; seed: number; ema: boolean; guidance: number; perClass: number }, log: (l: string) => void): Promise<void> {
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
   const model = loadModel(o.model, o.ema);
+  if (model.net.image) {
+    await evalImageCommand(model, { ...o, steps: o.steps ?? 20, sampler, grid: 'uniform' }, log);
+    return;
+  }
+  const steps = o.steps ?? 50;
   try {
-    const r = await evaluate(model, { ...o, sampler });
+    const r = await evaluate(model, { ...o, steps, sampler });
     const c = model.config;
     log(`${o.model}: ${c.data}, schedule ${c.schedule}, output ${c.output}, weighting ${c.weighting}, ${model.state.step} steps (${o.ema ? 'EMA' : 'raw'} weights)`);
-    log(`samples (${sampler}, ${o.steps} steps, n = ${o.n}): energy distance ${fmt(r.energy)}, sliced W2 ${fmt(r.sliced)}`);
+    log(`samples (${sampler}, ${steps} steps, n = ${o.n}): energy distance ${fmt(r.energy)}, sliced W2 ${fmt(r.sliced)}`);
     log(r.bitsPerDim !== undefined ? `NLL of ${o.nll} fresh data points: ${r.bitsPerDim.toFixed(4)} bits/dim` : `NLL: not available (${r.nllNote})`);
     if (r.exact) log(`exact denoiser on the same data: energy distance ${fmt(r.exact.energy)}, sliced W2 ${fmt(r.exact.sliced)}, NLL ${r.exact.bitsPerDim.toFixed(4)} bits/dim (the true density)`);
   } finally {
@@ -121,12 +164,13 @@ export async function evalCommand(o: { model: string; n: number; nll: number; sa
 
 export function exportCommand(o: { model: string; onnx: string; ema: boolean }, log: (l: string) => void): void {
   const { config, net, weights } = loadModel(o.model, o.ema);
+  const label = net.classes === undefined ? '' : `, label [batch, ${net.classes + 1}] (one-hot; column ${net.classes} = no class, for classifier-free guidance)`;
   const bytes = toOnnx(buildForward(net, 1, weights), {
     name: 'difflow-denoiser',
     batchDim: 'batch',
-    docString: `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise); output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`,
+    docString: `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise)${label}; output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`,
     metadata: { output: config.output, schedule: config.schedule, time: 't in [0, 1], 0 = data, 1 = noise', config: JSON.stringify(config) },
   });
   writeAtomic(o.onnx, bytes);
-  log(`wrote ${o.onnx} (${(bytes.length / 1024).toFixed(0)} KiB): inputs z [batch, ${net.dim}], t [batch, 1]; output out = ${config.output}-prediction on '${config.schedule}'`);
+  log(`wrote ${o.onnx} (${(bytes.length / 1024).toFixed(0)} KiB): inputs z [batch, ${net.dim}], t [batch, 1]${label}; output out = ${config.output}-prediction on '${config.schedule}'`);
 }

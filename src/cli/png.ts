@@ -64,3 +64,31 @@ export function scatterPng(clouds: readonly { points: Float64Array; color: reado
   }
   return encodePng(size, size, rgba);
 }
+
+/**
+ * Grey images [n·h·w] with values in [−1, 1] (clipped; −1 black, 1 white) tiled rows × cols on a white background with
+ * `gap` pixels between tiles, each pixel drawn as scale × scale; returns PNG bytes. Row r, column c shows
+ * image r·cols + c.
+ */
+export function imageGridPng(images: ArrayLike<number>, rows: number, cols: number, o: { height?: number; width?: number; scale?: number; gap?: number } = {}): Uint8Array {
+  const { height: h = 28, width: w = 28, scale = 2, gap = 2 } = o;
+  if (images.length < rows * cols * h * w) throw new Error(`imageGridPng: ${images.length} values for ${rows}×${cols} images of ${h}×${w}`);
+  const W = cols * (w * scale + gap) + gap;
+  const H = rows * (h * scale + gap) + gap;
+  const rgba = new Uint8Array(W * H * 4).fill(255);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const base = (r * cols + c) * h * w;
+      for (let y = 0; y < h * scale; y++) {
+        for (let x = 0; x < w * scale; x++) {
+          const v = images[base + Math.floor(y / scale) * w + Math.floor(x / scale)];
+          const grey = Math.round(255 * Math.min(1, Math.max(0, (v + 1) / 2)));
+          const o4 = ((gap + r * (h * scale + gap) + y) * W + gap + c * (w * scale + gap) + x) * 4;
+          rgba[o4] = rgba[o4 + 1] = rgba[o4 + 2] = grey;
+          rgba[o4 + 3] = 255;
+        }
+      }
+    }
+  }
+  return encodePng(W, H, rgba);
+}

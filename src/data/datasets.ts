@@ -11,6 +11,8 @@ import { TOY_DATASETS, type ToyName } from './toy2d.js';
 export type BuiltinData = ToyName | 'gmm';
 export type DataName = BuiltinData | 'fashion-mnist' | `${string}.json` | `${string}.csv` | 'points';
 export const DATA_NAMES: readonly BuiltinData[] = [...(Object.keys(TOY_DATASETS) as ToyName[]), 'gmm'];
+/** Every data name a training run accepts (Fashion-MNIST is read from files, in Node only). */
+export const ALL_DATA_NAMES: readonly (BuiltinData | 'fashion-mnist')[] = [...DATA_NAMES, 'fashion-mnist'];
 
 /** The mixture behind 'gmm': 8 Gaussians on a ring (radius 2, std 0.15). */
 export const GMM: Mixture = ringMixture(8, 2, 0.15);

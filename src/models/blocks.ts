@@ -119,11 +119,11 @@ export function downsample(name: string, channels: number, kind: 'conv' | 'pool'
   };
 }
 
-/** Doubles H and W: nearest-neighbour ×2, then a 3×3 conv. */
-export function upsample(name: string, channels: number): Block<[x: Tensor]> {
+/** Doubles H and W: nearest-neighbour ×2, then a 3×3 conv (channels → cOut, default the same). */
+export function upsample(name: string, channels: number, cOut = channels): Block<[x: Tensor]> {
   return {
     name,
-    params: convParams(`${name}.conv`, channels, channels, 3),
+    params: convParams(`${name}.conv`, channels, cOut, 3),
     apply: (g, p, x) => convBy(g, p, `${name}.conv`, g.upsample(x)),
   };
 }

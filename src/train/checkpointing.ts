@@ -9,7 +9,7 @@ import type { SafetensorsTensor } from '../io/safetensors.js';
 import { makeConfig, type TrainConfig } from './config.js';
 import { flatten, unflatten } from '../engine/trainStep.js';
 import { networkFor, type TrainState } from './trainer.js';
-import { dataByName } from './data.js';
+import { dataShape } from './data.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';
 export const FORMAT = 'difflow-train-1';
@@ -20,7 +20,7 @@ export function checkpointPath(runDir: string): string {
 
 export function saveTrainState(runDir: string, config: TrainConfig, state: TrainState): void {
   const tensors: Record<string, SafetensorsTensor> = {};
-  const net = networkFor(config, dataByName(config.data).dim);
+  const net = networkFor(config, dataShape(config.data));
   const add = (prefix: string, flat: Float32Array) => {
     for (const [name, data] of Object.entries(unflatten(net, flat))) tensors[`${prefix}${name}`] = { dtype: 'F32', shape: [data.length], data };
   };
@@ -42,7 +42,7 @@ export function loadTrainState(runDir: string): { config: TrainConfig; state: Tr
   const { tensors, metadata } = readCheckpoint(path);
   if (metadata.format !== FORMAT) throw new DifflowError(`${path} is not a difflow training checkpoint (format '${metadata.format}')`);
   const config = makeConfig(JSON.parse(metadata.config) as Partial<TrainConfig>);
-  const net = networkFor(config, dataByName(config.data).dim);
+  const net = networkFor(config, dataShape(config.data));
   const take = (prefix: string): Float32Array =>
     flatten(net, Object.fromEntries(net.params.map((p) => {
       const t = tensors[`${prefix}${p.name}`];

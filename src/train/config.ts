@@ -3,10 +3,19 @@ import { OUTPUT_KINDS, type OutputKind } from '../core/outputs.js';
 import { SCHEDULE_NAMES, type ScheduleName } from '../core/schedule/index.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES, type DensityName, type WeightingName } from '../core/training/index.js';
 import { DifflowError, checkFinite, checkInteger, checkName, checkPositive } from '../core/validate.js';
-import { DATA_NAMES, type DataName } from '../data/datasets.js';
+import { ALL_DATA_NAMES, type DataName } from '../data/datasets.js';
+
+/** The networks: an MLP for 2-D data; a U-Net or a DiT-style transformer for images. */
+export type ModelName = 'mlp' | 'unet' | 'dit';
+export const MODEL_NAMES: readonly ModelName[] = ['mlp', 'unet', 'dit'];
+/** The image model used unless --model says otherwise (the better one per CPU-minute, see README). */
+export const DEFAULT_IMAGE_MODEL: ModelName = 'unet';
+/** Image data sets (the rest are 2-D point sets). */
+export const IMAGE_DATA: readonly string[] = ['fashion-mnist'];
 
 export interface TrainConfig {
   readonly data: DataName;
+  readonly model: ModelName;
   readonly schedule: ScheduleName;
   readonly output: OutputKind;
   readonly weighting: WeightingName;
@@ -19,8 +28,14 @@ export interface TrainConfig {
   readonly weightDecay: number;
   readonly eps: number;
   readonly warmup: number;
+  /** MLP width, U-Net channels at full resolution, or DiT width. */
   readonly hidden: number;
+  /** MLP hidden layers or DiT blocks (unused by the U-Net). */
   readonly layers: number;
+  /** Class-conditional models: the probability that a training label is replaced by the null class (for CFG). */
+  readonly labelDropout: number;
+  /** The EMA's decay (after its warm-up). */
+  readonly emaDecay: number;
   readonly seed: number;
   readonly checkpointEvery: number;
   readonly threads: number | undefined;
@@ -32,27 +47,42 @@ export interface TrainConfig {
 export const NATURAL_WEIGHTING: Record<OutputKind, WeightingName> = { u: 'fm', eps: 'eps-cosine', v: 'v-cosine', x: 'edm' };
 
 export const DEFAULTS: TrainConfig = {
-  data: 'moons', schedule: 'fm', output: 'u', weighting: 'fm', bias: 0, density: 'uniform', steps: 5000, batch: 1024,
-  lr: 1e-3, weightDecay: 0, eps: 1e-8, warmup: 100, hidden: 256, layers: 3, seed: 0, checkpointEvery: 500, threads: undefined, spinning: false,
+  data: 'moons', model: 'mlp', schedule: 'fm', output: 'u', weighting: 'fm', bias: 0, density: 'uniform', steps: 5000, batch: 1024,
+  lr: 1e-3, weightDecay: 0, eps: 1e-8, warmup: 100, hidden: 256, layers: 3, labelDropout: 0.1, emaDecay: 0.999, seed: 0,
+  checkpointEvery: 500, threads: undefined, spinning: false,
+};
+
+/** Per-model defaults of the settings whose good values depend on the network. */
+export const MODEL_DEFAULTS: Record<ModelName, Pick<TrainConfig, 'hidden' | 'layers' | 'batch' | 'lr' | 'steps' | 'warmup' | 'checkpointEvery'>> = {
+  mlp: { hidden: 256, layers: 3, batch: 1024, lr: 1e-3, steps: 5000, warmup: 100, checkpointEvery: 500 },
+  unet: { hidden: 32, layers: 0, batch: 64, lr: 1e-3, steps: 4000, warmup: 200, checkpointEvery: 200 },
+  dit: { hidden: 128, layers: 6, batch: 64, lr: 1e-3, steps: 4000, warmup: 200, checkpointEvery: 200 },
 };
 
 /** Validates a partial configuration (e.g. from CLI flags) and fills in the defaults. */
 export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>): TrainConfig {
-  const c = { ...DEFAULTS, ...Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) } as Record<keyof TrainConfig, unknown>;
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  const image = IMAGE_DATA.includes(String(given.data));
+  const model = checkName('model', String(given.model ?? (image ? DEFAULT_IMAGE_MODEL : 'mlp')), MODEL_NAMES);
+  if (image !== (model !== 'mlp')) {
+    throw new DifflowError(image ? `--model ${model}: images need an image model (unet or dit)` : `--model ${model} is an image model; the 2-D data '${given.data ?? DEFAULTS.data}' needs --model mlp`);
+  }
+  const c = { ...DEFAULTS, ...MODEL_DEFAULTS[model], ...given, model } as Record<keyof TrainConfig, unknown>;
   const num = (k: keyof TrainConfig) => {
     const v = Number(c[k]);
     if (Number.isNaN(v)) throw new DifflowError(`--${k} must be a number, got '${c[k]}'`);
     return v;
   };
   const config: TrainConfig = {
-    data: /\.(json|csv)$/i.test(String(c.data)) || c.data === 'points' ? (String(c.data) as DataName) : checkName('data set', String(c.data), DATA_NAMES),
+    data: /\.(json|csv)$/i.test(String(c.data)) || c.data === 'points' ? (String(c.data) as DataName) : checkName('data set', String(c.data), ALL_DATA_NAMES),
+    model,
     schedule: checkName('schedule', String(c.schedule), SCHEDULE_NAMES),
     output: checkName('output', String(c.output), OUTPUT_KINDS),
     weighting: checkName('weighting', String(c.weighting), WEIGHTING_NAMES),
     bias: num('bias'),
     density: checkName('time density', String(c.density), DENSITY_NAMES),
     steps: num('steps'), batch: num('batch'), lr: num('lr'), weightDecay: num('weightDecay'), eps: num('eps'),
-    warmup: num('warmup'), hidden: num('hidden'), layers: num('layers'), seed: num('seed'),
+    warmup: num('warmup'), hidden: num('hidden'), layers: num('layers'), labelDropout: num('labelDropout'), emaDecay: num('emaDecay'), seed: num('seed'),
     checkpointEvery: num('checkpointEvery'),
     threads: c.threads === undefined ? undefined : num('threads'),
     spinning: c.spinning === true || c.spinning === 'true',
@@ -60,7 +90,9 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
   checkInteger('--steps', config.steps);
   checkInteger('--batch', config.batch);
   checkInteger('--hidden', config.hidden);
-  checkInteger('--layers', config.layers);
+  checkInteger('--layers', config.layers, model === 'unet' ? 0 : 1);
+  if (!(config.labelDropout >= 0 && config.labelDropout < 1)) throw new DifflowError(`--label-dropout must be in [0, 1), got ${config.labelDropout}`);
+  if (!(config.emaDecay >= 0 && config.emaDecay < 1)) throw new DifflowError(`--ema-decay must be in [0, 1), got ${config.emaDecay}`);
   checkInteger('--seed', config.seed, 0);
   checkInteger('--warmup', config.warmup, 0);
   checkInteger('--checkpoint-every', config.checkpointEvery);

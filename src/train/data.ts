@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { DifflowError } from '../core/validate.js';
 import { builtinDataset, pointDataset, type DataName, type Dataset } from '../data/datasets.js';
-import { fashionMnistDataset } from './fashionMnist.js';
+import { FASHION_MNIST_CLASSES, fashionMnistDataset } from './fashionMnist.js';
 
 export { DATA_NAMES, GMM, builtinDataset, pointDataset, type BuiltinData, type DataName, type Dataset } from '../data/datasets.js';
 
@@ -13,6 +13,11 @@ export { DATA_NAMES, GMM, builtinDataset, pointDataset, type BuiltinData, type D
 export function dataByName(name: string): Dataset {
   if (name === 'fashion-mnist') return fashionMnistDataset();
   return /\.(json|csv)$/i.test(name) ? pointFile(name) : builtinDataset(name);
+}
+
+/** The dimension and classes of a data set by name, without reading it (for rebuilding a saved network). */
+export function dataShape(name: string): { dim: number; classes?: readonly string[]; image?: readonly [number, number, number] } {
+  return name === 'fashion-mnist' ? { dim: 784, classes: FASHION_MNIST_CLASSES, image: [1, 28, 28] } : { dim: 2 };
 }
 
 function pointFile(path: string): Dataset {

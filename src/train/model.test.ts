@@ -29,7 +29,7 @@ test('training lowers the loss', async () => {
 test('on a trained flow-matching model, DDIM and flow-matching Euler give the same samples to float precision', async () => {
   await trained;
   const { config, state } = loadTrainState(dir);
-  const net = networkFor(config, 2);
+  const net = networkFor(config, { dim: 2 });
   const schedule = scheduleByName(config.schedule);
   const model = networkDenoiser(net, unflatten(net, state.ema), config.output, schedule, nodeRuntime, { threads: 1 });
   const z1 = priorSample(schedule, 500, 2, rng(1));
@@ -50,7 +50,7 @@ test('an exported model runs in plain ONNX Runtime at any batch size and matches
   const session = await ort.InferenceSession.create(readFileSync(file));
   const { config, state } = loadTrainState(dir);
   const schedule = scheduleByName(config.schedule);
-  const ours = networkDenoiser(networkFor(config, 2), unflatten(networkFor(config, 2), state.ema), config.output, schedule, nodeRuntime, { threads: 1 });
+  const ours = networkDenoiser(networkFor(config, { dim: 2 }), unflatten(networkFor(config, { dim: 2 }), state.ema), config.output, schedule, nodeRuntime, { threads: 1 });
   for (const n of [1, 7, 300]) {
     const z = rng(n).normals(2 * n);
     const out = await session.run({ z: new ort.Tensor('float32', Float32Array.from(z), [n, 2]), t: new ort.Tensor('float32', new Float32Array(n).fill(0.4), [n, 1]) });

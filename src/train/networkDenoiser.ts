@@ -2,13 +2,18 @@
  * A trained network as the core's denoiser: its forward graph is compiled with the weights baked in
  * (ONNX Runtime pre-packs constant weights), one session per batch size, reused across steps; every
  * sampler then works with it unchanged.
+ *
+ * Class-conditional networks take one label per sample (K = the null class) and a classifier-free guidance
+ * scale w (Ho & Salimans 2022): out = out(z, ∅) + w·(out(z, c) − out(z, ∅)); w = 1 is the conditional model,
+ * w = 0 the unconditional one. Every output kind (ε, x, v, u) is an affine function of the others at fixed
+ * z and t, so guiding the raw output is the same as guiding x̂ and ε̂.
  */
 import { denoiserFromModel, type Denoiser } from '../core/denoiser.js';
 import type { OutputKind } from '../core/outputs.js';
 import type { Schedule } from '../core/schedule/index.js';
-import { checkBatch } from '../core/validate.js';
+import { DifflowError, checkBatch, checkFinite } from '../core/validate.js';
 import { toOnnx } from '../engine/onnx.js';
-import type { Runtime, RuntimeOptions, Session } from '../engine/runtime.js';
+import type { Runtime, RuntimeOptions, Session, TensorData } from '../engine/runtime.js';
 import { buildForward } from '../engine/trainStep.js';
 import type { Network } from '../models/network.js';
 import type { Weights } from './trainer.js';
@@ -18,31 +23,71 @@ export interface NetworkDenoiser extends Denoiser {
   release(): Promise<void>;
 }
 
+export interface ConditioningOptions {
+  /** Class-conditional networks: the label of each sample, 0 … K − 1, or K for none (unconditional). */
+  readonly labels?: Int32Array;
+  /** Classifier-free guidance scale w (default 1: the conditional model alone). */
+  readonly guidance?: number;
+  /** Largest batch sent to ONNX Runtime at once (memory); bigger inputs are split. Default 256. */
+  readonly chunk?: number;
+}
+
 export function networkDenoiser(
   net: Network,
   weights: Weights,
   kind: OutputKind,
   schedule: Schedule,
   runtime: Runtime,
-  options: RuntimeOptions = {},
+  options: RuntimeOptions & ConditioningOptions = {},
 ): NetworkDenoiser {
+  const { labels, guidance = 1, chunk = 256, ...runtimeOptions } = options;
+  const K = net.classes;
+  checkFinite('guidance', guidance);
+  if (K !== undefined && !labels) throw new DifflowError('this network is class-conditional: give a label per sample (or the null class for none)');
+  if (K === undefined && labels) throw new DifflowError('labels were given, but this network is not class-conditional');
+  if (labels) {
+    const bad = labels.findIndex((l) => !(Number.isInteger(l) && l >= 0 && l <= K!));
+    if (bad >= 0) throw new DifflowError(`label ${bad} is ${labels[bad]}; labels must be 0 … ${K! - 1}, or ${K} for none`);
+  }
   const sessions = new Map<number, Promise<Session>>();
   const sessionFor = (batch: number) => {
     let s = sessions.get(batch);
     if (!s) {
-      s = runtime.createSession(toOnnx(buildForward(net, batch, weights), { name: 'difflow-denoiser' }), options);
+      s = runtime.createSession(toOnnx(buildForward(net, batch, weights), { name: 'difflow-denoiser' }), runtimeOptions);
       sessions.set(batch, s);
     }
     return s;
   };
+  /** The raw network output for rows of z with the given labels, in chunks. */
+  const forward = async (z: Float64Array, t: number, rows: Int32Array | undefined, n: number): Promise<Float64Array> => {
+    const d = net.dim;
+    const out = new Float64Array(n * d);
+    for (let start = 0; start < n; start += chunk) {
+      const b = Math.min(chunk, n - start);
+      const feeds: Record<string, TensorData> = {
+        z: { data: Float32Array.from(z.subarray(start * d, (start + b) * d)), dims: [b, d] },
+        t: { data: new Float32Array(b).fill(t), dims: [b, 1] },
+      };
+      if (rows && K !== undefined) {
+        const onehot = new Float32Array(b * (K + 1));
+        for (let i = 0; i < b; i++) onehot[i * (K + 1) + rows[start + i]] = 1;
+        feeds.label = { data: onehot, dims: [b, K + 1] };
+      }
+      const result = await (await sessionFor(b)).run(feeds);
+      out.set(result.out.data, start * d);
+    }
+    return out;
+  };
   const model = async (z: Float64Array, t: number): Promise<Float64Array> => {
-    const batch = checkBatch('z', z, net.dim);
-    const session = await sessionFor(batch);
-    const out = await session.run({
-      z: { data: Float32Array.from(z), dims: [batch, net.dim] },
-      t: { data: new Float32Array(batch).fill(t), dims: [batch, 1] },
-    });
-    return Float64Array.from(out.out.data);
+    const n = checkBatch('z', z, net.dim);
+    if (labels && labels.length !== n) throw new DifflowError(`${labels.length} labels for a batch of ${n} samples`);
+    if (!labels || guidance === 1) return forward(z, t, labels, n);
+    const none = new Int32Array(n).fill(K!);
+    if (guidance === 0) return forward(z, t, none, n);
+    const cond = await forward(z, t, labels, n);
+    const uncond = await forward(z, t, none, n);
+    for (let i = 0; i < cond.length; i++) cond[i] = uncond[i] + guidance * (cond[i] - uncond[i]);
+    return cond;
   };
   const denoiser = denoiserFromModel(model, kind, schedule);
   return {

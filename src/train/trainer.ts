@@ -12,7 +12,9 @@ import { DifflowError } from '../core/validate.js';
 import { toOnnx } from '../engine/onnx.js';
 import type { Runtime, Session, TensorData } from '../engine/runtime.js';
 import { adamScalars, buildTrainStep, emaDecayAt, flatten } from '../engine/trainStep.js';
+import { dit } from '../models/dit.js';
 import { mlp } from '../models/mlp.js';
+import { unet } from '../models/unet.js';
 import { initParams, type Network } from '../models/network.js';
 import type { TrainConfig } from './config.js';
 import { builtinDataset, type Dataset } from '../data/datasets.js';
@@ -34,8 +36,18 @@ export interface TrainState {
 /** Times are kept 1e-5 inside [0, 1], where every output's target and weight are finite. */
 const T_MARGIN = 1e-5;
 
-export function networkFor(config: TrainConfig, dim: number): Network {
-  return mlp({ dim, hidden: config.hidden, layers: config.layers });
+/** What a network needs to know about its data: the dimension and, for labelled data, the classes. */
+export interface DataShape {
+  readonly dim: number;
+  readonly classes?: readonly string[];
+}
+
+/** The network a configuration describes, for data of the given shape. */
+export function networkFor(config: TrainConfig, data: DataShape): Network {
+  const classes = data.classes?.length;
+  if (config.model === 'unet') return unet({ classes, channels: config.hidden });
+  if (config.model === 'dit') return dit({ classes, width: config.hidden, depth: config.layers });
+  return mlp({ dim: data.dim, hidden: config.hidden, layers: config.layers });
 }
 
 export function freshState(config: TrainConfig, net: Network): TrainState {
@@ -56,7 +68,8 @@ export class Trainer {
 
   private constructor(readonly config: TrainConfig, readonly state: TrainState, private readonly session: Session, dataset: Dataset) {
     this.dataset = dataset;
-    this.net = networkFor(config, this.dataset.dim);
+    this.net = networkFor(config, this.dataset);
+    if (this.net.classes !== undefined && !this.dataset.sampleLabelled) throw new DifflowError(`the ${config.model} model is class-conditional, but the data set '${dataset.name}' has no labels`);
     this.schedule = scheduleByName(config.schedule);
     this.weighting = makeWeighting(config.weighting, { bias: config.bias });
     this.density = densityByName(config.density);
@@ -75,7 +88,7 @@ export class Trainer {
    * built-in one named by `config.data` (Node passes files through train/data.ts `dataByName`).
    */
   static async create(config: TrainConfig, runtime: Runtime, state?: TrainState, dataset: Dataset = builtinDataset(config.data)): Promise<Trainer> {
-    const net = networkFor(config, dataset.dim);
+    const net = networkFor(config, dataset);
     const session = await runtime.createSession(toOnnx(buildTrainStep(net, config.batch), { name: 'difflow-train-step' }), { threads: config.threads, spinning: config.spinning });
     return new Trainer(config, state ?? freshState(config, net), session, dataset);
   }
@@ -85,11 +98,22 @@ export class Trainer {
     return outputLossWeight(this.weighting, this.density, this.schedule, this.config.output, tc);
   }
 
-  /** One batch: z [B·dim], t [B], target [B·dim], weight [B] as float32. */
-  private batch(): Record<'z' | 't' | 'target' | 'weight', Float32Array> {
+  /**
+   * One batch: z [B·dim], t [B], target [B·dim], weight [B] and, for class-conditional networks, the one-hot
+   * label [B·(K + 1)], each label replaced by the null class K with probability `labelDropout`.
+   */
+  private batch(): Record<'z' | 't' | 'target' | 'weight', Float32Array> & { label?: Float32Array } {
     const { batch: B } = this.config;
     const d = this.dataset.dim;
-    const x = this.dataset.sample(B, this.rng);
+    const K = this.net.classes;
+    let x: Float64Array;
+    let label: Float32Array | undefined;
+    if (K !== undefined && this.dataset.sampleLabelled) {
+      const drawn = this.dataset.sampleLabelled(B, this.rng);
+      x = drawn.x;
+      label = new Float32Array(B * (K + 1));
+      for (let b = 0; b < B; b++) label[b * (K + 1) + (this.rng.uniform() < this.config.labelDropout ? K : drawn.labels[b])] = 1;
+    } else x = this.dataset.sample(B, this.rng);
     for (let i = 0; i < x.length; i++) {
       if (!Number.isFinite(x[i])) throw new DifflowError(`the data set '${this.dataset.name}' produced a non-finite value (${x[i]}) at step ${this.state.step + 1}`);
     }
@@ -112,7 +136,7 @@ export class Trainer {
       t[b] = tb;
       weight[b] = this.rawWeight(tb) / this.weightScale;
     }
-    return { z, t, target, weight };
+    return { z, t, target, weight, label };
   }
 
   /** Runs one optimisation step; returns its loss (before the update) and gradient norm. */
@@ -121,7 +145,7 @@ export class Trainer {
     const k = state.step + 1;
     const lr = config.lr * Math.min(1, k / Math.max(1, config.warmup));
     const s = adamScalars(k, lr, config.eps, config.weightDecay);
-    const { z, t, target, weight } = this.batch();
+    const { z, t, target, weight, label } = this.batch();
     const B = config.batch;
     const d = net.dim;
     const P = state.params.length;
@@ -129,8 +153,9 @@ export class Trainer {
       params: { data: state.params, dims: [P] }, m: { data: state.m, dims: [P] }, v: { data: state.v, dims: [P] }, ema: { data: state.ema, dims: [P] },
       z: { data: z, dims: [B, d] }, t: { data: t, dims: [B, 1] }, target: { data: target, dims: [B, d] }, weight: { data: weight, dims: [B, 1] },
       stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] }, decay: { data: Float32Array.of(s.decay), dims: [] },
-      emaDecay: { data: Float32Array.of(emaDecayAt(k)), dims: [] },
+      emaDecay: { data: Float32Array.of(emaDecayAt(k, config.emaDecay)), dims: [] },
     };
+    if (label) feeds.label = { data: label, dims: [B, label.length / B] };
     const out = await this.session.run(feeds);
     const loss = out.loss.data[0];
     if (!Number.isFinite(loss)) throw new DifflowError(`training diverged at step ${k}: the loss is ${loss}; lower --lr or check the data`);
