@@ -4,6 +4,7 @@
  * FD-FMNIST, a Fréchet distance between classifier features — not Inception FID).
  */
 import { extname } from 'node:path';
+import cliProgress from 'cli-progress';
 import { DifflowError, SAMPLERS, priorSample, rng, type AnySamplerOptions, type GridName, type SamplerName, type StepInfo } from '../core/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { imageMetrics } from '../train/fmnistMetric.js';
@@ -43,11 +44,30 @@ export async function sampleImages(model: LoadedModel, perClass: number, o: Imag
   }
 }
 
+/** Sampler progress on stderr: a bar on a terminal, else a line at every quarter. */
+function progress(what: string): ImageSampling['onStep'] & { done(): void } {
+  const tty = process.stderr.isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let next = 0;
+  const report = (step: number, steps: number) => {
+    if (tty) {
+      bar ??= new cliProgress.SingleBar({ format: `${what} {bar} {value}/{total} steps | eta {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+      if (step === 1) bar.start(steps, 0);
+      bar.update(step);
+    } else if (step >= next) {
+      process.stderr.write(`${what}: step ${step}/${steps}\n`);
+      next = step + Math.max(1, Math.round(steps / 4));
+    }
+  };
+  return Object.assign(report, { done: () => bar?.stop() });
+}
+
 /** `difflow sample` for an image model: a grid PNG, one row per class (or the raw values as JSON). */
 export async function sampleImageCommand(model: LoadedModel, o: ImageSampling & { perClass: number; out: string }, log: (l: string) => void): Promise<void> {
   const ext = extname(o.out).toLowerCase();
   if (!['.png', '.json'].includes(ext)) throw new DifflowError(`--out must end in .png or .json for an image model, got '${o.out}'`);
-  const { images, labels, seconds } = await sampleImages(model, o.perClass, o);
+  const bar = progress('sampling');
+  const { images, labels, seconds } = await sampleImages(model, o.perClass, { ...o, onStep: bar }).finally(() => bar.done());
   const K = model.net.classes!;
   if (ext === '.png') writeAtomic(o.out, imageGridPng(images, K, o.perClass));
   else writeAtomic(o.out, JSON.stringify({ sampler: o.sampler, steps: o.steps, guidance: o.guidance, config: model.config, labels: Array.from(labels), images: Array.from(images, (v) => Math.round(v * 1e4) / 1e4) }));
@@ -71,7 +91,8 @@ export async function evaluateImages(model: LoadedModel, perClass: number, o: Im
 export async function evalImageCommand(model: LoadedModel, o: ImageSampling & { perClass: number }, log: (l: string) => void): Promise<void> {
   const c = model.config;
   log(`${model.runDir}: ${c.data}, ${c.model}, schedule ${c.schedule}, output ${c.output}, weighting ${c.weighting}, ${model.state.step} steps`);
-  const r = await evaluateImages(model, o.perClass, o);
+  const bar = progress('sampling');
+  const r = await evaluateImages(model, o.perClass, { ...o, onStep: bar }).finally(() => bar.done());
   log(`${r.n} samples (${o.sampler}, ${o.steps} steps, guidance ${o.guidance}, ${r.seconds.toFixed(1)} s): classifier accuracy on the requested class ${(100 * r.accuracy).toFixed(1)} %, FD-FMNIST ${r.fd.toFixed(3)}`);
   log('(FD-FMNIST: Fréchet distance between features of difflow\'s own Fashion-MNIST classifier, generated vs the 10,000 real test images; not Inception FID)');
 }
