@@ -35,7 +35,7 @@ export interface Network {
 }
 
 /** Fresh parameters for a network, from a seeded generator. */
-export function initParams(net: Network, rng: Rng): Record<string, Float32Array> {
+export function initParams(net: { readonly params: readonly ParamSpec[] }, rng: Rng): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
   for (const p of net.params) {
     const n = p.shape.reduce((a, b) => a * b, 1);
@@ -52,6 +52,6 @@ export function initParams(net: Network, rng: Rng): Record<string, Float32Array>
 }
 
 /** The number of scalar parameters. */
-export function parameterCount(net: Network): number {
+export function parameterCount(net: { readonly params: readonly ParamSpec[] }): number {
   return net.params.reduce((acc, p) => acc + p.shape.reduce((a, b) => a * b, 1), 0);
 }

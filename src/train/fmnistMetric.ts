@@ -14,7 +14,7 @@ import { toOnnx } from '../engine/onnx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import type { Runtime, Session } from '../engine/runtime.js';
 import type { Tensor } from '../engine/graph.js';
-import { readCheckpointIfExists } from '../io/checkpoint.js';
+import { readCheckpointIfExists, type LoadedCheckpoint } from '../io/checkpoint.js';
 import { CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward } from '../models/classifier.js';
 import { copyImage, fashionMnistDir, loadFashionMnist, type Split } from './fashionMnist.js';
 
@@ -90,13 +90,14 @@ export class FmnistClassifier {
    * @throws DifflowError when the file is missing, damaged, or not weights for this architecture.
    */
   static async load(path = DEFAULT_CLASSIFIER_PATH, options: ClassifierOptions = {}): Promise<FmnistClassifier> {
-    const file = readCheckpointIfExists(path);
-    if (file === undefined) {
-      throw new DifflowError(
-        `the Fashion-MNIST classifier's weights are missing: ${path} does not exist. They ship in the repository's ` +
-          `assets/ folder; restore it, or retrain them with 'npx tsx scripts/train-classifier.ts'`,
-      );
+    const restore = `They ship in the repository's assets/ folder; restore it, or retrain them with 'npx tsx scripts/train-classifier.ts'`;
+    let file: LoadedCheckpoint | undefined;
+    try {
+      file = readCheckpointIfExists(path);
+    } catch (error) {
+      throw error instanceof DifflowError ? new DifflowError(`the Fashion-MNIST classifier's weights are damaged: ${error.message}. ${restore}`) : error;
     }
+    if (file === undefined) throw new DifflowError(`the Fashion-MNIST classifier's weights are missing: ${path} does not exist. ${restore}`);
     const weights: Record<string, Float32Array> = {};
     for (const spec of CLASSIFIER_PARAMS) {
       const t = file.tensors[spec.name];

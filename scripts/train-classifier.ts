@@ -1,0 +1,178 @@
+/**
+ * Trains the Fashion-MNIST classifier behind FD-FMNIST (models/classifier.ts, train/fmnistMetric.ts) with
+ * difflow's own engine: one ONNX graph per step (forward, softmax cross-entropy, gradients, clipping, AdamW,
+ * EMA; engine/trainStep.ts `buildOptimizerStep`) in onnxruntime-node. 55,000 training images train it; the
+ * other 5,000 chose the settings and choose between the raw and the EMA weights; the 10,000 test images are
+ * only scored. Writes assets/fmnist-classifier.safetensors with its metadata.
+ *
+ * Settings, by validation accuracy (each run on one thread beside other work): 4 epochs at batch 128 with
+ * random horizontal flips 89.8 %; at batch 64 90.5 % with flips, 90.8 % without; batch 32 90.9 %; 5 epochs at
+ * batch 64 without flips 91.3 % (the default).
+ *   npx tsx scripts/train-classifier.ts [--epochs 5] [--batch 64] [--lr 0.002] [--threads 2] [--seed 1]
+ *                                       [--steps N] [--out assets/fmnist-classifier.safetensors]
+ */
+import { parseArgs } from 'node:util';
+import { Rng } from '../src/core/rng.js';
+import { toOnnx } from '../src/engine/onnx.js';
+import { nodeRuntime } from '../src/engine/ortNode.js';
+import { adamScalars, buildOptimizerStep, emaDecayAt, flatten, unflatten } from '../src/engine/trainStep.js';
+import { writeCheckpoint } from '../src/io/checkpoint.js';
+import {
+  CLASSIFIER_ARCHITECTURE, CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward, softmaxCrossEntropy,
+} from '../src/models/classifier.js';
+import { initParams } from '../src/models/network.js';
+import { copyImage, loadFashionMnist, type ImageSet } from '../src/train/fashionMnist.js';
+import { DEFAULT_CLASSIFIER_PATH, FmnistClassifier } from '../src/train/fmnistMetric.js';
+
+const { values: args } = parseArgs({
+  options: {
+    epochs: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '64' },
+    lr: { type: 'string', default: '0.002' },
+    threads: { type: 'string', default: '2' },
+    seed: { type: 'string', default: '1' },
+    steps: { type: 'string' },
+    out: { type: 'string', default: DEFAULT_CLASSIFIER_PATH },
+  },
+});
+const BATCH = Number(args.batch);
+const LR = Number(args.lr);
+const THREADS = Number(args.threads);
+const WARMUP = 200;
+const WEIGHT_DECAY = 1e-4;
+const ADAM_EPS = 1e-8;
+const EMA_DECAY = 0.999;
+const VALIDATION = 5000;
+
+const train = loadFashionMnist('train');
+const test = loadFashionMnist('test');
+const rng = Rng.seeded(Number(args.seed));
+
+/** A uniformly random permutation of 0…n−1 (Fisher–Yates). */
+function permutation(n: number): Int32Array {
+  const p = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [p[i], p[j]] = [p[j], p[i]];
+  }
+  return p;
+}
+
+const order = permutation(train.count);
+const fitting = order.subarray(VALIDATION);
+const validation = order.subarray(0, VALIDATION);
+const stepsPerEpoch = Math.floor(fitting.length / BATCH);
+const totalSteps = args.steps === undefined ? Number(args.epochs) * stepsPerEpoch : Number(args.steps);
+
+/** Images [n·784] in [−1, 1] and labels [n] of the examples `indices` of `set`. */
+function gather(set: ImageSet, indices: ArrayLike<number>): { images: Float32Array; labels: Uint8Array } {
+  const images = new Float32Array(indices.length * 784);
+  for (let k = 0; k < indices.length; k++) copyImage(set, indices[k], images, k * 784);
+  return { images, labels: Uint8Array.from(indices, (i) => set.labels[i]) };
+}
+
+/** One training batch: images x [B·784] and one-hot labels [B·10]. */
+function batchOf(indices: ArrayLike<number>): { x: Float32Array; onehot: Float32Array } {
+  const x = new Float32Array(BATCH * 784);
+  const onehot = new Float32Array(BATCH * CLASSIFIER_CLASSES);
+  for (let b = 0; b < BATCH; b++) {
+    copyImage(train, indices[b], x, b * 784);
+    onehot[b * CLASSIFIER_CLASSES + train.labels[indices[b]]] = 1;
+  }
+  return { x, onehot };
+}
+
+/** Linear warm-up over WARMUP steps, then cosine decay to 0 at the last step. */
+const learningRate = (k: number) =>
+  k <= WARMUP ? (LR * k) / WARMUP : LR * 0.5 * (1 + Math.cos((Math.PI * (k - WARMUP)) / Math.max(1, totalSteps - WARMUP)));
+
+async function accuracy(weights: Record<string, Float32Array>, images: Float32Array, labels: Uint8Array): Promise<number> {
+  const classifier = await FmnistClassifier.fromWeights(weights, { threads: THREADS });
+  try {
+    const { predictions } = await classifier.classify(images, labels.length);
+    return predictions.reduce((acc, p, i) => acc + (p === labels[i] ? 1 : 0), 0) / labels.length;
+  } finally {
+    await classifier.release();
+  }
+}
+
+const specs = { params: CLASSIFIER_PARAMS };
+let params: Float32Array = flatten(specs, initParams(specs, rng.split()));
+let m: Float32Array = new Float32Array(params.length);
+let v: Float32Array = new Float32Array(params.length);
+let ema: Float32Array = params.slice();
+const P = params.length;
+console.log(`classifier: ${CLASSIFIER_ARCHITECTURE}`);
+console.log(`${P} parameters (${((4 * P) / 1e6).toFixed(2)} MB float32); ${fitting.length} training images, batch ${BATCH}, ` +
+  `${totalSteps} steps (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs), ${THREADS} threads`);
+
+const step = buildOptimizerStep(CLASSIFIER_PARAMS, (g, p) => {
+  const x = g.input('x', [BATCH, 784]);
+  const labels = g.input('labels', [BATCH, CLASSIFIER_CLASSES]);
+  return softmaxCrossEntropy(g, classifierForward(g, p, x).logits, labels);
+});
+const session = await nodeRuntime.createSession(toOnnx(step, { name: 'difflow-classifier-step' }), { threads: THREADS });
+const started = performance.now();
+let shuffled = fitting;
+let lossSum = 0;
+let lossCount = 0;
+for (let k = 1; k <= totalSteps; k++) {
+  const within = (k - 1) % stepsPerEpoch;
+  if (within === 0) shuffled = Int32Array.from(permutation(fitting.length), (i) => fitting[i]);
+  const { x, onehot } = batchOf(shuffled.subarray(within * BATCH, (within + 1) * BATCH));
+  const s = adamScalars(k, learningRate(k), ADAM_EPS, WEIGHT_DECAY);
+  const out = await session.run({
+    params: { data: params, dims: [P] }, m: { data: m, dims: [P] }, v: { data: v, dims: [P] }, ema: { data: ema, dims: [P] },
+    x: { data: x, dims: [BATCH, 784] }, labels: { data: onehot, dims: [BATCH, CLASSIFIER_CLASSES] },
+    stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] },
+    decay: { data: Float32Array.of(s.decay), dims: [] }, emaDecay: { data: Float32Array.of(emaDecayAt(k, EMA_DECAY)), dims: [] },
+  });
+  const loss = out.loss.data[0];
+  if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${k}: the loss is ${loss}`);
+  params = out['new.params'].data;
+  m = out['new.m'].data;
+  v = out['new.v'].data;
+  ema = out['new.ema'].data;
+  lossSum += loss;
+  lossCount++;
+  if (k % 100 === 0 || k === totalSteps) {
+    const seconds = (performance.now() - started) / 1000;
+    console.log(`step ${k}/${totalSteps}  loss ${(lossSum / lossCount).toFixed(4)}  lr ${learningRate(k).toExponential(2)}  ${seconds.toFixed(0)} s (${((1000 * seconds) / k).toFixed(0)} ms/step)`);
+    lossSum = 0;
+    lossCount = 0;
+  }
+}
+await session.release();
+const trainingSeconds = (performance.now() - started) / 1000;
+
+const held = gather(train, validation);
+const raw = unflatten(specs, params);
+const averaged = unflatten(specs, ema);
+const rawValidation = await accuracy(raw, held.images, held.labels);
+const emaValidation = await accuracy(averaged, held.images, held.labels);
+const useEma = emaValidation >= rawValidation;
+const weights = useEma ? averaged : raw;
+console.log(`validation accuracy (${VALIDATION} held-out training images): raw ${(100 * rawValidation).toFixed(2)} %, EMA ${(100 * emaValidation).toFixed(2)} % → ${useEma ? 'EMA' : 'raw'}`);
+const all = gather(test, Int32Array.from({ length: test.count }, (_, i) => i));
+const testAccuracy = await accuracy(weights, all.images, all.labels);
+console.log(`test accuracy (${test.count} images): ${(100 * testAccuracy).toFixed(2)} %; trained in ${trainingSeconds.toFixed(0)} s`);
+
+writeCheckpoint(args.out, {
+  tensors: Object.fromEntries(CLASSIFIER_PARAMS.map((spec) => [spec.name, { dtype: 'F32', shape: spec.shape, data: weights[spec.name].slice() }])),
+  metadata: {
+    format: 'difflow-fmnist-classifier',
+    architecture: CLASSIFIER_ARCHITECTURE,
+    features: String(CLASSIFIER_FEATURES),
+    input: '[B, 784] pixels scaled to [-1, 1]',
+    weights: useEma ? `EMA (decay ${EMA_DECAY})` : 'raw',
+    testAccuracy: testAccuracy.toFixed(4),
+    validationAccuracy: (useEma ? emaValidation : rawValidation).toFixed(4),
+    steps: String(totalSteps),
+    batch: String(BATCH),
+    optimizer: `AdamW lr ${LR} (warm-up ${WARMUP}, cosine to 0), weight decay ${WEIGHT_DECAY}, clip 1`,
+    seed: String(args.seed),
+    trainingSeconds: trainingSeconds.toFixed(0),
+    date: new Date().toISOString().slice(0, 10),
+  },
+});
+console.log(`wrote ${args.out}`);
