@@ -1,21 +1,22 @@
 /**
  * The evidence tables of the image issue, on Fashion-MNIST (each part resumable: finished runs are reused).
  *
- *   npx tsx scripts/image-study.ts outputs [--steps 500]   U-Net with u / ε / v outputs (natural weightings) and
- *                                                          the DiT with u, same steps, batch and seed; train CPU
- *                                                          time and the classifier metrics of 1000 samples each
+ *   npx tsx scripts/image-study.ts case --case unet-u [--cpu-minutes 10] [--threads 1]
+ *       one of unet-u / unet-eps / unet-v (natural weightings) and dit-u, trained for the same CPU time
+ *       (process CPU, so runs may share the machine), then 1000 samples scored by the classifier
+ *   npx tsx scripts/image-study.ts table [--cpu-minutes 10]   the table of the finished cases
  *   npx tsx scripts/image-study.ts samplers --model DIR    DDIM vs Heun vs DPM-Solver++ 2M at 10 / 20 / 50 NFE
+ *   npx tsx scripts/image-study.ts guidance --model DIR    classifier-free guidance w = 0 … 4
  *
  * Results go to runs/study/*.json and print as Markdown tables. Sampling: guidance 2, EMA weights.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { OutputKind, SamplerName } from '../src/core/index.js';
+import { checkName, type OutputKind, type SamplerName } from '../src/core/index.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import { evaluateImages } from '../src/cli/imageCommands.js';
 import { loadModel } from '../src/cli/modelCommands.js';
 import { formatTable } from '../src/cli/table.js';
-import { checkpointPath, loadTrainState } from '../src/train/checkpointing.js';
 import { NATURAL_WEIGHTING, type ModelName } from '../src/train/config.js';
 import { trainRun } from '../src/train/loop.js';
 
@@ -28,34 +29,38 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
-async function outputs(steps: number): Promise<void> {
-  const cases: { model: ModelName; output: OutputKind }[] = [
-    { model: 'unet', output: 'u' }, { model: 'unet', output: 'eps' }, { model: 'unet', output: 'v' }, { model: 'dit', output: 'u' },
-  ];
-  const rows: string[][] = [];
-  for (const c of cases) {
-    const runDir = join(root, `${c.model}-${c.output}-${steps}`);
-    const resultFile = `${runDir}.json`;
-    if (!existsSync(resultFile)) {
-      let train = { wall: 0, cpu: 0 };
-      if (!existsSync(checkpointPath(runDir)) || loadTrainState(runDir).state.step < steps) {
-        const [w0, c0] = [performance.now(), cpuSeconds()];
-        await trainRun({
-          runDir, runtime: nodeRuntime, resume: existsSync(checkpointPath(runDir)),
-          config: { data: 'fashion-mnist', model: c.model, schedule: 'fm', output: c.output, weighting: NATURAL_WEIGHTING[c.output], steps, threads: 2, seed: 0 },
-          onProgress: (p) => p.step % 50 === 0 && console.error(`${runDir}: step ${p.step} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s`),
-        });
-        train = { wall: (performance.now() - w0) / 1000, cpu: cpuSeconds() - c0 };
-      }
-      const model = loadModel(runDir);
-      const r = await evaluateImages(model, 100, { sampler: 'dpmpp2m', steps: 20, grid: 'uniform', guidance: 2, seed: 0 });
-      writeFileSync(resultFile, JSON.stringify({ ...c, steps, weighting: NATURAL_WEIGHTING[c.output], train, ...r }, null, 2));
-    }
-    const r = JSON.parse(readFileSync(resultFile, 'utf8'));
-    rows.push([r.model, `${r.output} (${r.weighting})`, String(r.steps), `${(r.train.wall / 60).toFixed(1)} min`, `${(r.train.cpu / 60).toFixed(1)} min`, `${(100 * r.accuracy).toFixed(1)} %`, r.fd.toFixed(2)]);
-    console.error(`${runDir}: accuracy ${r.accuracy}, FD ${r.fd}`);
+const CASES = ['unet-u', 'unet-eps', 'unet-v', 'dit-u'] as const;
+
+/** Trains one case (model-output) for a budget of CPU minutes, then evaluates it; reuses finished parts. */
+async function runCase(name: string, cpuMinutes: number, threads: number): Promise<void> {
+  const [model, output] = name.split('-') as [ModelName, OutputKind];
+  const runDir = join(root, `${name}-${cpuMinutes}cpumin`);
+  const trainFile = join(runDir, 'train.json');
+  if (!existsSync(trainFile)) {
+    const [w0, c0] = [performance.now(), cpuSeconds()];
+    const result = await trainRun({
+      runDir, runtime: nodeRuntime,
+      config: { data: 'fashion-mnist', model, schedule: 'fm', output, weighting: NATURAL_WEIGHTING[output], steps: 100_000, checkpointEvery: 100, threads, seed: 0 },
+      shouldStop: () => cpuSeconds() - c0 >= 60 * cpuMinutes,
+      onProgress: (p) => p.step % 50 === 0 && console.error(`${name}: step ${p.step} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s, ${((cpuSeconds() - c0) / 60).toFixed(1)} CPU-min`),
+    });
+    writeFileSync(trainFile, JSON.stringify({ steps: result.step, wall: (performance.now() - w0) / 1000, cpu: cpuSeconds() - c0, threads }));
   }
-  console.log(formatTable(['model', 'output (weighting)', 'steps', 'train wall', 'train CPU', 'accuracy', 'FD-FMNIST'], rows, { markdown: true }));
+  const resultFile = `${runDir}.json`;
+  if (!existsSync(resultFile)) {
+    const loaded = loadModel(runDir);
+    const r = await evaluateImages(loaded, 100, { sampler: 'dpmpp2m', steps: 20, grid: 'uniform', guidance: 2, seed: 0 });
+    writeFileSync(resultFile, JSON.stringify({ model, output, weighting: NATURAL_WEIGHTING[output], cpuMinutes, train: JSON.parse(readFileSync(trainFile, 'utf8')), ...r }, null, 2));
+  }
+}
+
+function outputsTable(cpuMinutes: number): void {
+  const rows = CASES.filter((c) => existsSync(join(root, `${c}-${cpuMinutes}cpumin.json`))).map((c) => {
+    const r = JSON.parse(readFileSync(join(root, `${c}-${cpuMinutes}cpumin.json`), 'utf8'));
+    return [r.model, `${r.output} (${r.weighting})`, String(r.train.steps), `${(r.train.cpu / 60).toFixed(1)} min`, `${(r.train.wall / 60).toFixed(1)} min`, `${(100 * r.accuracy).toFixed(1)} %`, r.fd.toFixed(2)];
+  });
+  console.log(`Fashion-MNIST, flow-matching schedule, batch 64, seed 0, ${cpuMinutes} CPU-minutes of training each; EMA weights, DPM-Solver++ 2M 20 steps, guidance 2, 1000 samples`);
+  console.log(formatTable(['model', 'output (weighting)', 'steps', 'train CPU', 'train wall', 'accuracy', 'FD-FMNIST'], rows, { markdown: true }));
 }
 
 async function samplers(runDir: string, perClass: number): Promise<void> {
@@ -86,6 +91,23 @@ async function samplers(runDir: string, perClass: number): Promise<void> {
   console.log(formatTable(['sampler', 'NFE ≈ 10', 'NFE ≈ 20', 'NFE ≈ 50'], rows, { markdown: true }));
 }
 
-if (args[0] === 'outputs') await outputs(Number(flag('--steps', '500')));
+/** Classifier-free guidance: accuracy and FD-FMNIST for w = 0 (unconditional) … 4. */
+async function guidance(runDir: string, perClass: number): Promise<void> {
+  const model = loadModel(runDir);
+  const rows: string[][] = [];
+  for (const w of [0, 1, 1.5, 2, 3, 4]) {
+    const file = join(root, `guidance-${w}-${perClass}.json`);
+    if (!existsSync(file)) writeFileSync(file, JSON.stringify({ guidance: w, ...(await evaluateImages(model, perClass, { sampler: 'dpmpp2m', steps: 20, grid: 'uniform', guidance: w, seed: 0 })) }, null, 2));
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    rows.push([String(w), `${(100 * r.accuracy).toFixed(1)} %`, r.fd.toFixed(2), `${r.seconds.toFixed(0)} s`]);
+    console.error(`guidance ${w}: accuracy ${r.accuracy}, FD ${r.fd}`);
+  }
+  console.log(`${runDir}, ${10 * perClass} samples, DPM-Solver++ 2M 20 steps`);
+  console.log(formatTable(['guidance w', 'accuracy', 'FD-FMNIST', 'sampling time'], rows, { markdown: true }));
+}
+
+if (args[0] === 'guidance') await guidance(flag('--model', 'runs/fmnist-unet'), Number(flag('--per-class', '100')));
+else if (args[0] === 'case') await runCase(checkName('case', flag('--case', 'unet-u'), CASES), Number(flag('--cpu-minutes', '10')), Number(flag('--threads', '1')));
+else if (args[0] === 'table') outputsTable(Number(flag('--cpu-minutes', '10')));
 else if (args[0] === 'samplers') await samplers(flag('--model', 'runs/fmnist-unet'), Number(flag('--per-class', '50')));
-else throw new Error('usage: image-study.ts outputs [--steps N] | samplers --model DIR [--per-class N]');
+else throw new Error('usage: image-study.ts case --case unet-u|unet-eps|unet-v|dit-u [--cpu-minutes 10] [--threads 1] | table [--cpu-minutes 10] | samplers --model DIR [--per-class N]');

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -10,7 +10,7 @@ import { flowMatching } from '../core/schedule/index.js';
 import { DifflowError } from '../core/validate.js';
 import { encodeIdx, parseIdx } from '../data/idx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { readCheckpoint } from '../io/checkpoint.js';
+import { killAfterCheckpoint } from '../../test/helpers/kill.js';
 import { initParams } from '../models/network.js';
 import { unet } from '../models/unet.js';
 import { loadTrainState } from './checkpointing.js';
@@ -107,26 +107,7 @@ test('image training: kill -9 then --resume gives the uninterrupted run; sample 
   const killed = tmp();
   const child = spawn(process.execPath, [...CLI, 'train', ...args, '--out', killed], { stdio: 'ignore', env });
   const file = join(killed, 'checkpoint.safetensors');
-  await new Promise<void>((done, fail) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      let step = 0;
-      try {
-        step = existsSync(file) ? Number(readCheckpoint(file).metadata.step) : 0;
-      } catch {
-        step = 0;
-      }
-      if (step >= 10) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-        done();
-      } else if (Date.now() - started > 120_000) {
-        clearInterval(poll);
-        fail(new Error('no checkpoint within 120 s'));
-      }
-    }, 5);
-  });
-  await new Promise((r) => child.on('exit', r));
+  await killAfterCheckpoint(child, file, 10, 120_000);
   const atKill = loadTrainState(killed).state.step;
   assert.ok(atKill >= 10 && atKill % 10 === 0, `the last checkpoint is intact (step ${atKill})`);
   const resumed = difflow('train', '--out', killed, '--resume');

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCheckpoint } from '../io/checkpoint.js';
+import { killAfterCheckpoint } from '../../test/helpers/kill.js';
 import { loadTrainState } from './checkpointing.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
@@ -19,26 +19,7 @@ test('kill -9 during training, then --resume: the loss curve and final parameter
   const child = spawn(process.execPath, [...CLI, 'train', ...small, '--out', killed], { stdio: 'ignore' });
   // Wait for a checkpoint past step 20, then kill without warning.
   const file = join(killed, 'checkpoint.safetensors');
-  await new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      let step = 0;
-      try {
-        step = existsSync(file) ? Number(readCheckpoint(file).metadata.step) : 0;
-      } catch {
-        step = 0; // mid-rename: try again
-      }
-      if (step >= 20) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-        resolve();
-      } else if (Date.now() - started > 60_000) {
-        clearInterval(poll);
-        reject(new Error('no checkpoint within 60 s'));
-      }
-    }, 5);
-  });
-  await new Promise((r) => child.on('exit', r));
+  await killAfterCheckpoint(child, file, 20, 60_000);
   const atKill = loadTrainState(killed).state.step;
   assert.ok(atKill >= 20 && atKill % 20 === 0, `the last checkpoint is intact (step ${atKill})`);
   const resumed = difflow('train', '--out', killed, '--resume');
