@@ -5,7 +5,7 @@
  */
 import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
-import { DifflowError, SAMPLERS, priorSample, rng, type AnySamplerOptions, type GridName, type SamplerName, type StepInfo } from '../core/index.js';
+import { DifflowError, SAMPLERS, clipDenoised, priorSample, rng, type AnySamplerOptions, type GridName, type SamplerName, type StepInfo } from '../core/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { imageMetrics } from '../train/fmnistMetric.js';
 import type { LoadedModel } from './modelCommands.js';
@@ -18,6 +18,8 @@ export interface ImageSampling {
   readonly grid: GridName;
   readonly guidance: number;
   readonly seed: number;
+  /** Clip x̂ to the pixel range [−1, 1] at every step (DDPM's clip_denoised). */
+  readonly clipX?: boolean;
   readonly options?: AnySamplerOptions;
   /** Progress per sampler step. */
   readonly onStep?: (step: number, steps: number) => void;
@@ -33,7 +35,7 @@ export async function sampleImages(model: LoadedModel, perClass: number, o: Imag
     const started = performance.now();
     const z1 = priorSample(model.schedule, labels.length, model.net.dim, rng(o.seed));
     const grid = gridFor(o.grid, model, o.steps);
-    const images = await SAMPLERS[o.sampler](denoiser, z1, grid, {
+    const images = await SAMPLERS[o.sampler](o.clipX ? clipDenoised(denoiser) : denoiser, z1, grid, {
       rng: rng(o.seed + 1),
       ...o.options,
       onStep: o.onStep ? (info: StepInfo) => o.onStep?.(info.i + 1, info.steps) : undefined,
@@ -93,6 +95,6 @@ export async function evalImageCommand(model: LoadedModel, o: ImageSampling & { 
   log(`${model.runDir}: ${c.data}, ${c.model}, schedule ${c.schedule}, output ${c.output}, weighting ${c.weighting}, ${model.state.step} steps`);
   const bar = progress('sampling');
   const r = await evaluateImages(model, o.perClass, { ...o, onStep: bar }).finally(() => bar.done());
-  log(`${r.n} samples (${o.sampler}, ${o.steps} steps, guidance ${o.guidance}, ${r.seconds.toFixed(1)} s): classifier accuracy on the requested class ${(100 * r.accuracy).toFixed(1)} %, FD-FMNIST ${r.fd.toFixed(3)}`);
+  log(`${r.n} samples (${o.sampler}, ${o.steps} steps, guidance ${o.guidance}${o.clipX ? ', x̂ clipped' : ''}, ${r.seconds.toFixed(1)} s): classifier accuracy on the requested class ${(100 * r.accuracy).toFixed(1)} %, FD-FMNIST ${r.fd.toFixed(3)}`);
   log('(FD-FMNIST: Fréchet distance between features of difflow\'s own Fashion-MNIST classifier, generated vs the 10,000 real test images; not Inception FID)');
 }

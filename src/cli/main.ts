@@ -110,6 +110,7 @@ function program(log: (line: string) => void): Command {
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
     .option('--guidance <w>', 'classifier-free guidance scale for image models (1 = conditional, 0 = unconditional)', Number, 2)
     .option('--per-class <count>', 'image models: samples per class (one grid row per class)', int('--per-class'), 10)
+    .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg (image models: a grid .png or .json)')
     .action((o: Parameters<typeof sampleCommand>[0]) => sampleCommand(o, log));
@@ -123,6 +124,7 @@ function program(log: (line: string) => void): Command {
     .option('--steps <count>', 'sampling steps (default 50; image models 20)', (v: string) => int('--steps')(v))
     .option('--guidance <w>', 'image models: classifier-free guidance scale', Number, 2)
     .option('--per-class <count>', 'image models: samples per class for the classifier metrics', int('--per-class'), 100)
+    .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof evalCommand>[0]) => evalCommand(o, log));

@@ -69,7 +69,7 @@ export async function sampleModel(model: LoadedModel, sampler: SamplerName, step
   return SAMPLERS[sampler](model.denoiser, z1, gridFor(grid, model, steps), { rng: rng(seed + 1), ...options });
 }
 
-export async function sampleCommand(o: { model: string; sampler: string; steps: number; n: number; out: string; grid: string; seed: number; eta?: number; churn?: number; ema: boolean; guidance: number; perClass: number }, log: (l: string) => void): Promise<void> {
+export async function sampleCommand(o: { model: string; sampler: string; steps: number; n: number; out: string; grid: string; seed: number; eta?: number; churn?: number; ema: boolean; guidance: number; perClass: number; clipX?: boolean }, log: (l: string) => void): Promise<void> {
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
   const grid = checkName('grid', o.grid, GRID_NAMES);
   const model = loadModel(o.model, o.ema);
@@ -142,7 +142,7 @@ export async function evaluate(model: LoadedModel, o: { n: number; nll: number; 
   return { energy, sliced, bitsPerDim, nllNote, exact };
 }
 
-export async function evalCommand(o: { model: string; n: number; nll: number; sampler: string; steps?: number; seed: number; ema: boolean; guidance: number; perClass: number }, log: (l: string) => void): Promise<void> {
+export async function evalCommand(o: { model: string; n: number; nll: number; sampler: string; steps?: number; seed: number; ema: boolean; guidance: number; perClass: number; clipX?: boolean }, log: (l: string) => void): Promise<void> {
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
   const model = loadModel(o.model, o.ema);
   if (model.net.image) {

@@ -67,3 +67,27 @@ export function onSchedule(source: Denoiser, target: Schedule): Denoiser {
     },
   };
 }
+
+/**
+ * x̂ clipped to the data range [lo, hi] (DDPM's clip_denoised, for bounded data such as pixels in [−1, 1]),
+ * with ε̂ = (z − α x̂)/σ recomputed so that z = α x̂ + σ ε̂ still holds. It tames the one place where an
+ * ε-output is ill-conditioned: x̂ = (z − σ ε̂)/α multiplies the network's error by 1/α near α = 0. Where
+ * σ = 0 (t = 0) ε̂ is left as it was.
+ */
+export function clipDenoised(source: Denoiser, lo = -1, hi = 1): Denoiser {
+  if (!(lo < hi)) throw new DifflowError(`clipDenoised: the range [${lo}, ${hi}] is empty`);
+  const clip = (d: Denoised, z: Float64Array, t: number): Denoised => {
+    const alpha = source.schedule.alpha(t);
+    const sigma = source.schedule.sigma(t);
+    const x = d.x.map((v) => Math.min(hi, Math.max(lo, v)));
+    const eps = sigma > 0 ? z.map((zi, i) => (zi - alpha * x[i]) / sigma) : d.eps;
+    return { x, eps };
+  };
+  return {
+    schedule: source.schedule,
+    denoise(z, t) {
+      const d = source.denoise(z, t);
+      return d instanceof Promise ? d.then((r) => clip(r, z, t)) : clip(d, z, t);
+    },
+  };
+}

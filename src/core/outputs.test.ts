@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { OUTPUT_KINDS, convert, fromXEps, mseWeight, toXEps } from './outputs.js';
 import { rng } from './rng.js';
 import { cosine, flowMatching, linearVP, edm, vpRescaled } from './schedule/index.js';
-import { denoiserFromModel } from './denoiser.js';
+import { clipDenoised, denoiserFromModel } from './denoiser.js';
 
 const schedules = [flowMatching(), cosine(), linearVP(), edm(), vpRescaled(flowMatching())];
 
@@ -93,4 +93,25 @@ test('denoiserFromModel answers synchronously for a synchronous model and with a
     assert.ok(pending instanceof Promise, kind);
     assert.deepEqual(await pending, sync, kind);
   }
+});
+
+test('clipDenoised keeps x̂ in the data range, leaves values inside it alone, and keeps z = αx̂ + σε̂', async () => {
+  const schedule = flowMatching();
+  // An ε-model whose ε̂ is off by 0.05: near t = 1 its x̂ = (z − σε̂)/α is far outside [−1, 1].
+  const model = (z: Float64Array) => z.map((v) => v + 0.05);
+  const raw = denoiserFromModel(model, 'eps', schedule);
+  const clipped = clipDenoised(raw);
+  const z = rng(3).normals(400);
+  for (const t of [0.999, 0.5, 0.01]) {
+    const a = await raw.denoise(z, t);
+    const b = await clipped.denoise(z, t);
+    const [alpha, sigma] = [schedule.alpha(t), schedule.sigma(t)];
+    for (let i = 0; i < z.length; i++) {
+      assert.ok(b.x[i] >= -1 && b.x[i] <= 1, `x̂ ${b.x[i]} at t = ${t}`);
+      if (Math.abs(a.x[i]) <= 1) assert.equal(b.x[i], a.x[i]);
+      assert.ok(Math.abs(alpha * b.x[i] + sigma * b.eps[i] - z[i]) < 1e-12);
+    }
+    if (t === 0.999) assert.ok(a.x.some((v) => Math.abs(v) > 10), 'the raw x̂ does blow up near α = 0');
+  }
+  assert.throws(() => clipDenoised(raw, 1, -1), /empty/);
 });
