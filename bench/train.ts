@@ -20,7 +20,7 @@ import { rng } from '../src/core/index.js';
 import { toOnnx } from '../src/engine/onnx.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import type { Session, TensorData } from '../src/engine/runtime.js';
-import { adamScalars, buildForward, buildTrainStep, emaDecayAt, flatten } from '../src/engine/trainStep.js';
+import { buildForward, buildTrainStep, flatten, optimizerFeeds, takeOptimizerOutputs, type OptimizerState } from '../src/engine/trainStep.js';
 import { mlp } from '../src/models/mlp.js';
 import { initParams, parameterCount, type Network } from '../src/models/network.js';
 import { dit } from '../src/models/dit.js';
@@ -80,20 +80,12 @@ async function peerSeconds(peer: Peer, cmd: string): Promise<number> {
 }
 
 /** Runs a train-step session `steps` times from `state`, updating it; returns the seconds taken. */
-async function trainSteps(session: Session, batch: Record<string, TensorData>, state: Record<string, Float32Array>, counter: { k: number }, steps: number): Promise<number> {
-  const P = state.params.length;
+async function trainSteps(session: Session, batch: Record<string, TensorData>, state: OptimizerState, counter: { k: number }, steps: number): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < steps; i++) {
     counter.k++;
-    const s = adamScalars(counter.k, 1e-3, 1e-8, 0);
-    const feeds: Record<string, TensorData> = {
-      ...batch,
-      stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] },
-      decay: { data: Float32Array.of(s.decay), dims: [] }, emaDecay: { data: Float32Array.of(emaDecayAt(counter.k)), dims: [] },
-    };
-    for (const name of ['params', 'm', 'v', 'ema']) feeds[name] = { data: state[name], dims: [P] };
-    const out = await session.run(feeds);
-    for (const name of ['params', 'm', 'v', 'ema']) state[name] = out[`new.${name}`].data;
+    const out = await session.run({ ...batch, ...optimizerFeeds(state, counter.k, ADAMW) });
+    takeOptimizerOutputs(state, out);
   }
   return (performance.now() - started) / 1000;
 }
@@ -104,7 +96,10 @@ async function forwardCalls(session: Session, feeds: Record<string, TensorData>,
   return (performance.now() - started) / 1000;
 }
 
-const freshState = (net: Network, params: Record<string, Float32Array>) => {
+/** The AdamW settings both sides of the benchmark use. */
+const ADAMW = { lr: 1e-3, eps: 1e-8, weightDecay: 0, emaDecay: 0.999 };
+
+const freshState = (net: Network, params: Record<string, Float32Array>): OptimizerState => {
   const flat = flatten(net, params);
   return { params: flat.slice(), m: new Float32Array(flat.length), v: new Float32Array(flat.length), ema: flat.slice() };
 };
@@ -327,15 +322,9 @@ async function profileImage(): Promise<void> {
   const net = IMAGE_MODELS.unet.make();
   const g = rng(0);
   const params = initParams(net, g);
-  const P = parameterCount(net);
   const state = freshState(net, params);
   const batch = imageFeeds(net, IMAGE_BATCH, g, true);
-  const s = adamScalars(1, 1e-3, 1e-8, 0);
-  const trainFeeds = () => ({
-    ...batch, params: { data: state.params, dims: [P] }, m: { data: state.m, dims: [P] }, v: { data: state.v, dims: [P] }, ema: { data: state.ema, dims: [P] },
-    stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] },
-    decay: { data: Float32Array.of(s.decay), dims: [] }, emaDecay: { data: Float32Array.of(0.9), dims: [] },
-  });
+  const trainFeeds = () => ({ ...batch, ...optimizerFeeds(state, 1, ADAMW) });
   await profileModel(`U-Net train step, batch ${IMAGE_BATCH}`, toOnnx(buildTrainStep(net, IMAGE_BATCH)), trainFeeds, 3);
   const sampleFeeds = imageFeeds(net, SAMPLE_BATCH, g, false);
   await profileModel(`U-Net sampling forward, batch ${SAMPLE_BATCH}`, toOnnx(buildForward(net, SAMPLE_BATCH, params)), () => sampleFeeds, 2);

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.js';
 import { toOnnx } from '../src/engine/onnx.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
-import { adamScalars, buildOptimizerStep, emaDecayAt, flatten, unflatten } from '../src/engine/trainStep.js';
+import { buildOptimizerStep, flatten, optimizerFeeds, takeOptimizerOutputs, unflatten, type OptimizerState } from '../src/engine/trainStep.js';
 import { writeCheckpoint } from '../src/io/checkpoint.js';
 import {
   CLASSIFIER_ARCHITECTURE, CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward, softmaxCrossEntropy,
@@ -97,11 +97,9 @@ async function accuracy(weights: Record<string, Float32Array>, images: Float32Ar
 }
 
 const specs = { params: CLASSIFIER_PARAMS };
-let params: Float32Array = flatten(specs, initParams(specs, rng.split()));
-let m: Float32Array = new Float32Array(params.length);
-let v: Float32Array = new Float32Array(params.length);
-let ema: Float32Array = params.slice();
-const P = params.length;
+const initial = flatten(specs, initParams(specs, rng.split()));
+const state: OptimizerState = { params: initial, m: new Float32Array(initial.length), v: new Float32Array(initial.length), ema: initial.slice() };
+const P = initial.length;
 console.log(`classifier: ${CLASSIFIER_ARCHITECTURE}`);
 console.log(`${P} parameters (${((4 * P) / 1e6).toFixed(2)} MB float32); ${fitting.length} training images, batch ${BATCH}, ` +
   `${totalSteps} steps (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs), ${THREADS} threads`);
@@ -120,19 +118,13 @@ for (let k = 1; k <= totalSteps; k++) {
   const within = (k - 1) % stepsPerEpoch;
   if (within === 0) shuffled = Int32Array.from(permutation(fitting.length), (i) => fitting[i]);
   const { x, onehot } = batchOf(shuffled.subarray(within * BATCH, (within + 1) * BATCH));
-  const s = adamScalars(k, learningRate(k), ADAM_EPS, WEIGHT_DECAY);
   const out = await session.run({
-    params: { data: params, dims: [P] }, m: { data: m, dims: [P] }, v: { data: v, dims: [P] }, ema: { data: ema, dims: [P] },
+    ...optimizerFeeds(state, k, { lr: learningRate(k), eps: ADAM_EPS, weightDecay: WEIGHT_DECAY, emaDecay: EMA_DECAY }),
     x: { data: x, dims: [BATCH, 784] }, labels: { data: onehot, dims: [BATCH, CLASSIFIER_CLASSES] },
-    stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] },
-    decay: { data: Float32Array.of(s.decay), dims: [] }, emaDecay: { data: Float32Array.of(emaDecayAt(k, EMA_DECAY)), dims: [] },
   });
   const loss = out.loss.data[0];
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${k}: the loss is ${loss}`);
-  params = out['new.params'].data;
-  m = out['new.m'].data;
-  v = out['new.v'].data;
-  ema = out['new.ema'].data;
+  takeOptimizerOutputs(state, out);
   lossSum += loss;
   lossCount++;
   if (k % 100 === 0 || k === totalSteps) {
@@ -146,8 +138,8 @@ await session.release();
 const trainingSeconds = (performance.now() - started) / 1000;
 
 const held = gather(train, validation);
-const raw = unflatten(specs, params);
-const averaged = unflatten(specs, ema);
+const raw = unflatten(specs, state.params);
+const averaged = unflatten(specs, state.ema);
 const rawValidation = await accuracy(raw, held.images, held.labels);
 const emaValidation = await accuracy(averaged, held.images, held.labels);
 const useEma = emaValidation >= rawValidation;

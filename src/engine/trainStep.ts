@@ -9,6 +9,7 @@ import type { Network, ParamSpec } from '../models/network.js';
 import { gradients } from './autodiff.js';
 import { Builder } from './builder.js';
 import type { Tensor } from './graph.js';
+import type { TensorData } from './runtime.js';
 
 export interface OptimizerSpec {
   readonly beta1: number;
@@ -144,6 +145,36 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
     const weight = g.input('weight', [batch, 1]);
     return weightedMse(g, net.forward(g, p, z, t, label), target, weight);
   }, opt);
+}
+
+/** The four flat [P] vectors an optimiser step reads and writes. */
+export interface OptimizerState {
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  ema: Float32Array;
+}
+
+/**
+ * The feeds of `buildOptimizerStep`'s own inputs for step k (k ≥ 1): the state vectors and the AdamW/EMA
+ * scalars; the caller adds its batch inputs.
+ */
+export function optimizerFeeds(state: OptimizerState, k: number, o: { lr: number; eps: number; weightDecay: number; emaDecay: number }): Record<string, TensorData> {
+  const s = adamScalars(k, o.lr, o.eps, o.weightDecay);
+  const P = state.params.length;
+  const scalar = (v: number): TensorData => ({ data: Float32Array.of(v), dims: [] });
+  return {
+    params: { data: state.params, dims: [P] }, m: { data: state.m, dims: [P] }, v: { data: state.v, dims: [P] }, ema: { data: state.ema, dims: [P] },
+    stepSize: scalar(s.stepSize), epsHat: scalar(s.epsHat), decay: scalar(s.decay), emaDecay: scalar(emaDecayAt(k, o.emaDecay)),
+  };
+}
+
+/** Writes a step's 'new.*' outputs back into `state`. */
+export function takeOptimizerOutputs(state: OptimizerState, out: Readonly<Record<string, { data: Float32Array }>>): void {
+  state.params = out['new.params'].data;
+  state.m = out['new.m'].data;
+  state.v = out['new.v'].data;
+  state.ema = out['new.ema'].data;
 }
 
 /** The per-step scalars of AdamW after `k` steps (k ≥ 1). */

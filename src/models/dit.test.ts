@@ -8,7 +8,7 @@ import { size, type Tensor } from '../engine/graph.js';
 import { interpret } from '../engine/interpret.js';
 import { toOnnx } from '../engine/onnx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { adamScalars, buildForward, buildTrainStep, flatten } from '../engine/trainStep.js';
+import { buildForward, buildTrainStep, flatten, optimizerFeeds, takeOptimizerOutputs, type OptimizerState } from '../engine/trainStep.js';
 import { dit, patchify, unpatchify } from './dit.js';
 import { initParams, parameterCount, type Network } from './network.js';
 
@@ -263,18 +263,14 @@ test('a dit training step runs in ONNX Runtime and 20 AdamW steps from the initi
   const dims = Object.fromEntries(graph.inputs.map((i) => [i.name, i.tensor.shape]));
   const batch = randomBatch(net, [0, 1, 2, 3, 0, 1, 2, 3], 11);
   const target = rng(12).normals(B * net.dim).map((v, i) => 0.5 * v + (i % 784 < 392 ? 0.5 : -0.5));
-  let params: Float32Array = flatten(net, initParams(net, rng(13)));
-  let m: Float32Array = new Float32Array(params.length);
-  let v: Float32Array = new Float32Array(params.length);
+  const initial = flatten(net, initParams(net, rng(13)));
+  const state: OptimizerState = { params: initial, m: new Float32Array(initial.length), v: new Float32Array(initial.length), ema: initial.slice() };
+  const inputs: Record<string, ArrayLike<number>> = { ...batch, target, weight: new Float64Array(B).fill(1) };
+  const feeds = Object.fromEntries(Object.entries(inputs).map(([name, data]) => [name, { data: Float32Array.from(data), dims: dims[name] }]));
   const losses: number[] = [];
   for (let k = 1; k <= 20; k++) {
-    const s = adamScalars(k, 1e-2, 1e-8, 0);
-    const feeds: Record<string, ArrayLike<number>> = {
-      ...batch, target, weight: new Float64Array(B).fill(1), params, m, v, ema: params,
-      stepSize: [s.stepSize], epsHat: [s.epsHat], decay: [s.decay], emaDecay: [0.9],
-    };
-    const out = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, data]) => [name, { data: Float32Array.from(data), dims: dims[name] }])));
-    [params, m, v] = [out['new.params'].data, out['new.m'].data, out['new.v'].data];
+    const out = await session.run({ ...feeds, ...optimizerFeeds(state, k, { lr: 1e-2, eps: 1e-8, weightDecay: 0, emaDecay: 0.9 }) });
+    takeOptimizerOutputs(state, out);
     losses.push(out.loss.data[0]);
   }
   await session.release();

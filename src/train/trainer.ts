@@ -11,7 +11,7 @@ import { densityByName, outputLossWeight, weighting as makeWeighting, type TimeD
 import { DifflowError } from '../core/validate.js';
 import { toOnnx } from '../engine/onnx.js';
 import type { Runtime, Session, TensorData } from '../engine/runtime.js';
-import { adamScalars, buildTrainStep, emaDecayAt, flatten } from '../engine/trainStep.js';
+import { buildTrainStep, flatten, optimizerFeeds, takeOptimizerOutputs } from '../engine/trainStep.js';
 import { dit } from '../models/dit.js';
 import { mlp } from '../models/mlp.js';
 import { unet } from '../models/unet.js';
@@ -144,25 +144,18 @@ export class Trainer {
     const { config, state, net } = this;
     const k = state.step + 1;
     const lr = config.lr * Math.min(1, k / Math.max(1, config.warmup));
-    const s = adamScalars(k, lr, config.eps, config.weightDecay);
     const { z, t, target, weight, label } = this.batch();
     const B = config.batch;
     const d = net.dim;
-    const P = state.params.length;
     const feeds: Record<string, TensorData> = {
-      params: { data: state.params, dims: [P] }, m: { data: state.m, dims: [P] }, v: { data: state.v, dims: [P] }, ema: { data: state.ema, dims: [P] },
+      ...optimizerFeeds(state, k, { lr, eps: config.eps, weightDecay: config.weightDecay, emaDecay: config.emaDecay }),
       z: { data: z, dims: [B, d] }, t: { data: t, dims: [B, 1] }, target: { data: target, dims: [B, d] }, weight: { data: weight, dims: [B, 1] },
-      stepSize: { data: Float32Array.of(s.stepSize), dims: [] }, epsHat: { data: Float32Array.of(s.epsHat), dims: [] }, decay: { data: Float32Array.of(s.decay), dims: [] },
-      emaDecay: { data: Float32Array.of(emaDecayAt(k, config.emaDecay)), dims: [] },
     };
     if (label) feeds.label = { data: label, dims: [B, label.length / B] };
     const out = await this.session.run(feeds);
     const loss = out.loss.data[0];
     if (!Number.isFinite(loss)) throw new DifflowError(`training diverged at step ${k}: the loss is ${loss}; lower --lr or check the data`);
-    state.params = out['new.params'].data;
-    state.m = out['new.m'].data;
-    state.v = out['new.v'].data;
-    state.ema = out['new.ema'].data;
+    takeOptimizerOutputs(state, out);
     state.step = k;
     state.losses.push(loss);
     state.rngState = this.rng.state();
