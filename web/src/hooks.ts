@@ -10,6 +10,8 @@ export interface DifflowHooks {
     weightings?: { bias: number; lambda: number[]; curves: { name: string; w: number[] }[] };
     churn?: { churn: number; weights: number[] };
     train?: {
+      /** ONNX Runtime is compiled and warmed up in the worker (it starts when the panel comes into view). */
+      ready: boolean;
       running: boolean;
       step: number;
       losses: number[];

@@ -203,7 +203,7 @@ export function mountTrainPanel(el: HTMLElement): void {
   parts.readout.append(status, errorLine);
 
   // --- State.
-  const state: TrainHooks = { running: false, step: 0, losses: [], stepsPerSecond: 0, samples: [], longestTaskMs: 0 };
+  const state: TrainHooks = { ready: false, running: false, step: 0, losses: [], stepsPerSecond: 0, samples: [], longestTaskMs: 0 };
   hooks().panels.train = state;
   const monitor = new LongTaskMonitor((ms) => (state.longestTaskMs = ms));
   let worker: Worker | undefined;
@@ -295,13 +295,16 @@ export function mountTrainPanel(el: HTMLElement): void {
     errorLine.hidden = message === '';
   };
 
+  const sampleRequest = (): SampleRequest => {
+    const width = Math.round(Math.min(420, Math.max(260, samplesBox.el.clientWidth || 420)));
+    return { sampler: sampler.value(), steps: sampleSteps.value(), grid: timeGrid.value(), n: SAMPLE_POINTS, seed: 1, width };
+  };
+
   const requestSample = () => {
     if (!worker || !hasModel) return;
-    const width = Math.round(Math.min(420, Math.max(260, samplesBox.el.clientWidth || 420)));
-    const request: SampleRequest = { sampler: sampler.value(), steps: sampleSteps.value(), grid: timeGrid.value(), n: SAMPLE_POINTS, seed: 1, width };
     latestSample = nextId++;
     sampling = true;
-    post({ type: 'sample', id: latestSample, request });
+    post({ type: 'sample', id: latestSample, request: sampleRequest() });
   };
 
   const scheduleLive = () => {
@@ -315,7 +318,11 @@ export function mountTrainPanel(el: HTMLElement): void {
 
   const onMessage = (m: FromWorker) => {
     switch (m.type) {
+      case 'ready':
+        state.ready = true;
+        break;
       case 'started':
+        state.ready = true;
         hasModel = true;
         target = m.target;
         runtimeLabel = `${groupDigits(m.parameters)} parameters, WebAssembly, ${m.threads} thread${m.threads === 1 ? '' : 's'}`;
@@ -437,7 +444,7 @@ export function mountTrainPanel(el: HTMLElement): void {
     const seen = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       seen.disconnect();
-      if (!worker) post({ type: 'warm' });
+      if (!worker) post({ type: 'warm', settings: settings(), sample: sampleRequest() });
     });
     seen.observe(el);
   }

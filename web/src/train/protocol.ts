@@ -34,8 +34,12 @@ export interface SampleRequest {
 export type ExportFormat = 'safetensors' | 'onnx';
 
 export type ToWorker =
-  /** Starts ONNX Runtime (downloads and compiles its WebAssembly) ahead of the first run. */
-  | { readonly type: 'warm' }
+  /**
+   * Starts ONNX Runtime ahead of the first run: downloads and compiles its WebAssembly, then trains and samples
+   * the model of `settings` for a moment (a 'ready' message follows), so that the browser's optimising
+   * compiler has done its work before the user presses Train.
+   */
+  | { readonly type: 'warm'; readonly settings: TrainSettings; readonly sample: SampleRequest }
   /** A fresh run; `points` [N·2] when settings.data is 'draw'. Stops a run in progress first. */
   | { readonly type: 'start'; readonly settings: TrainSettings; readonly points?: Float64Array }
   /** Trains the current model for `steps` more steps. */
@@ -45,6 +49,8 @@ export type ToWorker =
   | { readonly type: 'export'; readonly id: number; readonly format: ExportFormat };
 
 export type FromWorker =
+  /** ONNX Runtime is compiled and warmed up (or a run started before it finished). */
+  | { readonly type: 'ready' }
   | { readonly type: 'started'; readonly runtime: string; readonly threads: number; readonly parameters: number; readonly target: number }
   /** Losses of the steps since the previous message (so the panel holds every loss). */
   | { readonly type: 'progress'; readonly step: number; readonly losses: Float64Array; readonly stepsPerSecond: number }

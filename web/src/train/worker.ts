@@ -177,20 +177,56 @@ async function job(message: Extract<ToWorker, { type: 'sample' | 'export' }>): P
   }
 }
 
+/** Set by the first start: a warm-up still running stops at its next step. */
+let startRequested = false;
+
 /**
- * Starts ONNX Runtime ahead of the first run: downloads and compiles its WebAssembly, then runs a few steps of
- * a tiny model through the same kernels (matrix products, elementwise ops, reductions), so that the engine's
- * optimising compiler has done its work before the real run, and does not compete with it for the cores.
+ * The warm-up trains this long at most. Measured in Chromium on 2 cores: the optimising compiler works for
+ * ~4 s (~3.5 s of CPU on background threads) after the first steps; with 2.5 s of warm-up a run started
+ * right after it still compiled for ~1 s, and on a loaded machine the page's frames then waited for a core
+ * (main-thread tasks of 50–85 ms for ~10 ms of work).
  */
-async function warm(): Promise<void> {
-  const { runtime, threads } = trainingRuntime();
-  const tiny: TrainSettings = { data: 'moons', schedule: 'fm', output: 'u', weighting: 'fm', density: 'uniform', steps: 40, batch: 32, lr: 1e-3, hidden: 32, layers: 2, seed: 0 };
-  const trainer = await Trainer.create(trainConfig(tiny, threads), runtime, undefined, datasetFor(tiny, undefined));
-  for (let i = 0; i < tiny.steps; i++) await trainer.step();
-  const sessions = new ForwardSessions(trainer.net, runtime, threads);
-  await sampleEma(trainer, sessions, { sampler: 'dpmpp2m', steps: 4, grid: 'uniform', n: 32, seed: 0, width: 300 });
-  await sessions.release();
-  await trainer.release();
+const WARM_MS = 5000;
+
+/**
+ * Starts ONNX Runtime ahead of the first run: downloads and compiles its WebAssembly, then trains and samples
+ * the model the panel's controls describe, through the same kernels at the same sizes, for up to WARM_MS. The
+ * browser compiles WebAssembly in two tiers: a fast baseline first, then the functions that run hot again with
+ * its optimising compiler, on background threads, for the first seconds of use. Done here, that work neither
+ * slows the first steps of the user's run nor competes with the page for a core while it trains.
+ */
+async function warm(settings: TrainSettings, sample: SampleRequest): Promise<void> {
+  try {
+    if (startRequested) return;
+    const { runtime, threads } = trainingRuntime();
+    const like: TrainSettings = { ...settings, data: settings.data === 'draw' ? 'moons' : settings.data, steps: 1_000_000 };
+    const create = () => Trainer.create(trainConfig(like, threads), runtime, undefined, datasetFor(like, undefined));
+    // Session creation (graph parsing and optimisation) runs once per run: a few rounds make it hot as well.
+    for (let i = 0; i < 3 && !startRequested; i++) {
+      const once = await create();
+      await once.step();
+      await once.release();
+    }
+    const trainer = await create();
+    const sessions = new ForwardSessions(trainer.net, runtime, threads);
+    try {
+      const until = performance.now() + WARM_MS;
+      let sampled = false;
+      while (!startRequested && performance.now() < until) {
+        await trainer.step();
+        if (!sampled && performance.now() > until - WARM_MS / 2) {
+          await sampleEma(trainer, sessions, sample);
+          sampled = true;
+        }
+        await nextTask();
+      }
+    } finally {
+      await sessions.release();
+      await trainer.release();
+    }
+  } finally {
+    post({ type: 'ready' });
+  }
 }
 
 /** Control messages (start, continue) run in order; stop takes effect at once; sampling and export queue for ONNX Runtime. */
@@ -205,10 +241,11 @@ if (!scope.name.startsWith('em-pthread')) {
       stoppedGeneration = generation;
       if (run) run.stop = true;
     } else if (message.type === 'start') {
+      startRequested = true;
       const mine = ++generation;
       control = control.then(() => start(message.settings, message.points, mine));
     } else if (message.type === 'warm') {
-      control = control.then(() => exclusive(warm)).catch((e: unknown) => post({ type: 'error', message: messageOf(e) }));
+      control = control.then(() => exclusive(() => warm(message.settings, message.sample))).catch((e: unknown) => post({ type: 'error', message: messageOf(e) }));
     } else if (message.type === 'continue') {
       control = control.then(() => resume(message.steps));
     } else {
