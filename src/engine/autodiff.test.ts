@@ -59,19 +59,27 @@ test('gradients of every differentiable op match finite differences in float64',
   checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.reshape(a, [3, 2]), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Reshape');
   checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.transpose(a, [1, 0]), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Transpose');
   checkGradients([[1, 3]], (g, [a]) => sq(g, g.mul(g.expand(a, [2, 3]), g.constant([1, 2, 3, 4, 5, 6], [2, 3]))), 'Expand');
+  checkGradients([[3, 4]], (g, [a]) => sq(g, g.mul(g.slice(a, 1, 1, 3), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Slice');
+  checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.pad(a, [1, 0, 0, 2]), g.constant(Array.from({ length: 15 }, (_, i) => i - 7), [3, 5]))), 'Pad');
   // A value used twice accumulates both gradients.
   checkGradients([[4]], (g, [a]) => g.sumAll(g.mul(g.sin(a), g.exp(a))), 'reuse');
 });
 
 test('ONNX Runtime computes the same loss and gradients as the float64 interpreter', async () => {
-  const { g, feeds } = setup([[8, 5], [5, 3], [3]], (g, [x, W, b]) => g.sumAll(g.square(g.silu(g.linear(x, W, b)))));
-  const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
-  const ortOut = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, { data: Float32Array.from(v), dims: g.inputs.find((i) => i.name === k)!.tensor.shape }])));
-  const ref = interpret(g, feeds);
-  for (const name of ['loss', 'g0', 'g1', 'g2']) {
-    ref[name].forEach((v, i) => assert.ok(Math.abs(ortOut[name].data[i] - v) < 1e-4 * Math.max(1, Math.abs(v)), `${name}[${i}]: ${ortOut[name].data[i]} vs ${v}`));
+  const cases = [
+    setup([[8, 5], [5, 3], [3]], (g, [x, W, b]) => g.sumAll(g.square(g.silu(g.linear(x, W, b))))),
+    // Slice and Pad (each the other's gradient), on two axes of a 3-D tensor.
+    setup([[2, 3, 4], [2, 4, 2]], (g, [a, b]) => g.sumAll(g.square(g.mul(g.pad(g.slice(a, 2, 1, 3), [0, 1, 0, 0, 0, 0]), b)))),
+  ];
+  for (const { g, feeds } of cases) {
+    const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
+    const ortOut = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, { data: Float32Array.from(v), dims: g.inputs.find((i) => i.name === k)!.tensor.shape }])));
+    const ref = interpret(g, feeds);
+    for (const name of Object.keys(ref)) {
+      ref[name].forEach((v, i) => assert.ok(Math.abs(ortOut[name].data[i] - v) < 1e-4 * Math.max(1, Math.abs(v)), `${name}[${i}]: ${ortOut[name].data[i]} vs ${v}`));
+    }
+    await session.release();
   }
-  await session.release();
 });
 
 test('a parameter that does not reach the loss, and a non-scalar loss, are errors', () => {

@@ -46,6 +46,8 @@ export class Builder extends Graph {
   }
   concat(parts: readonly Tensor[], axis: number): Tensor { return this.apply('Concat', parts, { axis }); }
   slice(a: Tensor, axis: number, start: number, end: number): Tensor { return this.apply('Slice', [a], { axis, start, end }); }
+  /** Zeros around `a`: pads = [before₀, before₁, …, after₀, after₁, …]. */
+  pad(a: Tensor, pads: readonly number[]): Tensor { return pads.every((p) => p === 0) ? a : this.apply('Pad', [a], { pads }); }
   sum(a: Tensor, axes: readonly number[], keepdims = false): Tensor { return this.apply('ReduceSum', [a], { axes, keepdims: keepdims ? 1 : 0 }); }
   /** Sum of all elements, shape []. */
   sumAll(a: Tensor): Tensor { return a.shape.length === 0 ? a : this.sum(a, a.shape.map((_, i) => i)); }

@@ -52,7 +52,8 @@ function gather(x: Float64Array, out: Shape, index: (coords: number[]) => number
   const coords = new Array<number>(out.length);
   for (let i = 0; i < n; i++) {
     for (let d = 0; d < out.length; d++) coords[d] = Math.floor(i / so[d]) % out[d];
-    r[i] = x[index(coords)];
+    const at = index(coords);
+    r[i] = at < 0 ? 0 : x[at]; // −1: outside the input (padding)
   }
   return r;
 }
@@ -90,6 +91,14 @@ const KERNELS: Record<OpName, Kernel> = {
     return r;
   },
   Slice: ([x], [s], { attrs, output }) => gather(x, output.shape, (c) => flat(c.map((v, d) => (d === ((attrs.axis as number) + s.length) % s.length ? v + (attrs.start as number) : v)), s)),
+  Pad: ([x], [s], { attrs }) => {
+    const pads = attrs.pads as readonly number[];
+    const out = s.map((d, i) => d + pads[i] + pads[i + s.length]);
+    return gather(x, out, (c) => {
+      const inner = c.map((v, d) => v - pads[d]);
+      return inner.every((v, d) => v >= 0 && v < s[d]) ? flat(inner, s) : -1;
+    });
+  },
   ReduceSum: ([x], [s], { attrs }) => {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + s.length : a));
     const kept = s.map((d, i) => (axes.includes(i) ? 1 : d));

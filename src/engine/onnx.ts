@@ -48,6 +48,7 @@ const LOWER: Record<OpName, Lowering> = {
   Concat: (e, { attrs }, inputs, output) => e.node('Concat', inputs, [output], { axis: attrs.axis as number }),
   Slice: (e, { attrs }, [x], output) =>
     e.node('Slice', [x, e.int64([attrs.start as number]), e.int64([attrs.end as number]), e.int64([attrs.axis as number])], [output]),
+  Pad: (e, { attrs }, [x], output) => e.node('Pad', [x, e.int64(attrs.pads as readonly number[])], [output]),
   ReduceSum: (e, node, [x], output) => e.node('ReduceSum', [x, e.int64(axesOf(node))], [output], { keepdims: node.attrs.keepdims as number }),
   Reshape: (e, { attrs }, [x], output) => e.node('Reshape', [x, e.int64(attrs.shape as readonly number[])], [output]),
   Expand: (e, { attrs }, [x], output) => e.node('Expand', [x, e.int64(attrs.shape as readonly number[])], [output]),

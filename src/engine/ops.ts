@@ -10,7 +10,7 @@ export type OpName =
   | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Max' | 'Min'
   | 'Neg' | 'Sigmoid' | 'Silu' | 'Sin' | 'Cos' | 'Exp' | 'Log' | 'Sqrt' | 'Tanh'
   | 'MatMul' | 'Concat' | 'Slice' | 'ReduceSum' | 'Reshape' | 'Transpose' | 'Expand'
-  | 'BatchMatMul' | 'Softmax' | 'Flip' | 'Conv' | 'ConvTranspose' | 'AveragePool' | 'Upsample';
+  | 'BatchMatMul' | 'Softmax' | 'Flip' | 'Pad' | 'Conv' | 'ConvTranspose' | 'AveragePool' | 'Upsample';
 
 export type Attrs = Readonly<Record<string, number | readonly number[]>>;
 
@@ -110,6 +110,16 @@ export const OPS: Record<OpName, OpDef> = {
       const out = [...s[0]];
       out[axis] = end - start;
       return out;
+    },
+  },
+  /** Zeros around each axis: pads = [before₀, before₁, …, after₀, after₁, …] (ONNX's order), all ≥ 0. */
+  Pad: {
+    shape: (s, a, op) => {
+      arity(op, s, 1);
+      const pads = a.pads as readonly number[];
+      const r = s[0].length;
+      if (pads.length !== 2 * r || !pads.every((v) => Number.isInteger(v) && v >= 0)) throw new DifflowError(`${op}: pads [${pads}] must be ${2 * r} non-negative integers for rank ${r}`);
+      return s[0].map((d, i) => d + pads[i] + pads[i + r]);
     },
   },
   ReduceSum: {
