@@ -209,7 +209,7 @@ async function benchImage(model: ImageModel): Promise<void> {
   const g = rng(0);
   const params = initParams(net, g);
   let started = performance.now();
-  const train = await nodeRuntime.createSession(toOnnx(buildTrainStep(net, IMAGE_BATCH)), { threads: THREADS });
+  const train = await nodeRuntime.createSession(toOnnx(buildTrainStep(net, IMAGE_BATCH)), { threads: THREADS, blockedConvs: false });
   const sample = await nodeRuntime.createSession(toOnnx(buildForward(net, SAMPLE_BATCH, params)), { threads: THREADS });
   const compileSeconds = (performance.now() - started) / 1000;
   const batch = imageFeeds(net, IMAGE_BATCH, g, true);

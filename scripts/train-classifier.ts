@@ -109,7 +109,7 @@ const step = buildOptimizerStep(CLASSIFIER_PARAMS, (g, p) => {
   const labels = g.input('labels', [BATCH, CLASSIFIER_CLASSES]);
   return softmaxCrossEntropy(g, classifierForward(g, p, x).logits, labels);
 });
-const session = await nodeRuntime.createSession(toOnnx(step, { name: 'difflow-classifier-step' }), { threads: THREADS });
+const session = await nodeRuntime.createSession(toOnnx(step, { name: 'difflow-classifier-step' }), { threads: THREADS, blockedConvs: false });
 const started = performance.now();
 let shuffled = fitting;
 let lossSum = 0;

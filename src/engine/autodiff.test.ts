@@ -59,6 +59,7 @@ test('gradients of every differentiable op match finite differences in float64',
   checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.reshape(a, [3, 2]), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Reshape');
   checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.transpose(a, [1, 0]), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Transpose');
   checkGradients([[1, 3]], (g, [a]) => sq(g, g.mul(g.expand(a, [2, 3]), g.constant([1, 2, 3, 4, 5, 6], [2, 3]))), 'Expand');
+  checkGradients([[3, 5]], (g, [a]) => sq(g, g.mul(g.standardize(a, 1e-3), g.constant(Array.from({ length: 15 }, (_, i) => Math.sin(i)), [3, 5]))), 'Standardize');
   checkGradients([[3, 4]], (g, [a]) => sq(g, g.mul(g.slice(a, 1, 1, 3), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Slice');
   checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.pad(a, [1, 0, 0, 2]), g.constant(Array.from({ length: 15 }, (_, i) => i - 7), [3, 5]))), 'Pad');
   // A value used twice accumulates both gradients.
@@ -68,6 +69,8 @@ test('gradients of every differentiable op match finite differences in float64',
 test('ONNX Runtime computes the same loss and gradients as the float64 interpreter', async () => {
   const cases = [
     setup([[8, 5], [5, 3], [3]], (g, [x, W, b]) => g.sumAll(g.square(g.silu(g.linear(x, W, b))))),
+    // Standardize (LayerNormalization in ONNX) and its gradient.
+    setup([[4, 6], [4, 6]], (g, [a, b]) => g.sumAll(g.square(g.mul(g.standardize(a, 1e-5), b)))),
     // Slice and Pad (each the other's gradient), on two axes of a 3-D tensor.
     setup([[2, 3, 4], [2, 4, 2]], (g, [a, b]) => g.sumAll(g.square(g.mul(g.pad(g.slice(a, 2, 1, 3), [0, 1, 0, 0, 0, 0]), b)))),
   ];

@@ -64,6 +64,8 @@ export class Builder extends Graph {
   }
   /** [B, m, k]·[B, k, n] → [B, m, n]. */
   batchMatmul(a: Tensor, b: Tensor): Tensor { return this.apply('BatchMatMul', [a, b]); }
+  /** (a − mean)/sqrt(var + eps) along the last axis (biased variance, as PyTorch's norms). */
+  standardize(a: Tensor, eps: number): Tensor { return this.apply('Standardize', [a], { eps }); }
   /** Softmax along the last axis. */
   softmax(a: Tensor): Tensor { return this.apply('Softmax', [a]); }
   /** Reverses the order of elements along each of `axes`. */

@@ -131,6 +131,20 @@ const KERNELS: Record<OpName, Kernel> = {
     }
     return r;
   },
+  Standardize: ([x], [s], { attrs }) => {
+    const d = s[s.length - 1];
+    const r = new Float64Array(x.length);
+    for (let row = 0; row < x.length; row += d) {
+      let mean = 0;
+      for (let k = 0; k < d; k++) mean += x[row + k];
+      mean /= d;
+      let variance = 0;
+      for (let k = 0; k < d; k++) variance += (x[row + k] - mean) ** 2;
+      const scale = 1 / Math.sqrt(variance / d + (attrs.eps as number));
+      for (let k = 0; k < d; k++) r[row + k] = (x[row + k] - mean) * scale;
+    }
+    return r;
+  },
   Flip: ([x], [s], { attrs }) => {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + s.length : a));
     return gather(x, s, (c) => flat(c.map((v, d) => (axes.includes(d) ? s[d] - 1 - v : v)), s));

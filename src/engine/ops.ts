@@ -10,7 +10,7 @@ export type OpName =
   | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Max' | 'Min'
   | 'Neg' | 'Sigmoid' | 'Silu' | 'Sin' | 'Cos' | 'Exp' | 'Log' | 'Sqrt' | 'Tanh'
   | 'MatMul' | 'Concat' | 'Slice' | 'ReduceSum' | 'Reshape' | 'Transpose' | 'Expand'
-  | 'BatchMatMul' | 'Softmax' | 'Flip' | 'Pad' | 'Conv' | 'ConvTranspose' | 'AveragePool' | 'Upsample';
+  | 'BatchMatMul' | 'Softmax' | 'Standardize' | 'Flip' | 'Pad' | 'Conv' | 'ConvTranspose' | 'AveragePool' | 'Upsample';
 
 export type Attrs = Readonly<Record<string, number | readonly number[]>>;
 
@@ -166,6 +166,15 @@ export const OPS: Record<OpName, OpDef> = {
   },
   /** exp(x − max)/Σ exp(x − max) along the last axis. */
   Softmax: unary,
+  /** (x − mean)/sqrt(var + eps) along the last axis (biased variance); attrs.eps > 0. */
+  Standardize: {
+    shape: (s, a, op) => {
+      arity(op, s, 1);
+      if (!(typeof a.eps === 'number' && a.eps > 0)) throw new DifflowError(`${op}: eps must be a positive number, got ${a.eps}`);
+      if (s[0].length === 0) throw new DifflowError(`${op}: needs at least one axis`);
+      return s[0];
+    },
+  },
   /** Reverses the order of elements along each of `axes`. */
   Flip: {
     shape: (s, a, op) => {

@@ -13,7 +13,10 @@ export const nodeRuntime: Runtime = {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
-      extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
+      extra: {
+        session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } },
+        ...(options.blockedConvs === false ? { optimization: { disable_specified_optimizers: 'NchwcTransformer' } } : {}),
+      },
     });
     return wrapSession(session, ort.Tensor);
   },

@@ -47,12 +47,6 @@ function affine(g: Builder, x: Tensor, gamma: Tensor, beta: Tensor): Tensor {
   return g.add(g.mul(x, g.reshape(gamma, shape)), g.reshape(beta, shape));
 }
 
-/** (x − mean)/sqrt(var + ε) along `axis` of h (biased variance, as PyTorch). */
-function standardize(g: Builder, h: Tensor, axis: number, eps: number): Tensor {
-  const d = g.sub(h, g.mean(h, [axis], true));
-  return g.div(d, g.sqrt(g.add(g.mean(g.square(d), [axis], true), eps)));
-}
-
 /**
  * Group normalisation (Wu & He 2018): the C channels split into `groups`; each group of each example is
  * standardised over its C/G·H·W values, then scaled and shifted per channel. @param x [N, C, H, W]
@@ -61,13 +55,13 @@ function standardize(g: Builder, h: Tensor, axis: number, eps: number): Tensor {
 export function groupNorm(g: Builder, x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
   const [N, C] = x.shape;
   if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) throw new DifflowError(`groupNorm: ${groups} groups do not divide ${C} channels`);
-  const normed = standardize(g, g.reshape(x, [N, groups, size(x.shape) / (N * groups)]), 2, eps);
+  const normed = g.standardize(g.reshape(x, [N, groups, size(x.shape) / (N * groups)]), eps);
   return affine(g, g.reshape(normed, x.shape), gamma, beta);
 }
 
 /** Layer normalisation over the last axis. @param x […, D] @param gamma [D] @param beta [D] */
 export function layerNorm(g: Builder, x: Tensor, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
-  return g.add(g.mul(standardize(g, x, x.shape.length - 1, eps), gamma), beta);
+  return g.add(g.mul(g.standardize(x, eps), gamma), beta);
 }
 
 /**

@@ -89,7 +89,7 @@ export class Trainer {
    */
   static async create(config: TrainConfig, runtime: Runtime, state?: TrainState, dataset: Dataset = builtinDataset(config.data)): Promise<Trainer> {
     const net = networkFor(config, dataset);
-    const session = await runtime.createSession(toOnnx(buildTrainStep(net, config.batch), { name: 'difflow-train-step' }), { threads: config.threads, spinning: config.spinning });
+    const session = await runtime.createSession(toOnnx(buildTrainStep(net, config.batch), { name: 'difflow-train-step' }), { threads: config.threads, spinning: config.spinning, blockedConvs: false });
     return new Trainer(config, state ?? freshState(config, net), session, dataset);
   }
 
