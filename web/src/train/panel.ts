@@ -253,7 +253,7 @@ export function mountTrainPanel(el: HTMLElement): void {
     const words: string[] = [];
     if (state.running) words.push(hasModel ? `Training: step ${state.step} / ${target}` : 'Starting: compiling the training step…');
     else if (hasModel) words.push(`Stopped at step ${state.step}`);
-    else words.push('Not trained yet.');
+    else words.push(worker && !state.ready ? 'Not trained yet · preparing ONNX Runtime (WebAssembly compile and warm-up)…' : 'Not trained yet.');
     if (state.stepsPerSecond > 0) words.push(`${state.stepsPerSecond.toFixed(0)} steps/s`);
     if (state.losses.length > 0) {
       const tail = state.losses.slice(-50);
@@ -320,6 +320,7 @@ export function mountTrainPanel(el: HTMLElement): void {
     switch (m.type) {
       case 'ready':
         state.ready = true;
+        if (!state.running) status.textContent = statusText();
         break;
       case 'started':
         state.ready = true;
@@ -444,7 +445,9 @@ export function mountTrainPanel(el: HTMLElement): void {
     const seen = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       seen.disconnect();
-      if (!worker) post({ type: 'warm', settings: settings(), sample: sampleRequest() });
+      if (worker) return;
+      post({ type: 'warm', settings: settings(), sample: sampleRequest() });
+      if (!state.running) status.textContent = statusText();
     });
     seen.observe(el);
   }
