@@ -5,27 +5,19 @@
  * ONNX Runtime call happens in the worker, and a PerformanceObserver records the longest main-thread task
  * while training (hooks().panels.train.longestTaskMs).
  */
-import {
-  DENSITY_NAMES, GRID_NAMES, OUTPUT_KINDS, SAMPLER_NAMES, SCHEDULE_NAMES, WEIGHTING_NAMES, rng,
-  type DensityName, type GridName, type OutputKind, type SamplerName, type ScheduleName, type WeightingName,
-} from '../../../src/core/index.js';
-import { DATA_NAMES, builtinDataset, type BuiltinData } from '../../../src/data/datasets.js';
+import { rng, type OutputKind } from '../../../src/core/index.js';
+import { builtinDataset } from '../../../src/data/datasets.js';
 import { NATURAL_WEIGHTING } from '../../../src/train/config.js';
 import { hooks, type DifflowHooks } from '../hooks.js';
-import { mathBox, type Formula } from '../math.js';
-import { ChartBox, fmt, numberField, panelSkeleton, select, type Control } from '../panels/controls.js';
+import type { Formula } from '../math.js';
+import { ChartBox, fmt, panelSkeleton } from '../panels/controls.js';
 import { PREVIEW_POINTS, lossChart, samplesChart } from './charts.js';
-import { drawPad } from './drawPad.js';
+import { DEFAULTS, SAMPLE_POINTS, trainControls } from './controls.js';
+import { LongTaskMonitor, download, groupDigits, throttled } from './page.js';
 import type { ExportFormat, FromWorker, SampleRequest, ToWorker, TrainSettings } from './protocol.js';
 import './train.css';
 
 type TrainHooks = NonNullable<DifflowHooks['panels']['train']>;
-type DataChoice = BuiltinData | 'draw';
-
-/** Browser-sized defaults: a 18 → 128 → 128 → 128 → 2 MLP, batch 256, lr 3·10⁻³. */
-const DEFAULTS = { steps: 3000, batch: 256, lr: 3e-3, hidden: 128, layers: 3, seed: 0 } as const;
-/** Points per sampling run. */
-const SAMPLE_POINTS = 1000;
 
 export const TRAIN_MATH: readonly Formula[] = [
   { label: 'A batch', tex: 't \\sim p(t),\\quad \\varepsilon \\sim \\mathcal N(0, I),\\quad z_t = \\alpha_t x + \\sigma_t \\varepsilon' },
@@ -40,82 +32,7 @@ export const TRAIN_MATH: readonly Formula[] = [
   },
 ];
 
-const OUTPUT_LABELS: Record<OutputKind, string> = { eps: 'ε (noise)', x: 'x (data)', v: 'v = αε − σx', u: 'u = ε − x (velocity)' };
 const OUTPUT_WORDS: Record<OutputKind, string> = { eps: 'the noise ε', x: 'the clean point x', v: 'the velocity v = α<sub>t</sub>ε − σ<sub>t</sub>x', u: 'the flow-matching velocity u = ε − x' };
-
-
-/** 35714 → '35 714' (no Intl: its first use can take a long main-thread task). */
-function groupDigits(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-}
-
-function button(testid: string, label: string, title?: string): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.dataset.testid = testid;
-  b.textContent = label;
-  if (title) b.title = title;
-  return b;
-}
-
-function download(bytes: Uint8Array, filename: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/**
- * The longest main-thread task (ms) that started while training ran, from the Long Tasks API (which reports
- * tasks of 50 ms or more: 0 means none).
- */
-class LongTaskMonitor {
-  private readonly intervals: { start: number; end: number }[] = [];
-  longest = 0;
-
-  constructor(onChange: (ms: number) => void) {
-    if (typeof PerformanceObserver === 'undefined' || !PerformanceObserver.supportedEntryTypes?.includes('longtask')) return;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) {
-        if (e.duration > this.longest && this.intervals.some((i) => e.startTime >= i.start && e.startTime < i.end)) {
-          this.longest = e.duration;
-          onChange(this.longest);
-        }
-      }
-    }).observe({ type: 'longtask', buffered: true });
-  }
-
-  begin(): void {
-    this.intervals.push({ start: performance.now(), end: Infinity });
-  }
-
-  end(): void {
-    const last = this.intervals[this.intervals.length - 1];
-    if (last && last.end === Infinity) last.end = performance.now();
-  }
-}
-
-/** Calls `draw` at most once per animation frame and at most every `ms` milliseconds. */
-function throttled(draw: () => void, ms: number): () => void {
-  let queued = false;
-  let last = -Infinity;
-  const run = () => {
-    queued = false;
-    last = performance.now();
-    draw();
-  };
-  return () => {
-    if (queued) return;
-    queued = true;
-    const wait = Math.max(0, last + ms - performance.now());
-    setTimeout(() => requestAnimationFrame(run), wait);
-  };
-}
 
 export function mountTrainPanel(el: HTMLElement): void {
   const parts = panelSkeleton(
@@ -129,57 +46,10 @@ export function mountTrainPanel(el: HTMLElement): void {
   parts.figure.classList.add('train-figure');
   parts.side.classList.add('train-side');
 
-  // --- The recipe and the optimiser.
-  const data = select<DataChoice>({ testid: 'train-data', label: 'data', options: [...DATA_NAMES, 'draw'], value: 'moons', labels: { gmm: 'gmm (ring mixture)', draw: 'draw your own' } });
-  const schedule = select<ScheduleName>({ testid: 'train-schedule', label: 'schedule', options: SCHEDULE_NAMES, value: 'fm' });
-  const output = select<OutputKind>({ testid: 'train-output', label: 'output', options: OUTPUT_KINDS, value: 'u', labels: OUTPUT_LABELS });
-  const weighting = select<WeightingName>({ testid: 'train-weighting', label: 'weighting w(λ)', options: WEIGHTING_NAMES, value: 'fm' });
-  const density = select<DensityName>({ testid: 'train-density', label: 'time density p(t)', options: DENSITY_NAMES, value: 'uniform' });
-  const steps = numberField({ testid: 'train-steps', label: 'steps', value: DEFAULTS.steps, min: 10, max: 100_000, step: 10 });
-  const batch = numberField({ testid: 'train-batch', label: 'batch', value: DEFAULTS.batch, min: 8, max: 4096, step: 8 });
-  const lr = numberField({ testid: 'train-lr', label: 'learning rate', value: DEFAULTS.lr, min: 1e-5, max: 0.1, step: 'any' });
-  const hidden = numberField({ testid: 'train-hidden', label: 'hidden width', value: DEFAULTS.hidden, min: 8, max: 512, step: 8, title: `an MLP with ${DEFAULTS.layers} hidden layers` });
-  const settingControls = [data, schedule, output, weighting, density, steps, batch, lr, hidden];
-  // They stay enabled while training: a change applies to the next run (the recipe text shows the current one).
-  const grid = document.createElement('div');
-  grid.className = 'train-controls';
-  grid.append(...settingControls.map((c) => c.root));
-  parts.controls.append(grid);
-
-  const pad = drawPad();
-  pad.root.hidden = true;
-  parts.controls.append(pad.root);
-
-  const start = button('train-start', 'Train', 'train a fresh model with these settings');
-  const stop = button('train-stop', 'Stop');
-  const resume = button('train-continue', 'Continue', 'train the current model for as many steps again');
-  const runBar = document.createElement('div');
-  runBar.className = 'train-buttons';
-  runBar.append(start, stop, resume);
-  parts.controls.append(runBar);
-
-  // --- Sampling and export.
-  const sampler = select<SamplerName>({ testid: 'train-sampler', label: 'sampler', options: SAMPLER_NAMES, value: 'dpmpp2m' });
-  const sampleSteps = numberField({ testid: 'train-sample-steps', label: 'sampling steps', value: 20, min: 1, max: 500, step: 1 });
-  const timeGrid = select<GridName>({ testid: 'train-grid', label: 'time grid', options: GRID_NAMES, value: 'uniform' });
-  const live = document.createElement('label');
-  live.className = 'control train-live';
-  const liveBox = document.createElement('input');
-  liveBox.type = 'checkbox';
-  liveBox.checked = false;
-  liveBox.dataset.testid = 'train-live';
-  live.append(liveBox, document.createTextNode(' sample every few seconds while training'));
-  const sampleGrid = document.createElement('div');
-  sampleGrid.className = 'train-controls';
-  sampleGrid.append(sampler.root, sampleSteps.root, timeGrid.root);
-  const sample = button('train-sample', 'Sample', `draw ${SAMPLE_POINTS} samples with the EMA weights`);
-  const exportSafetensors = button('train-export-safetensors', 'Download .safetensors', 'the EMA weights, one F32 tensor per parameter, with the config as metadata');
-  const exportOnnx = button('train-export-onnx', 'Download .onnx', 'a standalone denoiser: inputs z [batch, 2], t [batch, 1]; output = the chosen output');
-  const sampleBar = document.createElement('div');
-  sampleBar.className = 'train-buttons';
-  sampleBar.append(sample, exportSafetensors, exportOnnx);
-  parts.controls.append(sampleGrid, live, sampleBar);
-  parts.side.append(mathBox(TRAIN_MATH));
+  const {
+    data, schedule, output, weighting, density, steps, batch, hidden, pad, start, stop, resume,
+    sampler, sampleSteps, timeGrid, liveBox, sample, exportSafetensors, exportOnnx, settings,
+  } = trainControls(parts, TRAIN_MATH);
 
   // --- Charts.
   const charts = document.createElement('div');
@@ -218,11 +88,6 @@ export function mountTrainPanel(el: HTMLElement): void {
   let sampling = false;
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
   let lastSampleSeconds = 0;
-
-  const settings = (): TrainSettings => ({
-    data: data.value(), schedule: schedule.value(), output: output.value(), weighting: weighting.value(), density: density.value(),
-    steps: steps.value(), batch: batch.value(), lr: lr.value(), hidden: hidden.value(), layers: DEFAULTS.layers, seed: DEFAULTS.seed,
-  });
 
   const describe = (s: TrainSettings): string => {
     const dataText = s.data === 'draw' ? 'the points you drew' : s.data;

@@ -9,7 +9,7 @@ import { DifflowError } from '../../../src/core/validate.js';
 import { Trainer } from '../../../src/train/trainer.js';
 import { PREVIEW_POINTS, samplesChart } from './charts.js';
 import { ForwardSessions, datasetFor, exportModel, sampleEma, trainConfig } from './model.js';
-import type { FromWorker, ToWorker, TrainSettings } from './protocol.js';
+import type { FromWorker, SampleRequest, ToWorker, TrainSettings } from './protocol.js';
 import { trainingRuntime } from './runtime.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
