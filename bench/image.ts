@@ -56,7 +56,8 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
   const g = rng(0);
   const params = initParams(net, g);
   let started = performance.now();
-  const train = await nodeRuntime.createSession(toOnnx(buildTrainStep(net, IMAGE_BATCH)), { threads: THREADS, blockedConvs: false });
+  const convBlock = await nodeRuntime.convBlock?.(); // as the trainer
+  const train = await nodeRuntime.createSession(toOnnx(buildTrainStep(net, IMAGE_BATCH), { convBlock }), { threads: THREADS, blockedConvs: false });
   const sample = await nodeRuntime.createSession(toOnnx(buildForward(net, SAMPLE_BATCH, params)), { threads: THREADS });
   const compileSeconds = (performance.now() - started) / 1000;
   const batch = imageFeeds(net, IMAGE_BATCH, g, true);
@@ -175,7 +176,8 @@ export async function profileImage(markdown: boolean): Promise<void> {
   const state = freshState(net, params);
   const batch = imageFeeds(net, IMAGE_BATCH, g, true);
   const trainFeeds = () => ({ ...batch, ...optimizerFeeds(state, 1, ADAMW) });
-  await profileModel(`U-Net train step, batch ${IMAGE_BATCH}`, toOnnx(buildTrainStep(net, IMAGE_BATCH)), trainFeeds, 3, markdown, false);
+  const convBlock = await nodeRuntime.convBlock?.();
+  await profileModel(`U-Net train step, batch ${IMAGE_BATCH}`, toOnnx(buildTrainStep(net, IMAGE_BATCH), { convBlock }), trainFeeds, 3, markdown, false);
   const sampleFeeds = imageFeeds(net, SAMPLE_BATCH, g, false);
   await profileModel(`U-Net sampling forward, batch ${SAMPLE_BATCH}`, toOnnx(buildForward(net, SAMPLE_BATCH, params)), () => sampleFeeds, 2, markdown);
 }

@@ -53,10 +53,12 @@ function checkGradients(shapes: readonly (readonly number[])[], f: Loss, what: s
 }
 
 /** ONNX Runtime's loss and gradients against the float64 interpreter's (float32 tolerance). */
-async function checkOrt(shapes: readonly (readonly number[])[], f: Loss, what: string): Promise<void> {
+async function checkOrt(shapes: readonly (readonly number[])[], f: Loss, what: string, convBlock?: number): Promise<void> {
   const g = build(shapes, f, true);
   const feeds = randomFeeds(shapes, 2);
-  const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
+  const model = toOnnx(g, { convBlock });
+  if (convBlock) assert.ok(Buffer.from(model).includes('ReorderInput'), `${what}: no blocked convolution in the graph`);
+  const session = await nodeRuntime.createSession(model, { threads: 1, blockedConvs: false });
   const out = await session.run(Object.fromEntries(shapes.map((s, i) => [`p${i}`, { data: Float32Array.from(feeds[`p${i}`]), dims: s }])));
   await session.release();
   const ref = interpret(g, feeds);
@@ -152,4 +154,27 @@ test('shape rules reject mismatched channels, kernels larger than the input and 
   assert.throws(() => g.avgPool(x), /AveragePool: 2×2 blocks do not tile \[1,2,5,5\]/);
   assert.throws(() => g.convTranspose(x, g.input('wt', [2, 2, 3, 3]), { stride: 2, outputPadding: [2, 0] }), /outputPadding \[2,0\] must be 2 integers below the stride/);
   assert.throws(() => g.batchMatmul(g.input('a', [2, 3, 4]), g.input('b', [3, 4, 5])), /BatchMatMul: needs \[B, m, k\] and \[B, k, n\]/);
+});
+
+test("convolutions through ONNX Runtime's blocked (NCHWc) kernels, with the filter an input, give the float64 forward and gradients", async (t) => {
+  const block = await nodeRuntime.convBlock!();
+  if (!block) return t.skip('this CPU or build has no NCHWc kernels');
+  // Channel counts that are multiples of the block: the forward and the input-gradient convs take the blocked
+  // kernels (the filter gradient's patch conv has one channel and stays plain).
+  await checkOrt([[2, block, 6, 6], [2 * block, block, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: 1 })), `blocked Conv ${block}→${2 * block}`, block);
+  await checkOrt([[2, block, 7, 7], [block, block, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { stride: 2, pad: 1 })), 'blocked Conv stride 2', block);
+  await checkOrt([[2, 2 * block, 4, 4], [block, 2 * block, 1, 1]], (g, [x, w]) => weighted(g, g.conv(x, w)), 'blocked 1×1 Conv', block);
+  // Why the runtime checks the block against the plain convolution: the other block scrambles the channels.
+  const other = block === 16 ? 8 : 16;
+  const g = build([[1, 16, 5, 5], [16, 16, 3, 3]], (b, [x, w]) => b.sumAll(b.mul(b.conv(x, w, { pad: 1 }), b.constant(rng(5).normals(400), [1, 16, 5, 5]))), false);
+  const feeds = Object.fromEntries(Object.entries(randomFeeds([[1, 16, 5, 5], [16, 16, 3, 3]], 3)).map(([k, v]) => [k, { data: Float32Array.from(v), dims: k === 'p0' ? [1, 16, 5, 5] : [16, 16, 3, 3] }]));
+  const loss = async (convBlock?: number) => {
+    const session = await nodeRuntime.createSession(toOnnx(g, { convBlock }), { threads: 1 });
+    const out = (await session.run(feeds)).loss.data[0];
+    await session.release();
+    return out;
+  };
+  const [plain, right, wrong] = [await loss(), await loss(block), await loss(other).catch(() => NaN)];
+  assert.ok(Math.abs(right - plain) < 1e-4 * Math.max(1, Math.abs(plain)), `block ${block}: ${right} vs ${plain}`);
+  assert.ok(!(Math.abs(wrong - plain) < 1e-4 * Math.max(1, Math.abs(plain))), `block ${other} should not match: ${wrong} vs ${plain}`);
 });

@@ -16,9 +16,14 @@ interface Emitter {
   name(t: Tensor): string;
   int64(values: readonly number[]): string;
   float32(values: readonly number[]): string;
-  node(opType: string, inputs: string[], outputs: string[], attrs?: Record<string, AttrValue>): void;
+  node(opType: string, inputs: string[], outputs: string[], attrs?: Record<string, AttrValue>, domain?: string): void;
   fresh(prefix: string): string;
+  /** Channel block of ONNX Runtime's NCHWc kernels, when convolutions are to use them (toOnnx's convBlock). */
+  readonly convBlock?: number;
 }
+
+/** ONNX Runtime's blocked-layout (NCHWc) kernels: CPU only, the block size is the CPU's (16 with AVX-512, 8 with AVX2). */
+export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
 
 /** Attribute values: integers, integer lists, strings, and floats written as { float: x }. */
 type AttrValue = number | readonly number[] | string | { readonly float: number };
@@ -67,7 +72,25 @@ const LOWER: Record<OpName, Lowering> = {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + t.shape.length : a));
     e.node('Slice', [x, e.int64(axes.map(() => -1)), e.int64(axes.map((a) => -t.shape[a] - 1)), e.int64(axes), e.int64(axes.map(() => -1))], [output]);
   },
-  Conv: (e, node, inputs, output) => e.node('Conv', inputs, [output], convAttrs(node)),
+  Conv: (e, node, inputs, output) => {
+    const [x, w] = node.inputs;
+    const b = e.convBlock;
+    if (!b || x.shape[1] % b !== 0 || w.shape[0] % b !== 0) return e.node('Conv', inputs, [output], convAttrs(node));
+    // The blocked kernels, with the filter (a graph input in a training step) reordered here into their
+    // layout [O/b, C/b, kh, kw, b(C), b(O)]; ORT's own NCHWc rewrite only applies to constant filters.
+    const [O, C, kh, kw] = w.shape;
+    const w6 = e.fresh('w6');
+    const wt = e.fresh('wt');
+    const wb = e.fresh('wb');
+    e.node('Reshape', [inputs[1], e.int64([O / b, b, C / b, b, kh, kw])], [w6]);
+    e.node('Transpose', [w6], [wt], { perm: [0, 2, 4, 5, 3, 1] });
+    e.node('Reshape', [wt, e.int64([O, C, kh, kw])], [wb]);
+    const xb = e.fresh('xb');
+    const yb = e.fresh('yb');
+    e.node('ReorderInput', [inputs[0]], [xb], { channels_last: 0 }, NCHWC_DOMAIN);
+    e.node('Conv', [xb, wb], [yb], convAttrs(node), NCHWC_DOMAIN);
+    e.node('ReorderOutput', [yb], [output], { channels: O, channels_last: 0 }, NCHWC_DOMAIN);
+  },
   ConvTranspose: (e, node, inputs, output) =>
     e.node('ConvTranspose', inputs, [output], { ...convAttrs(node), output_padding: (node.attrs.outputPadding as readonly number[]).slice() }),
   AveragePool: (e, { attrs }, [x], output) => {
@@ -122,7 +145,7 @@ function gemmFusions(graph: Graph): Map<number, { matmul: Node; bias: Tensor }> 
  */
 export function toOnnx(
   graph: Graph,
-  options: { name?: string; docString?: string; batchDim?: string; metadata?: Record<string, string> } = {},
+  options: { name?: string; docString?: string; batchDim?: string; metadata?: Record<string, string>; convBlock?: number } = {},
 ): Uint8Array {
   const inputNames = new Map(graph.inputs.map((i) => [i.tensor.id, i.name]));
   const outputNames = new Map(graph.outputs.map((o) => [o.tensor.id, o.name]));
@@ -131,6 +154,7 @@ export function toOnnx(
   const int64s = new Map<string, string>();
   const float32s = new Map<string, string>();
   let counter = 0;
+  const domains = new Set<string>();
   const e: Emitter = {
     name: (t) => inputNames.get(t.id) ?? outputNames.get(t.id) ?? `t${t.id}`,
     fresh: (prefix) => `${prefix}_${counter++}`,
@@ -154,9 +178,11 @@ export function toOnnx(
       }
       return name;
     },
-    node(opType, inputs, outputs, attrs = {}) {
+    convBlock: options.convBlock,
+    node(opType, inputs, outputs, attrs = {}, domain) {
+      if (domain) domains.add(domain);
       nodes.push(onnx.NodeProto.create({
-        name: `${opType}_${counter++}`, opType, input: inputs, output: outputs,
+        name: `${opType}_${counter++}`, opType, input: inputs, output: outputs, ...(domain ? { domain } : {}),
         attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
       }));
     },
@@ -183,7 +209,7 @@ export function toOnnx(
   }
   const model = onnx.ModelProto.create({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...[...domains].map((domain) => ({ domain, version: 1 }))],
     producerName: 'difflow',
     docString: options.docString ?? '',
     graph: onnx.GraphProto.create({

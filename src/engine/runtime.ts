@@ -32,4 +32,10 @@ export interface RuntimeOptions {
 export interface Runtime {
   readonly name: string;
   createSession(model: Uint8Array, options?: RuntimeOptions): Promise<Session>;
+  /**
+   * The channel block of the runtime's blocked-layout (NCHWc) convolution kernels, checked against the plain
+   * convolution on this machine; undefined where it has none (onnxruntime-web, CPUs without them). Graphs
+   * lowered with `toOnnx(graph, { convBlock })` use those kernels for convolutions whose weights are inputs.
+   */
+  convBlock?(): Promise<number | undefined>;
 }
