@@ -75,7 +75,8 @@ const LOWER: Record<OpName, Lowering> = {
   Conv: (e, node, inputs, output) => {
     const [x, w] = node.inputs;
     const b = e.convBlock;
-    if (!b || x.shape[1] % b !== 0 || w.shape[0] % b !== 0) return e.node('Conv', inputs, [output], convAttrs(node));
+    // (Dilated convolutions stay plain: not checked against the blocked kernels.)
+    if (!b || x.shape[1] % b !== 0 || w.shape[0] % b !== 0 || node.attrs.dilation !== 1) return e.node('Conv', inputs, [output], convAttrs(node));
     // The blocked kernels, with the filter (a graph input in a training step) reordered here into their
     // layout [O/b, C/b, kh, kw, b(C), b(O)]; ORT's own NCHWc rewrite only applies to constant filters.
     const [O, C, kh, kw] = w.shape;
