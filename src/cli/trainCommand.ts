@@ -1,4 +1,7 @@
-/** `difflow train`: a progress bar with loss and steps/s on a terminal, a line every 10% elsewhere; Ctrl-C saves. */
+/**
+ * `difflow train`: a progress bar with loss and steps/s on a terminal, a line every 10% elsewhere. Ctrl-C
+ * (SIGINT) or SIGTERM (`kill`, `timeout`, a container stop) ends the run after the step in flight and saves it.
+ */
 import cliProgress from 'cli-progress';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { trainRun } from '../train/loop.js';
@@ -10,10 +13,13 @@ export async function trainCommand(runDir: string, flags: Partial<Record<keyof T
     ? new cliProgress.SingleBar({ format: 'train {bar} {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
   let stop = false;
-  const onSigint = () => {
+  const onSignal = () => {
     stop = true;
   };
-  process.once('SIGINT', onSigint);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  /** 1.3 → '1.3', 745.2 → '745': image models train at a few steps per second. */
+  const rate = (r: number) => (r < 10 ? r.toFixed(1) : r.toFixed(0));
   let started = false;
   let nextReport = 0;
   try {
@@ -28,9 +34,9 @@ export async function trainCommand(runDir: string, flags: Partial<Record<keyof T
           started = true;
           bar?.start(p.steps, p.step - 1, { loss: '-', speed: '-' });
         }
-        bar?.update(p.step, { loss: p.loss.toFixed(4), speed: p.stepsPerSecond.toFixed(0) });
+        bar?.update(p.step, { loss: p.loss.toFixed(4), speed: rate(p.stepsPerSecond) });
         if (!bar && p.step >= nextReport) {
-          log(`step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  ${p.stepsPerSecond.toFixed(0)} steps/s`);
+          log(`step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)}  ${rate(p.stepsPerSecond)} steps/s`);
           nextReport = p.step + Math.max(1, Math.round(p.steps / 10));
         }
       },
@@ -42,6 +48,7 @@ export async function trainCommand(runDir: string, flags: Partial<Record<keyof T
     log(`checkpoint: ${runDir}/checkpoint.safetensors, loss curve: ${runDir}/loss.svg`);
   } finally {
     bar?.stop();
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

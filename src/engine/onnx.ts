@@ -142,7 +142,10 @@ function gemmFusions(graph: Graph): Map<number, { matmul: Node; bias: Tensor }> 
 /**
  * The ONNX model for `graph`, encoded. `batchDim` names the first dimension of every input and output
  * symbolically (a model any batch size can run): only for graphs whose ops carry no batch size in their
- * attributes, such as difflow's MLP forward. `metadata` becomes the model's metadata_props.
+ * attributes, such as difflow's MLP forward. `metadata` becomes the model's metadata_props. `convBlock` (from
+ * `Runtime.convBlock()`, onnxruntime-node only) lowers convolutions whose channel counts it divides to ONNX
+ * Runtime's blocked NCHWc kernels; the model then needs onnxruntime-node on a CPU with that block size, so
+ * only training steps use it, never exported models.
  */
 export function toOnnx(
   graph: Graph,

@@ -33,6 +33,35 @@ test('kill -9 during training, then --resume: the loss curve and final parameter
   assert.deepEqual(b.m, a.m, 'Adam m');
 });
 
+test('SIGINT or SIGTERM ends training after the step in flight and saves that step, not only the last periodic checkpoint', async () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    const dir = tmp();
+    const child = spawn(process.execPath, [...CLI, 'train', ...small, '--steps', '100000', '--checkpoint-every', '1000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    // The first progress line comes after the first step; stop a little later, well before step 1000.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (/step \d+\/100000/.test(output)) {
+          clearInterval(poll);
+          setTimeout(() => {
+            child.kill(signal);
+            resolve();
+          }, 300);
+        }
+      }, 10);
+    });
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    assert.equal(code, 0, `${signal}: exit code ${code}\n${output}`);
+    const stopped = /stopped at step (\d+)/.exec(output);
+    assert.ok(stopped, `${signal}: ${output}`);
+    const step = loadTrainState(dir).state.step;
+    assert.equal(step, Number(stopped[1]), `${signal}: the checkpoint holds the step reached`);
+    assert.ok(step > 0 && step < 1000, `${signal}: stopped at step ${step}, between periodic checkpoints`);
+  }
+});
+
 test('a truncated or tampered checkpoint is refused with a clear error', () => {
   const dir = tmp();
   assert.equal(difflow('train', ...small, '--steps', '5', '--out', dir).status, 0);
