@@ -36,11 +36,12 @@ test('kill -9 during training, then --resume: the loss curve and final parameter
 test('SIGINT or SIGTERM ends training after the step in flight and saves that step, not only the last periodic checkpoint', async () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const dir = tmp();
-    const child = spawn(process.execPath, [...CLI, 'train', ...small, '--steps', '100000', '--checkpoint-every', '1000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, 'train', ...small, '--steps', '100000', '--checkpoint-every', '100000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
-    // The first progress line comes after the first step; stop a little later, well before step 1000.
+    // The first progress line comes after the first step; stop a little later. No periodic checkpoint comes
+    // before step 100000, so a checkpoint at all is the one written on the signal.
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
         if (/step \d+\/100000/.test(output)) {
@@ -58,7 +59,7 @@ test('SIGINT or SIGTERM ends training after the step in flight and saves that st
     assert.ok(stopped, `${signal}: ${output}`);
     const step = loadTrainState(dir).state.step;
     assert.equal(step, Number(stopped[1]), `${signal}: the checkpoint holds the step reached`);
-    assert.ok(step > 0 && step < 1000, `${signal}: stopped at step ${step}, between periodic checkpoints`);
+    assert.ok(step > 0 && step < 100_000, `${signal}: stopped at step ${step}`);
   }
 });
 
