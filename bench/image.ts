@@ -10,9 +10,9 @@ import * as ort from 'onnxruntime-node';
 import { formatTable } from '../src/cli/table.js';
 import { rng } from '../src/core/index.js';
 import { toOnnx } from '../src/engine/onnx.js';
-import { nodeRuntime } from '../src/engine/ortNode.js';
-import type { TensorData } from '../src/engine/runtime.js';
-import { buildForward, buildTrainStep, optimizerFeeds } from '../src/engine/trainStep.js';
+import { nodeRuntime, ortSessionOptions } from '../src/engine/ortNode.js';
+import type { RuntimeOptions, TensorData } from '../src/engine/runtime.js';
+import { buildForward, buildTrainStep, optimizerFeeds, trainStepSession } from '../src/engine/trainStep.js';
 import { dit } from '../src/models/dit.js';
 import { initParams, parameterCount, type Network } from '../src/models/network.js';
 import { unet } from '../src/models/unet.js';
@@ -56,8 +56,7 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
   const g = rng(0);
   const params = initParams(net, g);
   let started = performance.now();
-  const convBlock = await nodeRuntime.convBlock?.(); // as the trainer
-  const train = await nodeRuntime.createSession(toOnnx(buildTrainStep(net, IMAGE_BATCH), { convBlock }), { threads: THREADS, blockedConvs: false });
+  const train = await trainStepSession(nodeRuntime, buildTrainStep(net, IMAGE_BATCH), { threads: THREADS }); // as the trainer
   const sample = await nodeRuntime.createSession(toOnnx(buildForward(net, SAMPLE_BATCH, params)), { threads: THREADS });
   const compileSeconds = (performance.now() - started) / 1000;
   const batch = imageFeeds(net, IMAGE_BATCH, g, true);
@@ -127,14 +126,11 @@ interface ProfileEvent { cat: string; name: string; ts: number; dur: number; arg
 
 /**
  * Runs `model` `runs` times (after two untimed runs) with ORT's profiler; per op type and per node: ms per run.
- * Session options as nodeRuntime's (blockedConvs false for training steps, as the trainer).
+ * Session options as nodeRuntime's (for a training step, as trainStepSession's).
  */
-async function profileModel(what: string, model: Uint8Array, feeds: () => Record<string, TensorData>, runs: number, markdown: boolean, blockedConvs = true): Promise<void> {
+async function profileModel(what: string, model: Uint8Array, feeds: () => Record<string, TensorData>, runs: number, markdown: boolean, options: RuntimeOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-profile-'));
-  const session = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: THREADS, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: '0' } }, ...(blockedConvs ? {} : { optimization: { disable_specified_optimizers: 'NchwcTransformer' } }) }, enableProfiling: true, profileFilePrefix: join(dir, 'ort'),
-  });
+  const session = await ort.InferenceSession.create(model, { ...ortSessionOptions(options), enableProfiling: true, profileFilePrefix: join(dir, 'ort') });
   const toOrt = (f: Record<string, TensorData>) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)]));
   for (let i = 0; i < runs + 2; i++) await session.run(toOrt(feeds()));
   session.endProfiling();
@@ -177,7 +173,7 @@ export async function profileImage(markdown: boolean): Promise<void> {
   const batch = imageFeeds(net, IMAGE_BATCH, g, true);
   const trainFeeds = () => ({ ...batch, ...optimizerFeeds(state, 1, ADAMW) });
   const convBlock = await nodeRuntime.convBlock?.();
-  await profileModel(`U-Net train step, batch ${IMAGE_BATCH}`, toOnnx(buildTrainStep(net, IMAGE_BATCH), { convBlock }), trainFeeds, 3, markdown, false);
+  await profileModel(`U-Net train step, batch ${IMAGE_BATCH}`, toOnnx(buildTrainStep(net, IMAGE_BATCH), { convBlock }), trainFeeds, 3, markdown, { threads: THREADS, blockedConvs: false });
   const sampleFeeds = imageFeeds(net, SAMPLE_BATCH, g, false);
-  await profileModel(`U-Net sampling forward, batch ${SAMPLE_BATCH}`, toOnnx(buildForward(net, SAMPLE_BATCH, params)), () => sampleFeeds, 2, markdown);
+  await profileModel(`U-Net sampling forward, batch ${SAMPLE_BATCH}`, toOnnx(buildForward(net, SAMPLE_BATCH, params)), () => sampleFeeds, 2, markdown, { threads: THREADS });
 }

@@ -13,9 +13,8 @@
  */
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.js';
-import { toOnnx } from '../src/engine/onnx.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
-import { buildOptimizerStep, flatten, optimizerFeeds, takeOptimizerOutputs, unflatten, type OptimizerState } from '../src/engine/trainStep.js';
+import { buildOptimizerStep, flatten, optimizerFeeds, takeOptimizerOutputs, trainStepSession, unflatten, type OptimizerState } from '../src/engine/trainStep.js';
 import { writeCheckpoint } from '../src/io/checkpoint.js';
 import {
   CLASSIFIER_ARCHITECTURE, CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward, softmaxCrossEntropy,
@@ -109,7 +108,7 @@ const step = buildOptimizerStep(CLASSIFIER_PARAMS, (g, p) => {
   const labels = g.input('labels', [BATCH, CLASSIFIER_CLASSES]);
   return softmaxCrossEntropy(g, classifierForward(g, p, x).logits, labels);
 });
-const session = await nodeRuntime.createSession(toOnnx(step, { name: 'difflow-classifier-step' }), { threads: THREADS, blockedConvs: false });
+const session = await trainStepSession(nodeRuntime, step, { name: 'difflow-classifier-step', threads: THREADS });
 const started = performance.now();
 let shuffled = fitting;
 let lossSum = 0;

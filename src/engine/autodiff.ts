@@ -145,13 +145,13 @@ const VJP: Record<OpName, Vjp> = {
     when(needs(0), () => g.batchMatmul(gy, g.transpose(b, [0, 2, 1]))),
     when(needs(1), () => g.batchMatmul(g.transpose(a, [0, 2, 1]), gy)),
   ],
-  // ∂x = y·(g − Σ g·y) along the last axis.
   // y = (x − μ)/s, s = sqrt(var + eps): ∂x = (gy − mean(gy) − y·mean(gy·y))/s, with s recomputed from x.
   Standardize: (g, { inputs: [x], output: y, attrs }, gy) => {
     const d = g.sub(x, g.mean(x, [-1], true));
     const s = g.sqrt(g.add(g.mean(g.square(d), [-1], true), attrs.eps as number));
     return [g.div(g.sub(g.sub(gy, g.mean(gy, [-1], true)), g.mul(y, g.mean(g.mul(gy, y), [-1], true))), s)];
   },
+  // ∂x = y·(g − Σ g·y) along the last axis.
   Softmax: (g, { output: y }, gy) => [g.mul(y, g.sub(gy, g.sum(g.mul(gy, y), [-1], true)))],
   Flip: (g, { attrs }, gy) => [g.flip(gy, attrs.axes as readonly number[])],
   // ∂x at stride 1: a Conv of gy with the flipped, transposed filter and pads d·(k − 1) − pad. Otherwise the

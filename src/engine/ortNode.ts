@@ -43,21 +43,24 @@ async function probeConvBlock(): Promise<number | undefined> {
 
 let convBlockProbe: Promise<number | undefined> | undefined;
 
+/** onnxruntime-node's session options for difflow's RuntimeOptions (the benchmark's profiler adds its own). */
+export function ortSessionOptions(options: RuntimeOptions = {}): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: options.threads ?? availableParallelism(),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    extra: {
+      session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } },
+      ...(options.blockedConvs === false ? { optimization: { disable_specified_optimizers: 'NchwcTransformer' } } : {}),
+    },
+  };
+}
+
 export const nodeRuntime: Runtime = {
   name: `onnxruntime-node ${ort.env.versions.node ?? ''}`.trim(),
   async createSession(model: Uint8Array, options: RuntimeOptions = {}): Promise<Session> {
-    const threads = options.threads ?? availableParallelism();
-    const session = await ort.InferenceSession.create(model, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      extra: {
-        session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } },
-        ...(options.blockedConvs === false ? { optimization: { disable_specified_optimizers: 'NchwcTransformer' } } : {}),
-      },
-    });
-    return wrapSession(session, ort.Tensor);
+    return wrapSession(await ort.InferenceSession.create(model, ortSessionOptions(options)), ort.Tensor);
   },
   convBlock() {
     convBlockProbe ??= probeConvBlock();

@@ -8,8 +8,9 @@
 import type { Network, ParamSpec } from '../models/network.js';
 import { gradients } from './autodiff.js';
 import { Builder } from './builder.js';
-import type { Tensor } from './graph.js';
-import type { TensorData } from './runtime.js';
+import type { Graph, Tensor } from './graph.js';
+import { toOnnx } from './onnx.js';
+import type { Runtime, Session, TensorData } from './runtime.js';
 
 export interface OptimizerSpec {
   readonly beta1: number;
@@ -145,6 +146,17 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
     const weight = g.input('weight', [batch, 1]);
     return weightedMse(g, net.forward(g, p, z, t, label), target, weight);
   }, opt);
+}
+
+/**
+ * A training-step graph compiled for `runtime`: convolutions through its blocked kernels where it has them
+ * (`Runtime.convBlock`; U-Net step, batch 64, 2 threads: 14–21 % faster, A/B in one process), and ONNX
+ * Runtime's own NCHWc rewrite off (`blockedConvs: false`: in a training step it only catches the constant
+ * im2col patch convolutions of the filter gradients, and slows them).
+ */
+export async function trainStepSession(runtime: Runtime, step: Graph, options: { name?: string; threads?: number; spinning?: boolean } = {}): Promise<Session> {
+  const convBlock = await runtime.convBlock?.();
+  return runtime.createSession(toOnnx(step, { name: options.name, convBlock }), { threads: options.threads, spinning: options.spinning, blockedConvs: false });
 }
 
 /** The four flat [P] vectors an optimiser step reads and writes. */

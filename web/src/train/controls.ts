@@ -22,8 +22,22 @@ export const SAMPLE_POINTS = 1000;
 
 const OUTPUT_LABELS: Record<OutputKind, string> = { eps: 'ε (noise)', x: 'x (data)', v: 'v = αε − σx', u: 'u = ε − x (velocity)' };
 
-/** Builds the controls into the panel's parts; `settings()` reads the recipe they describe. */
-export function trainControls(parts: ReturnType<typeof panelSkeleton>, math: readonly Formula[]) {
+/** The formulas beside the panel. */
+const TRAIN_MATH: readonly Formula[] = [
+  { label: 'A batch', tex: 't \\sim p(t),\\quad \\varepsilon \\sim \\mathcal N(0, I),\\quad z_t = \\alpha_t x + \\sigma_t \\varepsilon' },
+  { label: 'Output targets $o$', tex: '\\varepsilon,\\quad x,\\quad v = \\alpha_t \\varepsilon - \\sigma_t x,\\quad u = \\varepsilon - x' },
+  {
+    label: 'Loss: the weighted output MSE',
+    tex: 'L = \\frac{1}{B\\,d} \\sum_{b} \\frac{w(\\lambda_b)}{c\\; p(\\lambda_b)\\; m_o(t_b)} \\left\\lVert \\hat o(z_b, t_b) - o_b \\right\\rVert^2',
+  },
+  {
+    label: 'with $\\lVert \\hat o - o \\rVert^2 = m_o \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2$ and $c$ making the mean weight 1, for any output',
+    tex: '\\mathbb E[L] \\propto \\int w(\\lambda)\\, \\mathbb E \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\, d\\lambda',
+  },
+];
+
+/** Builds the controls (and the formulas) into the panel's parts; `settings()` reads the recipe they describe. */
+export function trainControls(parts: ReturnType<typeof panelSkeleton>) {
   // --- The recipe and the optimiser.
   const data = select<DataChoice>({ testid: 'train-data', label: 'data', options: [...DATA_NAMES, 'draw'], value: 'moons', labels: { gmm: 'gmm (ring mixture)', draw: 'draw your own' } });
   const schedule = select<ScheduleName>({ testid: 'train-schedule', label: 'schedule', options: SCHEDULE_NAMES, value: 'fm' });
@@ -74,7 +88,7 @@ export function trainControls(parts: ReturnType<typeof panelSkeleton>, math: rea
   sampleBar.className = 'train-buttons';
   sampleBar.append(sample, exportSafetensors, exportOnnx);
   parts.controls.append(sampleGrid, live, sampleBar);
-  parts.side.append(mathBox(math));
+  parts.side.append(mathBox(TRAIN_MATH));
 
   const settings = (): TrainSettings => ({
     data: data.value(), schedule: schedule.value(), output: output.value(), weighting: weighting.value(), density: density.value(),

@@ -9,7 +9,6 @@ import { rng, type OutputKind } from '../../../src/core/index.js';
 import { builtinDataset } from '../../../src/data/datasets.js';
 import { NATURAL_WEIGHTING } from '../../../src/train/config.js';
 import { hooks, type DifflowHooks } from '../hooks.js';
-import type { Formula } from '../math.js';
 import { ChartBox, fmt, panelSkeleton } from '../panels/controls.js';
 import { PREVIEW_POINTS, lossChart, samplesChart } from './charts.js';
 import { DEFAULTS, SAMPLE_POINTS, trainControls } from './controls.js';
@@ -18,19 +17,6 @@ import type { ExportFormat, FromWorker, SampleRequest, ToWorker, TrainSettings }
 import './train.css';
 
 type TrainHooks = NonNullable<DifflowHooks['panels']['train']>;
-
-export const TRAIN_MATH: readonly Formula[] = [
-  { label: 'A batch', tex: 't \\sim p(t),\\quad \\varepsilon \\sim \\mathcal N(0, I),\\quad z_t = \\alpha_t x + \\sigma_t \\varepsilon' },
-  { label: 'Output targets $o$', tex: '\\varepsilon,\\quad x,\\quad v = \\alpha_t \\varepsilon - \\sigma_t x,\\quad u = \\varepsilon - x' },
-  {
-    label: 'Loss: the weighted output MSE',
-    tex: 'L = \\frac{1}{B\\,d} \\sum_{b} \\frac{w(\\lambda_b)}{c\\; p(\\lambda_b)\\; m_o(t_b)} \\left\\lVert \\hat o(z_b, t_b) - o_b \\right\\rVert^2',
-  },
-  {
-    label: 'with $\\lVert \\hat o - o \\rVert^2 = m_o \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2$ and $c$ making the mean weight 1, for any output',
-    tex: '\\mathbb E[L] \\propto \\int w(\\lambda)\\, \\mathbb E \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\, d\\lambda',
-  },
-];
 
 const OUTPUT_WORDS: Record<OutputKind, string> = { eps: 'the noise ε', x: 'the clean point x', v: 'the velocity v = α<sub>t</sub>ε − σ<sub>t</sub>x', u: 'the flow-matching velocity u = ε − x' };
 
@@ -49,7 +35,7 @@ export function mountTrainPanel(el: HTMLElement): void {
   const {
     data, schedule, output, weighting, density, steps, batch, hidden, pad, start, stop, resume,
     sampler, sampleSteps, timeGrid, liveBox, sample, exportSafetensors, exportOnnx, settings,
-  } = trainControls(parts, TRAIN_MATH);
+  } = trainControls(parts);
 
   // --- Charts.
   const charts = document.createElement('div');
@@ -128,6 +114,12 @@ export function mountTrainPanel(el: HTMLElement): void {
     return words.join(' · ');
   };
 
+  /** The status line, written only when its text changes (a write costs a layout). */
+  const showStatus = () => {
+    const text = statusText();
+    if (status.textContent !== text) status.textContent = text;
+  };
+
   /**
    * While training, the page changes in one animation frame at most every 0.4 s: the loss chart, the status
    * line and, when the run's state changed, the buttons (every change repaints, and paints cost the whole page).
@@ -136,8 +128,7 @@ export function mountTrainPanel(el: HTMLElement): void {
   const renderLive = throttled(() => {
     if (controlsDirty) renderControls();
     lossBox.show((width) => lossChart(state.losses, target, width));
-    const text = statusText();
-    if (status.textContent !== text) status.textContent = text;
+    showStatus();
   }, 400);
 
   /** Buttons, enabled controls and the recipe: on state changes only. */
@@ -152,7 +143,7 @@ export function mountTrainPanel(el: HTMLElement): void {
     pad.root.hidden = data.value() !== 'draw';
     const text = describe(state.running && runSettings ? runSettings : settings());
     if (text !== recipeHtml) recipe.innerHTML = recipeHtml = text; // re-parsed only when it changes
-    status.textContent = statusText();
+    showStatus();
   };
 
   const showError = (message: string) => {
@@ -185,7 +176,7 @@ export function mountTrainPanel(el: HTMLElement): void {
     switch (m.type) {
       case 'ready':
         state.ready = true;
-        if (!state.running) status.textContent = statusText();
+        showStatus();
         break;
       case 'started':
         state.ready = true;
@@ -312,7 +303,7 @@ export function mountTrainPanel(el: HTMLElement): void {
       seen.disconnect();
       if (worker) return;
       post({ type: 'warm', settings: settings(), sample: sampleRequest() });
-      if (!state.running) status.textContent = statusText();
+      showStatus();
     });
     seen.observe(el);
   }

@@ -177,9 +177,6 @@ async function job(message: Extract<ToWorker, { type: 'sample' | 'export' }>): P
   }
 }
 
-/** Set by the first start: a warm-up still running stops at its next step. */
-let startRequested = false;
-
 /**
  * The warm-up trains this long at most. Measured in Chromium on 2 cores: the optimising compiler works for
  * ~4 s (~3.5 s of CPU on background threads) after the first steps; with 2.5 s of warm-up a run started
@@ -196,13 +193,15 @@ const WARM_MS = 5000;
  * slows the first steps of the user's run nor competes with the page for a core while it trains.
  */
 async function warm(settings: TrainSettings, sample: SampleRequest): Promise<void> {
+  // A start (generation > 0) ends the warm-up at its next step: the user's run comes first.
+  const startRequested = () => generation > 0;
   try {
-    if (startRequested) return;
+    if (startRequested()) return;
     const { runtime, threads } = trainingRuntime();
     const like: TrainSettings = { ...settings, data: settings.data === 'draw' ? 'moons' : settings.data, steps: 1_000_000 };
     const create = () => Trainer.create(trainConfig(like, threads), runtime, undefined, datasetFor(like, undefined));
     // Session creation (graph parsing and optimisation) runs once per run: a few rounds make it hot as well.
-    for (let i = 0; i < 3 && !startRequested; i++) {
+    for (let i = 0; i < 3 && !startRequested(); i++) {
       const once = await create();
       await once.step();
       await once.release();
@@ -212,7 +211,7 @@ async function warm(settings: TrainSettings, sample: SampleRequest): Promise<voi
     try {
       const until = performance.now() + WARM_MS;
       let sampled = false;
-      while (!startRequested && performance.now() < until) {
+      while (!startRequested() && performance.now() < until) {
         await trainer.step();
         if (!sampled && performance.now() > until - WARM_MS / 2) {
           await sampleEma(trainer, sessions, sample);
@@ -241,7 +240,6 @@ if (!scope.name.startsWith('em-pthread')) {
       stoppedGeneration = generation;
       if (run) run.stop = true;
     } else if (message.type === 'start') {
-      startRequested = true;
       const mine = ++generation;
       control = control.then(() => start(message.settings, message.points, mine));
     } else if (message.type === 'warm') {
