@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import onnxProto from 'onnx-proto';
 import assert from 'node:assert/strict';
 import { rng } from '../core/rng.js';
 import { gradients } from './autodiff.js';
@@ -60,6 +61,10 @@ test('gradients of every differentiable op match finite differences in float64',
   checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.transpose(a, [1, 0]), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Transpose');
   checkGradients([[1, 3]], (g, [a]) => sq(g, g.mul(g.expand(a, [2, 3]), g.constant([1, 2, 3, 4, 5, 6], [2, 3]))), 'Expand');
   checkGradients([[3, 5]], (g, [a]) => sq(g, g.mul(g.standardize(a, 1e-3), g.constant(Array.from({ length: 15 }, (_, i) => Math.sin(i)), [3, 5]))), 'Standardize');
+  checkGradients([[3, 5]], (g, [a]) => sq(g, g.mul(g.invStd(a, 1e-3), g.constant([1, -2, 3], [3, 1]))), 'InvStd');
+  const weights = (shape: number[]) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(3 * i + 1));
+  checkGradients([[2, 4, 3, 2], [4], [4]], (g, [x, gamma, beta]) => sq(g, g.mul(g.groupNorm(x, gamma, beta, 2, 1e-3), g.constant(weights([2, 4, 3, 2]), [2, 4, 3, 2]))), 'GroupNorm');
+  checkGradients([[3, 6, 5], [6], [6]], (g, [x, gamma, beta]) => sq(g, g.mul(g.groupNorm(x, gamma, beta, 3, 1e-3), g.constant(weights([3, 6, 5]), [3, 6, 5]))), 'GroupNorm [N, C, L]');
   checkGradients([[3, 4]], (g, [a]) => sq(g, g.mul(g.slice(a, 1, 1, 3), g.constant([1, 2, 3, 4, 5, 6], [3, 2]))), 'Slice');
   checkGradients([[2, 3]], (g, [a]) => sq(g, g.mul(g.pad(a, [1, 0, 0, 2]), g.constant(Array.from({ length: 15 }, (_, i) => i - 7), [3, 5]))), 'Pad');
   // A value used twice accumulates both gradients.
@@ -69,8 +74,12 @@ test('gradients of every differentiable op match finite differences in float64',
 test('ONNX Runtime computes the same loss and gradients as the float64 interpreter', async () => {
   const cases = [
     setup([[8, 5], [5, 3], [3]], (g, [x, W, b]) => g.sumAll(g.square(g.silu(g.linear(x, W, b))))),
-    // Standardize (LayerNormalization in ONNX) and its gradient.
+    // Standardize (LayerNormalization in ONNX) and its gradient, whose InvStd is the forward's InvStdDev output.
     setup([[4, 6], [4, 6]], (g, [a, b]) => g.sumAll(g.square(g.mul(g.standardize(a, 1e-5), b)))),
+    // GroupNorm and its gradient (x̂ and InvStd from the forward's LayerNormalization).
+    setup([[3, 4, 2, 3], [4], [4], [3, 4, 2, 3]], (g, [x, gamma, beta, w]) => g.sumAll(g.square(g.mul(g.groupNorm(x, gamma, beta, 2), w)))),
+    // InvStd alone: its own LayerNormalization.
+    setup([[4, 6], [4, 1]], (g, [a, b]) => g.sumAll(g.square(g.mul(g.invStd(a, 1e-3), b)))),
     // Slice and Pad (each the other's gradient), on two axes of a 3-D tensor.
     setup([[2, 3, 4], [2, 4, 2]], (g, [a, b]) => g.sumAll(g.square(g.mul(g.pad(g.slice(a, 2, 1, 3), [0, 1, 0, 0, 0, 0]), b)))),
   ];
@@ -82,6 +91,18 @@ test('ONNX Runtime computes the same loss and gradients as the float64 interpret
       ref[name].forEach((v, i) => assert.ok(Math.abs(ortOut[name].data[i] - v) < 1e-4 * Math.max(1, Math.abs(v)), `${name}[${i}]: ${ortOut[name].data[i]} vs ${v}`));
     }
     await session.release();
+  }
+});
+
+test("the gradients of Standardize and GroupNorm read x̂ and its scale from the forward's LayerNormalization", () => {
+  const cases = [
+    setup([[4, 6], [4, 6]], (b, [a, w]) => b.sumAll(b.square(b.mul(b.standardize(a, 1e-5), w)))),
+    setup([[3, 4, 2, 3], [4], [4]], (b, [x, gamma, beta]) => b.sumAll(b.square(b.groupNorm(x, gamma, beta, 2)))),
+  ];
+  for (const { g } of cases) {
+    const nodes = onnxProto.onnx.ModelProto.decode(toOnnx(g)).graph!.node!.filter((n) => n.opType === 'LayerNormalization');
+    assert.equal(nodes.length, 1);
+    assert.equal(nodes[0].output!.length, 3, 'Y, (no Mean), InvStdDev');
   }
 });
 

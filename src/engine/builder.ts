@@ -66,6 +66,12 @@ export class Builder extends Graph {
   batchMatmul(a: Tensor, b: Tensor): Tensor { return this.apply('BatchMatMul', [a, b]); }
   /** (a − mean)/sqrt(var + eps) along the last axis (biased variance, as PyTorch's norms). */
   standardize(a: Tensor, eps: number): Tensor { return this.apply('Standardize', [a], { eps }); }
+  /** 1/sqrt(var + eps) along the last axis, shape [..., 1]: the scale `standardize` applies. */
+  invStd(a: Tensor, eps: number): Tensor { return this.apply('InvStd', [a], { eps }); }
+  /** Group normalisation of x [N, C, …] in `groups` groups, then γ [C]·x̂ + β [C] (PyTorch's GroupNorm). */
+  groupNorm(x: Tensor, gamma: Tensor, beta: Tensor, groups: number, eps = 1e-5): Tensor {
+    return this.apply('GroupNorm', [x, gamma, beta], { groups, eps });
+  }
   /** Softmax along the last axis. */
   softmax(a: Tensor): Tensor { return this.apply('Softmax', [a]); }
   /** Reverses the order of elements along each of `axes`. */

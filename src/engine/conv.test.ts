@@ -81,6 +81,12 @@ test('Conv gradients match central finite differences for stride 1 and 2, pad 0 
   for (const { H, W, stride, pad } of convCases) {
     checkGradients([[2, 2, H, W], [3, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { stride, pad })), `Conv ${H}×${W} stride=${stride} pad=${pad}`);
   }
+  // Fewer output than input channels: the filter gradient patches gy (flipped), not x; one image alone is not stacked.
+  for (const N of [1, 3]) {
+    checkGradients([[N, 3, 5, 4], [2, 3, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: 1 })), `Conv 3→2 channels, ${N} image(s)`);
+    checkGradients([[N, 3, 5, 5], [2, 3, 3, 2]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: [2, 0, 0, 1] })), `Conv 3→2 channels, 3×2 kernel, asymmetric pads, ${N} image(s)`);
+  }
+  checkGradients([[1, 2, 5, 5], [3, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { stride: 2, pad: 1 })), 'Conv stride 2, one image');
   checkGradients([[2, 3, 5, 4], [2, 3, 1, 1]], (g, [x, w]) => weighted(g, g.conv(x, w)), 'Conv 1×1 on a non-square input');
   checkGradients([[1, 2, 6, 6], [2, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { dilation: 2, pad: [2, 0, 1, 2] })), 'Conv dilation 2, asymmetric pads');
   // pad > d·(k − 1): the flipped-filter form would need negative pads, so ∂x falls back to ConvTranspose.
@@ -112,24 +118,30 @@ test('AveragePool averages each 2×2 block, Upsample repeats each value over one
   assert.deepEqual([...out.flipped], [8, 7, 6, 5, 4, 3, 2, 1]);
 });
 
-/** The ops autodiff emits for ∂/∂x and ∂/∂w of Σ conv(x, w). */
-function gradientOps(options: { stride: number; pad: number }): string[] {
+/** The nodes autodiff emits for ∂/∂x and ∂/∂w of Σ conv(x, w). */
+function gradientNodes(x: number[], w: number[], options: { stride: number; pad: number }) {
   const g = new Builder();
-  const [x, w] = [g.input('x', [2, 3, 6, 6]), g.input('w', [4, 3, 3, 3])];
-  const loss = g.sumAll(g.conv(x, w, options));
+  const loss = g.sumAll(g.conv(g.input('x', x), g.input('w', w), options));
   const before = g.nodes.length;
-  gradients(g, loss, [x, w]);
-  return g.nodes.slice(before).map((n) => n.op);
+  gradients(g, loss, g.inputs.map((i) => i.tensor));
+  return g.nodes.slice(before);
 }
 
 test('a convolution gradient is a flipped-filter Conv (stride 1) or one ConvTranspose (stride 2) for the input, and one patch Conv and one batched MatMul for the filter', () => {
-  const count = (ops: string[], op: string) => ops.filter((o) => o === op).length;
-  const strided = gradientOps({ stride: 2, pad: 1 });
-  assert.deepEqual(['ConvTranspose', 'Conv', 'BatchMatMul', 'Flip', 'Slice'].map((op) => count(strided, op)), [1, 1, 1, 0, 0]);
-  const unit = gradientOps({ stride: 1, pad: 1 });
-  assert.deepEqual(['ConvTranspose', 'Conv', 'BatchMatMul', 'Flip', 'Slice'].map((op) => count(unit, op)), [0, 2, 1, 1, 0]);
-  // Two of them (Reshape, Expand) are the sum's; the rest are the convolution's, no Slices or Concats.
-  for (const ops of [strided, unit]) assert.ok(ops.length <= 14, `${ops.length} gradient nodes: ${ops.join(', ')}`);
+  const count = (nodes: { op: string }[], op: string) => nodes.filter((n) => n.op === op).length;
+  const ops = ['ConvTranspose', 'Conv', 'BatchMatMul', 'Flip', 'Slice', 'Concat'];
+  const strided = gradientNodes([2, 3, 6, 6], [4, 3, 3, 3], { stride: 2, pad: 1 });
+  assert.deepEqual(ops.map((op) => count(strided, op)), [1, 1, 1, 0, 0, 0]);
+  const unit = gradientNodes([2, 3, 6, 6], [4, 3, 3, 3], { stride: 1, pad: 1 });
+  assert.deepEqual(ops.map((op) => count(unit, op)), [0, 2, 1, 1, 0, 0]);
+  // Two of them (Reshape, Expand) are the sum's, four (Transpose and Pad for each factor) stack the small images.
+  for (const nodes of [strided, unit]) assert.ok(nodes.length <= 20, `${nodes.length} gradient nodes: ${nodes.map((n) => n.op).join(', ')}`);
+  // The patch conv (one input channel) takes the side with fewer channels: x (3) here, gy (2) with 2 outputs.
+  const patchInput = (nodes: ReturnType<typeof gradientNodes>) => nodes.find((n) => n.op === 'Conv' && n.inputs[0].shape[1] === 1)!.inputs[0].shape;
+  assert.equal(patchInput(unit)[0], 3, 'two images stacked × 3 channels of x');
+  assert.equal(patchInput(gradientNodes([2, 3, 6, 6], [2, 3, 3, 3], { stride: 1, pad: 1 }))[0], 2, 'two images stacked × 2 channels of gy');
+  assert.equal(patchInput(gradientNodes([1, 3, 28, 28], [2, 3, 3, 3], { stride: 1, pad: 1 }))[0], 2, 'one image × 2 channels of gy');
+  assert.equal(patchInput(gradientNodes([2, 3, 28, 28], [2, 3, 3, 3], { stride: 1, pad: 1 }))[2], 28, '28×28 images are not stacked');
 });
 
 test('ONNX Runtime computes the same forward and gradients as the float64 interpreter for Conv, ConvTranspose, Flip, pooling, upsampling and Softmax', async () => {
@@ -139,6 +151,8 @@ test('ONNX Runtime computes the same forward and gradients as the float64 interp
   await checkOrt([[2, 3, 3, 3], [3, 2, 3, 3]], (g, [x, w]) => weighted(g, g.convTranspose(x, w, { stride: 2, pad: 1, outputPadding: [1, 1] })), 'ConvTranspose');
   await checkOrt([[1, 2, 6, 6], [2, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { dilation: 2, pad: [2, 0, 1, 2] })), 'Conv dilation 2, asymmetric pads');
   await checkOrt([[1, 2, 3, 3], [2, 2, 1, 1]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: 1 })), 'Conv 1×1 with pad 1');
+  await checkOrt([[4, 3, 5, 4], [2, 3, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: 1 })), 'Conv 3→2 channels (gy patched, images stacked)');
+  await checkOrt([[4, 2, 7, 7], [3, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { stride: 2, pad: 1 })), 'Conv stride 2 (images stacked)');
   await checkOrt([[2, 3, 4]], (g, [x]) => weighted(g, g.flip(x, [0, -1])), 'Flip');
   await checkOrt([[2, 3, 6, 6]], (g, [x]) => weighted(g, g.avgPool(x)), 'AveragePool');
   await checkOrt([[2, 2, 3, 3]], (g, [x]) => weighted(g, g.upsample(x)), 'Upsample');

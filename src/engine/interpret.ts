@@ -134,15 +134,28 @@ const KERNELS: Record<OpName, Kernel> = {
   Standardize: ([x], [s], { attrs }) => {
     const d = s[s.length - 1];
     const r = new Float64Array(x.length);
-    for (let row = 0; row < x.length; row += d) {
-      let mean = 0;
-      for (let k = 0; k < d; k++) mean += x[row + k];
-      mean /= d;
-      let variance = 0;
-      for (let k = 0; k < d; k++) variance += (x[row + k] - mean) ** 2;
-      const scale = 1 / Math.sqrt(variance / d + (attrs.eps as number));
+    rowStatistics(x, d, attrs.eps as number, (row, mean, scale) => {
       for (let k = 0; k < d; k++) r[row + k] = (x[row + k] - mean) * scale;
-    }
+    });
+    return r;
+  },
+  GroupNorm: ([x, gamma, beta], [s], { attrs }) => {
+    const C = s[1];
+    const per = x.length / (s[0] * C); // values per channel
+    const d = (C / (attrs.groups as number)) * per; // values per group
+    const r = new Float64Array(x.length);
+    rowStatistics(x, d, attrs.eps as number, (row, mean, scale) => {
+      for (let k = 0; k < d; k++) {
+        const c = Math.floor((row + k) / per) % C;
+        r[row + k] = (x[row + k] - mean) * scale * gamma[c] + beta[c];
+      }
+    });
+    return r;
+  },
+  InvStd: ([x], [s], { attrs }) => {
+    const d = s[s.length - 1];
+    const r = new Float64Array(x.length / d);
+    rowStatistics(x, d, attrs.eps as number, (row, _mean, scale) => (r[row / d] = scale));
     return r;
   },
   Flip: ([x], [s], { attrs }) => {
@@ -183,6 +196,18 @@ const KERNELS: Record<OpName, Kernel> = {
     });
   },
 };
+
+/** For each row of length d: its mean and 1/sqrt(biased variance + eps). */
+function rowStatistics(x: Float64Array, d: number, eps: number, f: (row: number, mean: number, scale: number) => void): void {
+  for (let row = 0; row < x.length; row += d) {
+    let mean = 0;
+    for (let k = 0; k < d; k++) mean += x[row + k];
+    mean /= d;
+    let variance = 0;
+    for (let k = 0; k < d; k++) variance += (x[row + k] - mean) ** 2;
+    f(row, mean, 1 / Math.sqrt(variance / d + eps));
+  }
+}
 
 /** Calls f(n, c, i, j, flat) for every element of an NCHW tensor. */
 function forEach4(shape: Shape, f: (n: number, c: number, i: number, j: number, flat: number) => void): void {

@@ -4,7 +4,7 @@
  * int64 shape/axes tensors and float32 scale tensors are shared initializers.
  */
 import onnxProto from 'onnx-proto';
-import type { Graph, Node, Shape, Tensor } from './graph.js';
+import { size, type Graph, type Node, type Shape, type Tensor } from './graph.js';
 import type { OpName } from './ops.js';
 
 const { onnx } = onnxProto;
@@ -20,6 +20,19 @@ interface Emitter {
   fresh(prefix: string): string;
   /** Channel block of ONNX Runtime's NCHWc kernels, when convolutions are to use them (toOnnx's convBlock). */
   readonly convBlock?: number;
+  /** Which LayerNormalization outputs are shared between standardisations (layerNormSharing). */
+  readonly layerNorms: LayerNormSharing;
+}
+
+/**
+ * One LayerNormalization per standardised tensor. `source`: Standardize or GroupNorm output id → the names its
+ * LayerNormalization writes: the standardised values y (a Standardize's own output; a GroupNorm's inner x̂)
+ * and, when a later InvStd asks for it, InvStdDev. `reuse`: a later Standardize or InvStd of the same values
+ * (through Reshapes) with the same eps → the name of the output it reads instead of computing it again.
+ */
+interface LayerNormSharing {
+  readonly source: Map<number, { y: string; invStd?: string }>;
+  readonly reuse: Map<number, string>;
 }
 
 /** ONNX Runtime's blocked-layout (NCHWc) kernels: CPU only, the block size is the CPU's (16 with AVX-512, 8 with AVX2). */
@@ -37,6 +50,60 @@ const convAttrs = ({ attrs, inputs }: Node) => ({
   dilations: [attrs.dilation as number, attrs.dilation as number],
   pads: (attrs.pads as readonly number[]).slice(),
 });
+
+/** LayerNormalization's scale 1 and bias 0 for the last axis of `t`. */
+const unitAffine = (e: Emitter, t: Tensor) => {
+  const d = t.shape[t.shape.length - 1];
+  return [e.float32(new Array<number>(d).fill(1)), e.float32(new Array<number>(d).fill(0))];
+};
+
+/**
+ * Plans the LayerNormalization sharing: the gradients of Standardize and GroupNorm ask for the standardised
+ * values and their InvStd again (autodiff.ts), which the forward's LayerNormalization already computes.
+ */
+function layerNormSharing(graph: Graph, name: (t: Tensor) => string, fresh: (prefix: string) => string): LayerNormSharing {
+  const source = new Map<number, { y: string; invStd?: string }>();
+  const reuse = new Map<number, string>();
+  const first = new Map<string, { y: string; invStd?: string }>();
+  // The values standardised, looking through Reshapes, their row length and eps.
+  const key = (t: Tensor, row: number, eps: unknown) => {
+    let p = graph.producer(t);
+    while (p?.op === 'Reshape') {
+      t = p.inputs[0];
+      p = graph.producer(t);
+    }
+    return `${t.id}:${row}:${eps}`;
+  };
+  for (const n of graph.nodes) {
+    if (n.op !== 'Standardize' && n.op !== 'GroupNorm' && n.op !== 'InvStd') continue;
+    const [x] = n.inputs;
+    const row = n.op === 'GroupNorm' ? size(x.shape) / (x.shape[0] * (n.attrs.groups as number)) : x.shape[x.shape.length - 1];
+    const k = key(x, row, n.attrs.eps);
+    const earlier = first.get(k);
+    if (n.op === 'InvStd') {
+      if (earlier) reuse.set(n.output.id, (earlier.invStd ??= fresh('invstd')));
+    } else if (!earlier) {
+      const entry = { y: n.op === 'Standardize' ? name(n.output) : fresh('xhat') };
+      first.set(k, entry);
+      source.set(n.output.id, entry);
+    } else if (n.op === 'Standardize') {
+      reuse.set(n.output.id, earlier.y);
+    }
+  }
+  return { source, reuse };
+}
+
+/** LayerNormalization of the last axis of `x` (`t` its tensor) into `y` and, when named, InvStdDev. */
+function layerNorm(e: Emitter, t: Tensor, x: string, eps: number, y: string, invStd?: string): void {
+  e.node('LayerNormalization', [x, ...unitAffine(e, t)], invStd ? [y, '', invStd] : [y], { axis: -1, epsilon: { float: eps } });
+}
+
+/** A standardisation whose value an earlier LayerNormalization computed: a Reshape of that output, if any. */
+function reused(e: Emitter, node: Node, output: string): boolean {
+  const from = e.layerNorms.reuse.get(node.output.id);
+  if (from) e.node('Reshape', [from, e.int64(node.output.shape)], [output]);
+  return from !== undefined;
+}
 
 const LOWER: Record<OpName, Lowering> = {
   Add: same('Add'), Sub: same('Sub'), Mul: same('Mul'), Div: same('Div'), Max: same('Max'), Min: same('Min'),
@@ -62,16 +129,39 @@ const LOWER: Record<OpName, Lowering> = {
   BatchMatMul: same('MatMul'),
   Softmax: (e, _n, [x], output) => e.node('Softmax', [x], [output], { axis: -1 }),
   // LayerNormalization with unit scale and zero bias: one fused kernel in ORT instead of seven elementwise ops
-  // and two reductions.
-  Standardize: (e, { inputs: [t], attrs }, [x], output) => {
-    const d = t.shape[t.shape.length - 1];
-    e.node('LayerNormalization', [x, e.float32(new Array<number>(d).fill(1)), e.float32(new Array<number>(d).fill(0))], [output], { axis: -1, epsilon: { float: attrs.eps as number } });
+  // and two reductions. Its optional InvStdDev output serves InvStd (the gradient's scale) when one follows.
+  Standardize: (e, node, [x], output) => {
+    if (reused(e, node, output)) return;
+    layerNorm(e, node.inputs[0], x, node.attrs.eps as number, output, e.layerNorms.source.get(node.output.id)?.invStd);
+  },
+  InvStd: (e, node, [x], output) => {
+    if (!reused(e, node, output)) layerNorm(e, node.inputs[0], x, node.attrs.eps as number, e.fresh('standardized'), output);
+  },
+  // LayerNormalization over [N, G, C/G·…], then γ and β per channel.
+  GroupNorm: (e, node, [x, gamma, beta], output) => {
+    const [t] = node.inputs;
+    const [N, C] = t.shape;
+    const G = node.attrs.groups as number;
+    const grouped = e.fresh('grouped');
+    const rows = [N, G, size(t.shape) / (N * G)];
+    e.node('Reshape', [x, e.int64(rows)], [grouped]);
+    const shared = e.layerNorms.source.get(node.output.id);
+    const xhat = shared?.y ?? e.fresh('xhat');
+    layerNorm(e, { ...t, shape: rows }, grouped, node.attrs.eps as number, xhat, shared?.invStd);
+    const perChannel = t.shape.map((d, i) => (i === 1 ? C : 1)).slice(1);
+    const [back, scaled, g, b] = [e.fresh('xhat'), e.fresh('scaled'), e.fresh('gamma'), e.fresh('beta')];
+    e.node('Reshape', [xhat, e.int64(t.shape)], [back]);
+    e.node('Reshape', [gamma, e.int64(perChannel)], [g]);
+    e.node('Reshape', [beta, e.int64(perChannel)], [b]);
+    e.node('Mul', [back, g], [scaled]);
+    e.node('Add', [scaled, b], [output]);
   },
   // One Slice with step −1 per axis; ends = −(size + 1) reach past the first element.
   Flip: (e, { attrs, inputs: [t] }, [x], output) => {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + t.shape.length : a));
     e.node('Slice', [x, e.int64(axes.map(() => -1)), e.int64(axes.map((a) => -t.shape[a] - 1)), e.int64(axes), e.int64(axes.map(() => -1))], [output]);
   },
+  // inputs[2], when present, is a per-channel bias [O] folded in by convBiasFusions.
   Conv: (e, node, inputs, output) => {
     const [x, w] = node.inputs;
     const b = e.convBlock;
@@ -89,7 +179,7 @@ const LOWER: Record<OpName, Lowering> = {
     const xb = e.fresh('xb');
     const yb = e.fresh('yb');
     e.node('ReorderInput', [inputs[0]], [xb], { channels_last: 0 }, NCHWC_DOMAIN);
-    e.node('Conv', [xb, wb], [yb], convAttrs(node), NCHWC_DOMAIN);
+    e.node('Conv', [xb, wb, ...inputs.slice(2)], [yb], convAttrs(node), NCHWC_DOMAIN);
     e.node('ReorderOutput', [yb], [output], { channels: O, channels_last: 0 }, NCHWC_DOMAIN);
   },
   ConvTranspose: (e, node, inputs, output) =>
@@ -119,10 +209,7 @@ function attribute(name: string, v: AttrValue) {
 }
 
 /** Which MatMul nodes fold into a Gemm with the bias Add that is their only consumer. */
-function gemmFusions(graph: Graph): Map<number, { matmul: Node; bias: Tensor }> {
-  const uses = new Map<number, number>();
-  for (const n of graph.nodes) for (const i of n.inputs) uses.set(i.id, (uses.get(i.id) ?? 0) + 1);
-  for (const o of graph.outputs) uses.set(o.tensor.id, (uses.get(o.tensor.id) ?? 0) + 1);
+function gemmFusions(graph: Graph, uses: Map<number, number>): Map<number, { matmul: Node; bias: Tensor }> {
   const fused = new Map<number, { matmul: Node; bias: Tensor }>();
   for (const add of graph.nodes) {
     if (add.op !== 'Add') continue;
@@ -137,6 +224,36 @@ function gemmFusions(graph: Graph): Map<number, { matmul: Node; bias: Tensor }> 
     }
   }
   return fused;
+}
+
+/**
+ * Which Conv nodes take the per-channel bias of the Add that is their only consumer (Conv's optional B input:
+ * one pass over the output fewer). Add output id → the conv and the bias ([C, 1, 1] or [1, C, 1, 1]).
+ */
+function convBiasFusions(graph: Graph, uses: Map<number, number>): Map<number, { conv: Node; bias: Tensor }> {
+  const fused = new Map<number, { conv: Node; bias: Tensor }>();
+  for (const add of graph.nodes) {
+    if (add.op !== 'Add') continue;
+    for (const k of [0, 1]) {
+      const conv = graph.producer(add.inputs[k]);
+      const bias = add.inputs[1 - k];
+      const C = conv?.output.shape[1];
+      const perChannel = bias.shape.length >= 3 && bias.shape.length <= 4 && bias.shape.every((d, i) => d === (i === bias.shape.length - 3 ? C : 1));
+      if (conv?.op === 'Conv' && uses.get(conv.output.id) === 1 && perChannel && add.output.shape.every((d, i) => d === conv.output.shape[i])) {
+        fused.set(add.output.id, { conv, bias });
+        break;
+      }
+    }
+  }
+  return fused;
+}
+
+/** How many times each tensor is read (by nodes and as a graph output). */
+function useCounts(graph: Graph): Map<number, number> {
+  const uses = new Map<number, number>();
+  for (const n of graph.nodes) for (const i of n.inputs) uses.set(i.id, (uses.get(i.id) ?? 0) + 1);
+  for (const o of graph.outputs) uses.set(o.tensor.id, (uses.get(o.tensor.id) ?? 0) + 1);
+  return uses;
 }
 
 /**
@@ -183,6 +300,9 @@ export function toOnnx(
       return name;
     },
     convBlock: options.convBlock,
+    get layerNorms() {
+      return layerNorms;
+    },
     node(opType, inputs, outputs, attrs = {}, domain) {
       if (domain) domains.add(domain);
       nodes.push(onnx.NodeProto.create({
@@ -195,10 +315,20 @@ export function toOnnx(
     const f32 = Float32Array.from(c.data);
     initializers.push(onnx.TensorProto.create({ name: e.name(c.tensor), dims: c.tensor.shape.slice(), dataType: FLOAT, rawData: new Uint8Array(f32.buffer) }));
   }
-  const fused = gemmFusions(graph);
-  const skip = new Set([...fused.values()].map((f) => f.matmul.output.id));
+  const uses = useCounts(graph);
+  const fused = gemmFusions(graph, uses);
+  const convBias = convBiasFusions(graph, uses);
+  const layerNorms = layerNormSharing(graph, e.name, e.fresh);
+  const skip = new Set([...[...fused.values()].map((f) => f.matmul.output.id), ...[...convBias.values()].map((f) => f.conv.output.id)]);
   for (const node of graph.nodes) {
     if (skip.has(node.output.id)) continue;
+    const cb = convBias.get(node.output.id);
+    if (cb) {
+      const bias = e.fresh('bias');
+      e.node('Reshape', [e.name(cb.bias), e.int64([cb.conv.output.shape[1]])], [bias]);
+      LOWER.Conv(e, cb.conv, [...cb.conv.inputs.map(e.name), bias], e.name(node.output));
+      continue;
+    }
     const f = fused.get(node.output.id);
     if (f) {
       const [a, b] = f.matmul.inputs.map(e.name);

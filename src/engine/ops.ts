@@ -10,7 +10,7 @@ export type OpName =
   | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Max' | 'Min'
   | 'Neg' | 'Sigmoid' | 'Silu' | 'Sin' | 'Cos' | 'Exp' | 'Log' | 'Sqrt' | 'Tanh'
   | 'MatMul' | 'Concat' | 'Slice' | 'ReduceSum' | 'Reshape' | 'Transpose' | 'Expand'
-  | 'BatchMatMul' | 'Softmax' | 'Standardize' | 'Flip' | 'Pad' | 'Conv' | 'ConvTranspose' | 'AveragePool' | 'Upsample';
+  | 'BatchMatMul' | 'Softmax' | 'Standardize' | 'InvStd' | 'GroupNorm' | 'Flip' | 'Pad' | 'Conv' | 'ConvTranspose' | 'AveragePool' | 'Upsample';
 
 export type Attrs = Readonly<Record<string, number | readonly number[]>>;
 
@@ -173,6 +173,31 @@ export const OPS: Record<OpName, OpDef> = {
       if (!(typeof a.eps === 'number' && a.eps > 0)) throw new DifflowError(`${op}: eps must be a positive number, got ${a.eps}`);
       if (s[0].length === 0) throw new DifflowError(`${op}: needs at least one axis`);
       return s[0];
+    },
+  },
+  /** 1/sqrt(var + eps) along the last axis, kept as an axis of size 1: Standardize's scale. */
+  InvStd: {
+    shape: (s, a, op) => {
+      const out = OPS.Standardize.shape(s, a, op);
+      return [...out.slice(0, -1), 1];
+    },
+  },
+  /**
+   * Group normalisation (Wu & He 2018): x [N, C, …] with its C channels in `groups` groups, each group of each
+   * example standardised over its C/G·(…) values (biased variance, eps), then γ [C]·x̂ + β [C] per channel.
+   */
+  GroupNorm: {
+    shape: (s, a, op) => {
+      arity(op, s, 3);
+      const [x, gamma, beta] = s;
+      const groups = a.groups as number;
+      if (!(typeof a.eps === 'number' && a.eps > 0)) throw new DifflowError(`${op}: eps must be a positive number, got ${a.eps}`);
+      if (x.length < 2) throw new DifflowError(`${op}: needs an input [N, C, …], got [${x}]`);
+      if (!Number.isInteger(groups) || groups < 1 || x[1] % groups !== 0) throw new DifflowError(`${op}: ${groups} groups do not divide ${x[1]} channels`);
+      for (const [what, t] of [['gamma', gamma], ['beta', beta]] as const) {
+        if (t.length !== 1 || t[0] !== x[1]) throw new DifflowError(`${op}: ${what} must be [${x[1]}], got [${t}]`);
+      }
+      return x;
     },
   },
   /** Reverses the order of elements along each of `axes`. */

@@ -9,7 +9,7 @@
  */
 import { DifflowError } from '../core/validate.js';
 import type { Builder } from '../engine/builder.js';
-import { size, type Tensor } from '../engine/graph.js';
+import type { Tensor } from '../engine/graph.js';
 import type { ParamSpec } from './network.js';
 
 export type Params = Readonly<Record<string, Tensor>>;
@@ -41,22 +41,15 @@ export const normParams = (name: string, c: number): ParamSpec[] => [
   { name: `${name}.beta`, shape: [c], init: { kind: 'zeros' } },
 ];
 
-/** γ, β [C] broadcast over x [N, C, …]. */
-function affine(g: Builder, x: Tensor, gamma: Tensor, beta: Tensor): Tensor {
-  const shape = x.shape.map((d, i) => (i === 1 ? d : 1)).slice(1);
-  return g.add(g.mul(x, g.reshape(gamma, shape)), g.reshape(beta, shape));
-}
-
 /**
  * Group normalisation (Wu & He 2018): the C channels split into `groups`; each group of each example is
  * standardised over its C/G·H·W values, then scaled and shifted per channel. @param x [N, C, H, W]
  * @param gamma [C] @param beta [C]
  */
 export function groupNorm(g: Builder, x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
-  const [N, C] = x.shape;
+  const C = x.shape[1];
   if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) throw new DifflowError(`groupNorm: ${groups} groups do not divide ${C} channels`);
-  const normed = g.standardize(g.reshape(x, [N, groups, size(x.shape) / (N * groups)]), eps);
-  return affine(g, g.reshape(normed, x.shape), gamma, beta);
+  return g.groupNorm(x, gamma, beta, groups, eps);
 }
 
 /** Layer normalisation over the last axis. @param x […, D] @param gamma [D] @param beta [D] */

@@ -12,6 +12,7 @@ import { gradients } from '../engine/autodiff.js';
 import { interpret } from '../engine/interpret.js';
 import { toOnnx } from '../engine/onnx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
+import type { RuntimeOptions } from '../engine/runtime.js';
 import { buildForward } from '../engine/trainStep.js';
 import { dit } from './dit.js';
 import type { Network } from './network.js';
@@ -81,11 +82,22 @@ function parity(name: string, file: string, make: (config: Fixture['config']) =>
     t.diagnostic(`worst relative error ${check(interpret(graph, feeds), 1e-9).toExponential(2)}`);
   });
 
-  test(`the ${name} forward and gradients in ONNX Runtime (float32) match PyTorch float64 (≤ 1e-4)`, async (t) => {
-    const session = await nodeRuntime.createSession(toOnnx(graph), { threads: 1 });
+  const ortCheck = async (model: Uint8Array, options: RuntimeOptions) => {
+    const session = await nodeRuntime.createSession(model, options);
     const out = await session.run(Object.fromEntries(graph.inputs.map(({ name: n, tensor }) => [n, { data: Float32Array.from(feeds[n]), dims: tensor.shape }])));
     await session.release();
-    t.diagnostic(`worst relative error ${check(Object.fromEntries(Object.entries(out).map(([n, v]) => [n, v.data])), 1e-4).toExponential(2)}`);
+    return check(Object.fromEntries(Object.entries(out).map(([n, v]) => [n, v.data])), 1e-4);
+  };
+
+  test(`the ${name} forward and gradients in ONNX Runtime (float32) match PyTorch float64 (≤ 1e-4)`, async (t) => {
+    t.diagnostic(`worst relative error ${(await ortCheck(toOnnx(graph), { threads: 1 })).toExponential(2)}`);
+  });
+
+  // As a training step runs: convolutions through the blocked kernels (with their bias folded in), no ORT NCHWc rewrite.
+  test(`the ${name} forward and gradients lowered as for training (blocked convolutions) match PyTorch float64 (≤ 1e-4)`, async (t) => {
+    const convBlock = await nodeRuntime.convBlock?.();
+    if (!convBlock) return t.skip('this CPU or build has no NCHWc kernels');
+    t.diagnostic(`block ${convBlock}: worst relative error ${(await ortCheck(toOnnx(graph, { convBlock }), { threads: 2, blockedConvs: false })).toExponential(2)}`);
   });
 }
 

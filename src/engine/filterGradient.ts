@@ -1,0 +1,107 @@
+/**
+ * ∂L/∂w of y = conv(u, w) from gy = ∂L/∂y: im2col as a convolution with a constant one-hot filter, then one
+ * batched MatMul over the images and a sum,
+ *
+ *   ∂L/∂w[o, c, a, b] = Σ_{n, i, j} gy[n, o, i, j] · u[n, c, s·i − top + d·a, s·j − left + d·b].
+ *
+ * Two choices make it cheaper in ONNX Runtime (CPU, U-Net train step, batch 64, 2 threads; A/B in one process):
+ * - Which side is patched. The patches are kh·kw times the patched tensor, so at stride 1 the side with fewer
+ *   channels is: gy when it has fewer channels than u (its patches taken with the flipped filter, the geometry
+ *   of the input gradient).
+ * - Small images stacked. At 14² and 7² the per-image product has an inner dimension of only 196 or 49 pixels
+ *   (slow GEMMs, and a per-image cost in the patch conv); g images stacked, each padded to its own frame so
+ *   that no patch reaches into a neighbour, make one image of g·frame rows.
+ * Also measured, not used: the batch as channels (a Conv with gy as a Ho×Wo filter: a 3×3 output, skinny
+ * GEMMs); one GEMM per tap over shifted flat views (the slices copy as many bytes as the patches); one GEMM
+ * over all images (layout [C·k², N·P]: MLAS was slower on the long inner dimension); Gather for the patches.
+ */
+import type { Builder } from './builder.js';
+import type { Node, Tensor } from './graph.js';
+
+/** Inner-dimension length (pixels per product) up to which small images are stacked. */
+export const tuning = { tilePixels: 784 };
+
+/** One constant one-hot filter [k·k, 1, kh, kw] per graph, kernel size and orientation. */
+const patchFilters = new WeakMap<Builder, Map<string, Tensor>>();
+function patchFilter(g: Builder, kh: number, kw: number, flipped: boolean): Tensor {
+  let byKernel = patchFilters.get(g);
+  if (!byKernel) patchFilters.set(g, (byKernel = new Map()));
+  const key = `${kh}x${kw}${flipped ? 'f' : ''}`;
+  let eye = byKernel.get(key);
+  if (!eye) {
+    const kk = kh * kw;
+    // Output channel t = a·kw + b picks tap (a, b), or (kh − 1 − a, kw − 1 − b) when flipped.
+    eye = g.constant(Array.from({ length: kk * kk }, (_, i) => (Math.floor(i / kk) === (flipped ? kk - 1 - (i % kk) : i % kk) ? 1 : 0)), [kk, 1, kh, kw]);
+    byKernel.set(key, eye);
+  }
+  return eye;
+}
+
+interface PatchGeometry {
+  readonly pads: readonly number[];
+  readonly stride: number;
+  readonly dilation: number;
+  readonly flipped: boolean;
+}
+
+/** The largest divisor of n that is at most `most`. */
+function divisorAtMost(n: number, most: number): number {
+  for (let k = Math.min(n, most); k > 1; k--) if (n % k === 0) return k;
+  return 1;
+}
+
+/**
+ * Σ_n patches(a)_n · b_nᵀ: [Ca·kh·kw, Cb], where the patch conv of a (geometry `p`) has b's height and width.
+ */
+function patchProduct(g: Builder, a: Tensor, b: Tensor, kh: number, kw: number, p: PatchGeometry): Tensor {
+  const [N, Ca, Ha, Wa] = a.shape;
+  const [, Cb, Hb, Wb] = b.shape;
+  const taps = kh * kw;
+  const filter = patchFilter(g, kh, kw, p.flipped);
+  const group = divisorAtMost(N, Math.ceil(tuning.tilePixels / (Hb * Wb)));
+  if (group === 1) {
+    const cols = g.reshape(g.conv(g.reshape(a, [N * Ca, 1, Ha, Wa]), filter, { stride: p.stride, dilation: p.dilation, pad: p.pads }), [N, Ca * taps, Hb * Wb]);
+    return g.sum(g.batchMatmul(cols, g.transpose(g.reshape(b, [N, Cb, Hb * Wb]), [0, 2, 1])), [0]);
+  }
+  // Image k of a group owns rows [k·frame, (k + 1)·frame) of a tall image: its own top and bottom pads, rounded
+  // up to a whole number of strides, so that its outputs are rows [k·span, k·span + Hb); the (span − Hb) output
+  // rows after them read into the next frame and meet zero rows in b. Stacking rows, not columns, keeps each
+  // image's pixels contiguous: the transposes and pads move whole images and rows.
+  const [top, left, bottom, right] = p.pads;
+  const { stride: s, dilation: d } = p;
+  const span = Math.ceil((Ha + top + bottom) / s);
+  const frame = span * s;
+  const M = N / group;
+  const stacked = (t: Tensor, before: number, after: number) => {
+    const [, c, h, w] = t.shape;
+    const grouped = g.transpose(g.reshape(t, [M, group, c, h, w]), [0, 2, 1, 3, 4]); // [M, c, group, h, w]
+    return g.pad(grouped, [0, 0, 0, before, 0, 0, 0, 0, after, 0]);
+  };
+  const tall = g.reshape(stacked(a, top, frame - Ha - top), [M * Ca, 1, group * frame, Wa]);
+  // Zero rows after the last frame so that the conv yields exactly group·span rows.
+  const tail = Math.max(0, d * (kh - 1) + 1 - s);
+  const cols = g.reshape(g.conv(tall, filter, { stride: s, dilation: d, pad: [0, left, tail, right] }), [M, Ca * taps, group * span * Wb]);
+  const bTall = g.reshape(stacked(b, 0, span - Hb), [M, Cb, group * span * Wb]);
+  return g.sum(g.batchMatmul(cols, g.transpose(bTall, [0, 2, 1])), [0]);
+}
+
+/** ∂L/∂w [Cout, C, kh, kw] of y = conv(u, w) (Conv attributes `attrs`) given gy = ∂L/∂y. */
+export function filterGradient(g: Builder, u: Tensor, gy: Tensor, kh: number, kw: number, attrs: Node['attrs']): Tensor {
+  const [N, C, H, W] = u.shape;
+  const [, O, Ho, Wo] = gy.shape;
+  const pads = attrs.pads as readonly number[];
+  const stride = attrs.stride as number;
+  const dilation = attrs.dilation as number;
+  if (kh === 1 && kw === 1 && stride === 1 && pads.every((q) => q === 0)) {
+    const product = g.sum(g.batchMatmul(g.reshape(u, [N, C, H * W]), g.transpose(g.reshape(gy, [N, O, Ho * Wo]), [0, 2, 1])), [0]);
+    return g.reshape(g.transpose(product, [1, 0]), [O, C, 1, 1]);
+  }
+  // gy's patches, at u's pixels: gy[n, o, p + top − a, q + left − b] is the flipped filter's tap with pads k − 1 − pad.
+  const flippedPads = [kh - 1 - pads[0], kw - 1 - pads[1], kh - 1 - pads[2], kw - 1 - pads[3]];
+  if (stride === 1 && dilation === 1 && O < C && flippedPads.every((q) => q >= 0)) {
+    const product = patchProduct(g, gy, u, kh, kw, { pads: flippedPads, stride: 1, dilation: 1, flipped: true }); // [O·kh·kw, C]
+    return g.reshape(g.transpose(g.reshape(product, [O, kh * kw, C]), [0, 2, 1]), [O, C, kh, kw]);
+  }
+  const product = patchProduct(g, u, gy, kh, kw, { pads, stride, dilation, flipped: false }); // [C·kh·kw, O]
+  return g.reshape(g.transpose(product, [1, 0]), [O, C, kh, kw]);
+}
