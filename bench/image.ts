@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { formatTable } from '../src/cli/table.js';
 import { rng } from '../src/core/index.js';
 import { toOnnx } from '../src/engine/onnx.js';
-import { nodeRuntime, ortSessionOptions } from '../src/engine/ortNode.js';
+import { nodeRuntime, ortSessionOptions, resolveSpinning } from '../src/engine/ortNode.js';
 import type { RuntimeOptions, TensorData } from '../src/engine/runtime.js';
 import { buildForward, buildTrainStep, optimizerFeeds, trainStepSession } from '../src/engine/trainStep.js';
 import { dit } from '../src/models/dit.js';
@@ -56,9 +56,17 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
   const g = rng(0);
   const params = initParams(net, g);
   let started = performance.now();
-  const train = await trainStepSession(nodeRuntime, buildTrainStep(net, IMAGE_BATCH), { threads: THREADS }); // as the trainer
-  const sample = await nodeRuntime.createSession(toOnnx(buildForward(net, SAMPLE_BATCH, params)), { threads: THREADS });
+  // ONNX Runtime's threads sleeping between ops and spinning (what `difflow train`'s --spinning auto picks on
+  // an idle machine); the training step as the trainer builds it.
+  const step = buildTrainStep(net, IMAGE_BATCH);
+  const forwardBytes = toOnnx(buildForward(net, SAMPLE_BATCH, params));
+  const sessions = {
+    sleep: { train: await trainStepSession(nodeRuntime, step, { threads: THREADS, spinning: false }), sample: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: false }) },
+    spin: { train: await trainStepSession(nodeRuntime, step, { threads: THREADS, spinning: true }), sample: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: true }) },
+  };
+  const modes = ['sleep', 'spin'] as const;
   const compileSeconds = (performance.now() - started) / 1000;
+  const auto = (await resolveSpinning('auto', THREADS)) ? 'spinning' : 'sleeping';
   const batch = imageFeeds(net, IMAGE_BATCH, g, true);
   const sampleFeeds = imageFeeds(net, SAMPLE_BATCH, g, false);
   const state = freshState(net, params);
@@ -70,25 +78,30 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
   const peerStart = (performance.now() - started) / 1000;
 
   console.log(`\n${title} (${describe}, ${parameterCount(net).toLocaleString('en')} parameters), ${THREADS} threads each; ${imageRounds} alternating rounds of ${TRAIN_STEPS} train steps (batch ${IMAGE_BATCH}; forward, MSE, backward, clip, AdamW, EMA) and ${SAMPLE_CALLS} sampling forward${SAMPLE_CALLS > 1 ? 's' : ''} (batch ${SAMPLE_BATCH})`);
-  console.log(`difflow: ${nodeRuntime.name}, default session options (idle threads sleep); graphs compiled in ${compileSeconds.toFixed(1)} s`);
+  console.log(`difflow: ${nodeRuntime.name}, threads sleeping and spinning between ops (--spinning auto picks ${auto} now); graphs compiled in ${compileSeconds.toFixed(1)} s`);
   console.log(ready ? `${info}; layout ${ready.layout}, mkldnn ${ready.mkldnn}, sampling ${ready.sample_mode} under inference_mode (${ready.params?.toLocaleString('en')} parameters; started in ${peerStart.toFixed(1)} s)` : info);
   if (ready && ready.params !== parameterCount(net)) throw new Error(`the PyTorch mirror has ${ready.params} parameters, difflow's ${title} ${parameterCount(net)}`);
 
   // Warm-up: ORT's first two runs of a session fault in fresh pages (U-Net: ~0.8 GB per train step, ~0.35 GB
   // per sampling call; measured 210k / 87k minor faults per run, then ~1k) before its memory pattern settles;
   // PyTorch's caches and its traced sampling graph.
-  await trainSteps(train, batch, state, counter, 2);
-  await forwardCalls(sample, sampleFeeds, 2);
+  for (const mode of modes) {
+    await trainSteps(sessions[mode].train, batch, state, counter, 2);
+    await forwardCalls(sessions[mode].sample, sampleFeeds, 2);
+  }
   if (peer) {
     await peerSeconds(peer, 'train 1');
     await peerSeconds(peer, `forward ${SAMPLE_BATCH} 1`);
   }
-  const rates = { oursTrain: [] as number[], torchTrain: [] as number[], oursSample: [] as number[], torchSample: [] as number[] };
+  const rates = { sleepTrain: [] as number[], spinTrain: [] as number[], torchTrain: [] as number[], sleepSample: [] as number[], spinSample: [] as number[], torchSample: [] as number[] };
   for (let r = 0; r < imageRounds; r++) {
     // Who goes first alternates too, so that a slow spell of the shared machine does not always hit one side.
     const ours = async () => {
-      rates.oursTrain.push(TRAIN_STEPS / (await trainSteps(train, batch, state, counter, TRAIN_STEPS)));
-      rates.oursSample.push(SAMPLE_CALLS / (await forwardCalls(sample, sampleFeeds, SAMPLE_CALLS)));
+      for (const mode of r % 2 ? [...modes].reverse() : modes) {
+        const { train, sample } = sessions[mode];
+        rates[`${mode}Train`].push(TRAIN_STEPS / (await trainSteps(train, batch, state, counter, TRAIN_STEPS)));
+        rates[`${mode}Sample`].push(SAMPLE_CALLS / (await forwardCalls(sample, sampleFeeds, SAMPLE_CALLS)));
+      }
     };
     const theirs = async () => {
       if (!peer) return;
@@ -104,20 +117,20 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
     }
   }
   peer?.close();
-  await train.release();
-  await sample.release();
+  for (const { train, sample } of Object.values(sessions)) {
+    await train.release();
+    await sample.release();
+  }
 
   const spread = (xs: number[]) => (xs.length ? `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}` : 'n/a');
-  const row = (what: string, ours: number[], torch: number[], unit: string, perItem: number) => {
-    const [a, c] = [median(ours), median(torch)];
-    return [
-      what, `${a.toFixed(2)} ${unit}`, `${(a * perItem).toFixed(0)}`, Number.isNaN(c) ? 'n/a' : `${c.toFixed(2)} ${unit}`, Number.isNaN(c) ? 'n/a' : `${(c * perItem).toFixed(0)}`,
-      Number.isNaN(c) ? 'n/a' : `${(a / c).toFixed(2)}×`, `${spread(ours)} / ${spread(torch)}`,
-    ];
+  const row = (what: string, sleep: number[], spin: number[], torch: number[], unit: string) => {
+    const [a, b, c] = [median(sleep), median(spin), median(torch)];
+    const ratio = (x: number) => (Number.isNaN(c) ? 'n/a' : `${(x / c).toFixed(2)}×`);
+    return [what, `${a.toFixed(2)} ${unit}`, `${b.toFixed(2)} ${unit}`, Number.isNaN(c) ? 'n/a' : `${c.toFixed(2)} ${unit}`, ratio(a), ratio(b), `${spread(sleep)} / ${spread(spin)} / ${spread(torch)}`];
   };
-  console.log(formatTable(['workload', 'difflow', 'images/s', 'PyTorch CPU', 'images/s', 'ratio difflow/PyTorch', 'range difflow / PyTorch'], [
-    row(`${title} train step, batch ${IMAGE_BATCH}`, rates.oursTrain, rates.torchTrain, 'steps/s', IMAGE_BATCH),
-    row(`${title} sampling forward, batch ${SAMPLE_BATCH}`, rates.oursSample, rates.torchSample, 'calls/s', SAMPLE_BATCH),
+  console.log(formatTable(['workload', 'difflow (sleeping)', 'difflow (spinning)', 'PyTorch CPU', 'ratio (sleeping)', 'ratio (spinning)', 'range sleeping / spinning / PyTorch'], [
+    row(`${title} train step, batch ${IMAGE_BATCH}`, rates.sleepTrain, rates.spinTrain, rates.torchTrain, 'steps/s'),
+    row(`${title} sampling forward, batch ${SAMPLE_BATCH}`, rates.sleepSample, rates.spinSample, rates.torchSample, 'calls/s'),
   ], { markdown }));
 }
 
@@ -130,7 +143,8 @@ interface ProfileEvent { cat: string; name: string; ts: number; dur: number; arg
  */
 async function profileModel(what: string, model: Uint8Array, feeds: () => Record<string, TensorData>, runs: number, markdown: boolean, options: RuntimeOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-profile-'));
-  const session = await ort.InferenceSession.create(model, { ...ortSessionOptions(options), enableProfiling: true, profileFilePrefix: join(dir, 'ort') });
+  const spinning = await resolveSpinning(options.spinning, options.threads);
+  const session = await ort.InferenceSession.create(model, { ...ortSessionOptions({ ...options, spinning }), enableProfiling: true, profileFilePrefix: join(dir, 'ort') });
   const toOrt = (f: Record<string, TensorData>) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)]));
   for (let i = 0; i < runs + 2; i++) await session.run(toOrt(feeds()));
   session.endProfiling();

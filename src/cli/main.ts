@@ -90,7 +90,7 @@ function program(log: (line: string) => void): Command {
     .option('--seed <seed>', 'random seed (default 0)')
     .option('--checkpoint-every <steps>', 'checkpoint interval (default 500)')
     .option('--threads <count>', 'ONNX Runtime threads (default: all cores)')
-    .option('--spinning', "let ONNX Runtime's idle threads spin (faster on an idle machine)")
+    .option('--spinning [when]', "ONNX Runtime's threads spin between ops: auto (spin when no other process is running), always, never")
     .option('--out <dir>', 'run folder', 'run')
     .option('--resume', 'continue the run in --out from its checkpoint')
     .action(async (o: Record<string, string | boolean | undefined>) => {

@@ -43,7 +43,8 @@ export function loadModel(runDir: string, useEma = true): LoadedModel {
   const net = networkFor(config, shape);
   const schedule = scheduleByName(config.schedule);
   const weights = unflatten(net, useEma ? state.ema : state.params);
-  const makeDenoiser = (conditioning: ConditioningOptions = {}) => networkDenoiser(net, weights, config.output, schedule, nodeRuntime, conditioning);
+  // Sampling and evaluation spin ONNX Runtime's threads when the machine is otherwise idle, as training does.
+  const makeDenoiser = (conditioning: ConditioningOptions = {}) => networkDenoiser(net, weights, config.output, schedule, nodeRuntime, { spinning: 'auto', ...conditioning });
   let dataset: Dataset | undefined;
   let denoiser: NetworkDenoiser | undefined;
   return {

@@ -1,9 +1,10 @@
 /** The Runtime over onnxruntime-node (Node only). */
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { Builder } from './builder.js';
 import { toOnnx } from './onnx.js';
-import type { Runtime, RuntimeOptions, Session } from './runtime.js';
+import type { Runtime, RuntimeOptions, Session, Spinning } from './runtime.js';
 import { wrapSession } from './ortSession.js';
 
 /**
@@ -43,15 +44,47 @@ async function probeConvBlock(): Promise<number | undefined> {
 
 let convBlockProbe: Promise<number | undefined> | undefined;
 
-/** onnxruntime-node's session options for difflow's RuntimeOptions (the benchmark's profiler adds its own). */
-export function ortSessionOptions(options: RuntimeOptions = {}): ort.InferenceSession.SessionOptions {
+/**
+ * Whether spinning threads would have the cores to themselves: the other runnable threads seen in `samples`
+ * (on average) fit in the cores that `threads` leave free, with half a thread of slack.
+ */
+export function spinningFits(samples: readonly number[], cores: number, threads: number): boolean {
+  const others = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
+  return others <= cores - threads + 0.5;
+}
+
+/**
+ * 'auto' spinning decided now: five looks at the runnable threads in /proc/loadavg over ~100 ms (less the one
+ * reading it). Without /proc (not Linux): no spinning.
+ */
+export async function resolveSpinning(spinning: Spinning | undefined, threads = availableParallelism()): Promise<boolean> {
+  if (spinning !== 'auto') return spinning === true;
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < 5; i++) {
+      if (i) await new Promise((resolve) => setTimeout(resolve, 25));
+      samples.push(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[3].split('/')[0]) - 1);
+    }
+  } catch {
+    return false;
+  }
+  return spinningFits(samples, availableParallelism(), threads);
+}
+
+/**
+ * onnxruntime-node's session options for difflow's RuntimeOptions (the benchmark's profiler adds its own);
+ * `spinning` as resolved by resolveSpinning.
+ */
+export function ortSessionOptions(options: RuntimeOptions & { readonly spinning?: boolean } = {}): ort.InferenceSession.SessionOptions {
   return {
     intraOpNumThreads: options.threads ?? availableParallelism(),
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     extra: {
-      session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } },
+      // Spinning workers stop when a run ends (force_spinning_stop): they spin between a run's ops, not while
+      // the caller prepares the next run.
+      session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' }, ...(options.spinning ? { force_spinning_stop: '1' } : {}) },
       ...(options.blockedConvs === false ? { optimization: { disable_specified_optimizers: 'NchwcTransformer' } } : {}),
     },
   };
@@ -60,7 +93,8 @@ export function ortSessionOptions(options: RuntimeOptions = {}): ort.InferenceSe
 export const nodeRuntime: Runtime = {
   name: `onnxruntime-node ${ort.env.versions.node ?? ''}`.trim(),
   async createSession(model: Uint8Array, options: RuntimeOptions = {}): Promise<Session> {
-    return wrapSession(await ort.InferenceSession.create(model, ortSessionOptions(options)), ort.Tensor);
+    const spinning = await resolveSpinning(options.spinning, options.threads);
+    return wrapSession(await ort.InferenceSession.create(model, ortSessionOptions({ ...options, spinning })), ort.Tensor);
   },
   convBlock() {
     convBlockProbe ??= probeConvBlock();

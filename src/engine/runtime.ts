@@ -14,11 +14,18 @@ export interface Session {
   release(): Promise<void>;
 }
 
+export type Spinning = boolean | 'auto';
+
 export interface RuntimeOptions {
   /** Intra-op threads; default: every core. */
   readonly threads?: number;
-  /** Let idle worker threads spin (default false: measured faster when another process shares the cores). */
-  readonly spinning?: boolean;
+  /**
+   * Let worker threads spin between a run's ops instead of sleeping (onnxruntime-node; they stop when the run
+   * ends). Spinning saves a wake-up per op — the U-Net train step has ~1,800 ops: 616 → 475 ms on an idle
+   * 2-core machine — but costs when another process wants the cores (871 → 1,037 ms with one busy process).
+   * 'auto' spins when no other thread is runnable as the session is created; default false.
+   */
+  readonly spinning?: Spinning;
   /**
    * Let ONNX Runtime rewrite convolutions with constant weights into its blocked (NCHWc) kernels (CPU, Node;
    * default true). Fast for sampling graphs, whose weights are constants. In a training step the weights are

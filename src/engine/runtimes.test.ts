@@ -4,7 +4,7 @@ import { rng } from '../core/rng.js';
 import { mlp } from '../models/mlp.js';
 import { initParams } from '../models/network.js';
 import { toOnnx } from './onnx.js';
-import { nodeRuntime } from './ortNode.js';
+import { nodeRuntime, resolveSpinning, spinningFits } from './ortNode.js';
 import { webRuntime } from './ortWeb.js';
 import type { TensorData } from './runtime.js';
 import { adamScalars, buildTrainStep, emaDecayAt, flatten } from './trainStep.js';
@@ -38,4 +38,15 @@ test('onnxruntime-web (wasm) runs the same training step as onnxruntime-node, be
   const [a, b] = results;
   assert.ok(Math.abs(a.loss.data[0] - b.loss.data[0]) < 1e-5 * Math.abs(a.loss.data[0]), `${a.loss.data[0]} vs ${b.loss.data[0]}`);
   a['new.params'].data.forEach((v, i) => assert.ok(Math.abs(v - b['new.params'].data[i]) < 1e-5, `parameter ${i}`));
+});
+
+test("spinning: 'auto' spins only when the other runnable threads leave our threads their cores", async () => {
+  assert.equal(spinningFits([0, 0, 1, 0, 0], 2, 2), true, 'a passing blip');
+  assert.equal(spinningFits([1, 1, 1, 0, 1], 2, 2), false, 'one busy process on two cores');
+  assert.equal(spinningFits([1, 1, 1, 1, 1], 4, 2), true, 'one busy process, two spare cores');
+  assert.equal(spinningFits([3, 3, 3, 3, 3], 4, 2), false);
+  assert.equal(await resolveSpinning(true), true);
+  assert.equal(await resolveSpinning(false), false);
+  assert.equal(await resolveSpinning(undefined), false);
+  assert.equal(typeof (await resolveSpinning('auto', 2)), 'boolean');
 });

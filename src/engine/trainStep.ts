@@ -10,7 +10,7 @@ import { gradients } from './autodiff.js';
 import { Builder } from './builder.js';
 import type { Graph, Tensor } from './graph.js';
 import { toOnnx } from './onnx.js';
-import type { Runtime, Session, TensorData } from './runtime.js';
+import type { Runtime, Session, Spinning, TensorData } from './runtime.js';
 
 export interface OptimizerSpec {
   readonly beta1: number;
@@ -154,7 +154,7 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
  * Runtime's own NCHWc rewrite off (`blockedConvs: false`: in a training step it only catches the constant
  * im2col patch convolutions of the filter gradients, and slows them).
  */
-export async function trainStepSession(runtime: Runtime, step: Graph, options: { name?: string; threads?: number; spinning?: boolean } = {}): Promise<Session> {
+export async function trainStepSession(runtime: Runtime, step: Graph, options: { name?: string; threads?: number; spinning?: Spinning } = {}): Promise<Session> {
   const convBlock = await runtime.convBlock?.();
   return runtime.createSession(toOnnx(step, { name: options.name, convBlock }), { threads: options.threads, spinning: options.spinning, blockedConvs: false });
 }

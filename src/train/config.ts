@@ -4,6 +4,7 @@ import { SCHEDULE_NAMES, type ScheduleName } from '../core/schedule/index.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES, type DensityName, type WeightingName } from '../core/training/index.js';
 import { DifflowError, checkFinite, checkInteger, checkName, checkPositive } from '../core/validate.js';
 import { ALL_DATA_NAMES, type DataName } from '../data/datasets.js';
+import type { Spinning } from '../engine/runtime.js';
 
 /** The networks: an MLP for 2-D data; a U-Net or a DiT-style transformer for images. */
 export type ModelName = 'mlp' | 'unet' | 'dit';
@@ -39,8 +40,8 @@ export interface TrainConfig {
   readonly seed: number;
   readonly checkpointEvery: number;
   readonly threads: number | undefined;
-  /** Let ONNX Runtime's idle threads spin (faster on an idle machine, slower when cores are shared). */
-  readonly spinning: boolean;
+  /** ONNX Runtime's threads spin between ops (faster on an idle machine, slower when cores are shared); 'auto' decides at start. */
+  readonly spinning: Spinning;
 }
 
 /** The natural weighting of each output (its plain MSE under uniform t on its usual schedule). */
@@ -49,7 +50,7 @@ export const NATURAL_WEIGHTING: Record<OutputKind, WeightingName> = { u: 'fm', e
 export const DEFAULTS: TrainConfig = {
   data: 'moons', model: 'mlp', schedule: 'fm', output: 'u', weighting: 'fm', bias: 0, density: 'uniform', steps: 5000, batch: 1024,
   lr: 1e-3, weightDecay: 0, eps: 1e-8, warmup: 100, hidden: 256, layers: 3, labelDropout: 0.1, emaDecay: 0.999, seed: 0,
-  checkpointEvery: 500, threads: undefined, spinning: false,
+  checkpointEvery: 500, threads: undefined, spinning: 'auto',
 };
 
 /** Per-model defaults of the settings whose good values depend on the network. */
@@ -58,6 +59,14 @@ export const MODEL_DEFAULTS: Record<ModelName, Pick<TrainConfig, 'hidden' | 'lay
   unet: { hidden: 32, layers: 0, batch: 64, lr: 1e-3, steps: 4000, warmup: 200, checkpointEvery: 200 },
   dit: { hidden: 128, layers: 6, batch: 64, lr: 1e-3, steps: 4000, warmup: 200, checkpointEvery: 200 },
 };
+
+/** --spinning: auto (or absent), always/true (also the bare flag), never/false. */
+function spinningOption(v: unknown): Spinning {
+  if (v === true || v === 'true' || v === 'always') return true;
+  if (v === false || v === 'false' || v === 'never') return false;
+  if (v === 'auto') return 'auto';
+  throw new DifflowError(`--spinning must be auto, always or never, got '${v}'`);
+}
 
 /** Validates a partial configuration (e.g. from CLI flags) and fills in the defaults. */
 export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>): TrainConfig {
@@ -85,7 +94,7 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     warmup: num('warmup'), hidden: num('hidden'), layers: num('layers'), labelDropout: num('labelDropout'), emaDecay: num('emaDecay'), seed: num('seed'),
     checkpointEvery: num('checkpointEvery'),
     threads: c.threads === undefined ? undefined : num('threads'),
-    spinning: c.spinning === true || c.spinning === 'true',
+    spinning: spinningOption(c.spinning),
   };
   checkInteger('--steps', config.steps);
   checkInteger('--batch', config.batch);
