@@ -59,10 +59,12 @@ function patchProduct(g: Builder, a: Tensor, b: Tensor, kh: number, kw: number, 
   const [, Cb, Hb, Wb] = b.shape;
   const taps = kh * kw;
   const filter = patchFilter(g, kh, kw, p.flipped);
+  // Σ over the first axis of cols · rowsᵀ: [M, Ca·taps, K]·[M, K, Cb] summed → [Ca·taps, Cb].
+  const summed = (cols: Tensor, rows: Tensor) => g.sum(g.batchMatmul(cols, g.transpose(rows, [0, 2, 1])), [0]);
   const group = divisorAtMost(N, Math.ceil(TILE_PIXELS / (Hb * Wb)));
   if (group === 1) {
     const cols = g.reshape(g.conv(g.reshape(a, [N * Ca, 1, Ha, Wa]), filter, { stride: p.stride, dilation: p.dilation, pad: p.pads }), [N, Ca * taps, Hb * Wb]);
-    return g.sum(g.batchMatmul(cols, g.transpose(g.reshape(b, [N, Cb, Hb * Wb]), [0, 2, 1])), [0]);
+    return summed(cols, g.reshape(b, [N, Cb, Hb * Wb]));
   }
   // Image k of a group owns rows [k·frame, (k + 1)·frame) of a tall image: its own top and bottom pads, rounded
   // up to a whole number of strides, so that its outputs are rows [k·span, k·span + Hb); the (span − Hb) output
@@ -82,8 +84,7 @@ function patchProduct(g: Builder, a: Tensor, b: Tensor, kh: number, kw: number, 
   // Zero rows after the last frame so that the conv yields exactly group·span rows.
   const tail = Math.max(0, d * (kh - 1) + 1 - s);
   const cols = g.reshape(g.conv(tall, filter, { stride: s, dilation: d, pad: [0, left, tail, right] }), [M, Ca * taps, group * span * Wb]);
-  const bTall = g.reshape(stacked(b, 0, span - Hb), [M, Cb, group * span * Wb]);
-  return g.sum(g.batchMatmul(cols, g.transpose(bTall, [0, 2, 1])), [0]);
+  return summed(cols, g.reshape(stacked(b, 0, span - Hb), [M, Cb, group * span * Wb]));
 }
 
 /** ∂L/∂w [Cout, C, kh, kw] of y = conv(u, w) (Conv attributes `attrs`) given gy = ∂L/∂y. */
@@ -94,7 +95,7 @@ export function filterGradient(g: Builder, u: Tensor, gy: Tensor, kh: number, kw
   const stride = attrs.stride as number;
   const dilation = attrs.dilation as number;
   if (kh === 1 && kw === 1 && stride === 1 && pads.every((q) => q === 0)) {
-    const product = g.sum(g.batchMatmul(g.reshape(u, [N, C, H * W]), g.transpose(g.reshape(gy, [N, O, Ho * Wo]), [0, 2, 1])), [0]);
+    const product = g.sum(g.batchMatmul(g.reshape(u, [N, C, H * W]), g.transpose(g.reshape(gy, [N, O, Ho * Wo]), [0, 2, 1])), [0]); // [C, O]
     return g.reshape(g.transpose(product, [1, 0]), [O, C, 1, 1]);
   }
   // gy's patches, at u's pixels: gy[n, o, p + top − a, q + left − b] is the flipped filter's tap with pads k − 1 − pad.

@@ -1,10 +1,12 @@
 /**
  * Lowers a graph to an ONNX model (opset 17) with onnx-proto. Lean by construction: one ONNX node per op
- * except Silu (Sigmoid·x); a MatMul feeding only a bias Add becomes one Gemm (transposes as attributes);
- * int64 shape/axes tensors and float32 scale tensors are shared initializers.
+ * except Silu (Sigmoid·x) and GroupNorm; a MatMul or Conv feeding only a bias Add takes the bias (Gemm with
+ * transposes as attributes; Conv's B input); a standardisation and its gradient share one LayerNormalization
+ * (plans in onnxPlan.ts); int64 shape/axes tensors and float32 scale tensors are shared initializers.
  */
 import onnxProto from 'onnx-proto';
 import { size, type Graph, type Node, type Shape, type Tensor } from './graph.js';
+import { biasFusions, layerNormSharing, type LayerNormSharing } from './onnxPlan.js';
 import type { OpName } from './ops.js';
 
 const { onnx } = onnxProto;
@@ -22,17 +24,6 @@ interface Emitter {
   readonly convBlock?: number;
   /** Which LayerNormalization outputs are shared between standardisations (layerNormSharing). */
   readonly layerNorms: LayerNormSharing;
-}
-
-/**
- * One LayerNormalization per standardised tensor. `source`: Standardize or GroupNorm output id → the names its
- * LayerNormalization writes: the standardised values y (a Standardize's own output; a GroupNorm's inner x̂)
- * and, when a later InvStd asks for it, InvStdDev. `reuse`: a later Standardize or InvStd of the same values
- * (through Reshapes) with the same eps → the name of the output it reads instead of computing it again.
- */
-interface LayerNormSharing {
-  readonly source: Map<number, { y: string; invStd?: string }>;
-  readonly reuse: Map<number, string>;
 }
 
 /** ONNX Runtime's blocked-layout (NCHWc) kernels: CPU only, the block size is the CPU's (16 with AVX-512, 8 with AVX2). */
@@ -56,42 +47,6 @@ const unitAffine = (e: Emitter, t: Tensor) => {
   const d = t.shape[t.shape.length - 1];
   return [e.float32(new Array<number>(d).fill(1)), e.float32(new Array<number>(d).fill(0))];
 };
-
-/**
- * Plans the LayerNormalization sharing: the gradients of Standardize and GroupNorm ask for the standardised
- * values and their InvStd again (autodiff.ts), which the forward's LayerNormalization already computes.
- */
-function layerNormSharing(graph: Graph, name: (t: Tensor) => string, fresh: (prefix: string) => string): LayerNormSharing {
-  const source = new Map<number, { y: string; invStd?: string }>();
-  const reuse = new Map<number, string>();
-  const first = new Map<string, { y: string; invStd?: string }>();
-  // The values standardised, looking through Reshapes, their row length and eps.
-  const key = (t: Tensor, row: number, eps: unknown) => {
-    let p = graph.producer(t);
-    while (p?.op === 'Reshape') {
-      t = p.inputs[0];
-      p = graph.producer(t);
-    }
-    return `${t.id}:${row}:${eps}`;
-  };
-  for (const n of graph.nodes) {
-    if (n.op !== 'Standardize' && n.op !== 'GroupNorm' && n.op !== 'InvStd') continue;
-    const [x] = n.inputs;
-    const row = n.op === 'GroupNorm' ? size(x.shape) / (x.shape[0] * (n.attrs.groups as number)) : x.shape[x.shape.length - 1];
-    const k = key(x, row, n.attrs.eps);
-    const earlier = first.get(k);
-    if (n.op === 'InvStd') {
-      if (earlier) reuse.set(n.output.id, (earlier.invStd ??= fresh('invstd')));
-    } else if (!earlier) {
-      const entry = { y: n.op === 'Standardize' ? name(n.output) : fresh('xhat') };
-      first.set(k, entry);
-      source.set(n.output.id, entry);
-    } else if (n.op === 'Standardize') {
-      reuse.set(n.output.id, earlier.y);
-    }
-  }
-  return { source, reuse };
-}
 
 /** LayerNormalization of the last axis of `x` (`t` its tensor) into `y` and, when named, InvStdDev. */
 function layerNorm(e: Emitter, t: Tensor, x: string, eps: number, y: string, invStd?: string): void {
@@ -208,54 +163,6 @@ function attribute(name: string, v: AttrValue) {
     : onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v.slice() });
 }
 
-/** Which MatMul nodes fold into a Gemm with the bias Add that is their only consumer. */
-function gemmFusions(graph: Graph, uses: Map<number, number>): Map<number, { matmul: Node; bias: Tensor }> {
-  const fused = new Map<number, { matmul: Node; bias: Tensor }>();
-  for (const add of graph.nodes) {
-    if (add.op !== 'Add') continue;
-    for (const k of [0, 1]) {
-      const mm = graph.producer(add.inputs[k]);
-      const bias = add.inputs[1 - k];
-      const n = add.output.shape[1];
-      if (mm?.op === 'MatMul' && uses.get(mm.output.id) === 1 && bias.shape.length <= 2 && bias.shape.every((d, i) => d === 1 || (i === bias.shape.length - 1 && d === n)) && add.output.shape.length === 2 && mm.output.shape.every((d, i) => d === add.output.shape[i])) {
-        fused.set(add.output.id, { matmul: mm, bias });
-        break;
-      }
-    }
-  }
-  return fused;
-}
-
-/**
- * Which Conv nodes take the per-channel bias of the Add that is their only consumer (Conv's optional B input:
- * one pass over the output fewer). Add output id → the conv and the bias ([C, 1, 1] or [1, C, 1, 1]).
- */
-function convBiasFusions(graph: Graph, uses: Map<number, number>): Map<number, { conv: Node; bias: Tensor }> {
-  const fused = new Map<number, { conv: Node; bias: Tensor }>();
-  for (const add of graph.nodes) {
-    if (add.op !== 'Add') continue;
-    for (const k of [0, 1]) {
-      const conv = graph.producer(add.inputs[k]);
-      const bias = add.inputs[1 - k];
-      const C = conv?.output.shape[1];
-      const perChannel = bias.shape.length >= 3 && bias.shape.length <= 4 && bias.shape.every((d, i) => d === (i === bias.shape.length - 3 ? C : 1));
-      if (conv?.op === 'Conv' && uses.get(conv.output.id) === 1 && perChannel && add.output.shape.every((d, i) => d === conv.output.shape[i])) {
-        fused.set(add.output.id, { conv, bias });
-        break;
-      }
-    }
-  }
-  return fused;
-}
-
-/** How many times each tensor is read (by nodes and as a graph output). */
-function useCounts(graph: Graph): Map<number, number> {
-  const uses = new Map<number, number>();
-  for (const n of graph.nodes) for (const i of n.inputs) uses.set(i.id, (uses.get(i.id) ?? 0) + 1);
-  for (const o of graph.outputs) uses.set(o.tensor.id, (uses.get(o.tensor.id) ?? 0) + 1);
-  return uses;
-}
-
 /**
  * The ONNX model for `graph`, encoded. `batchDim` names the first dimension of every input and output
  * symbolically (a model any batch size can run): only for graphs whose ops carry no batch size in their
@@ -315,24 +222,21 @@ export function toOnnx(
     const f32 = Float32Array.from(c.data);
     initializers.push(onnx.TensorProto.create({ name: e.name(c.tensor), dims: c.tensor.shape.slice(), dataType: FLOAT, rawData: new Uint8Array(f32.buffer) }));
   }
-  const uses = useCounts(graph);
-  const fused = gemmFusions(graph, uses);
-  const convBias = convBiasFusions(graph, uses);
+  const fused = biasFusions(graph);
   const layerNorms = layerNormSharing(graph, e.name, e.fresh);
-  const skip = new Set([...[...fused.values()].map((f) => f.matmul.output.id), ...[...convBias.values()].map((f) => f.conv.output.id)]);
+  const skip = new Set([...fused.values()].map((f) => f.producer.output.id));
   for (const node of graph.nodes) {
     if (skip.has(node.output.id)) continue;
-    const cb = convBias.get(node.output.id);
-    if (cb) {
+    const f = fused.get(node.output.id);
+    if (f?.producer.op === 'Conv') {
       const bias = e.fresh('bias');
-      e.node('Reshape', [e.name(cb.bias), e.int64([cb.conv.output.shape[1]])], [bias]);
-      LOWER.Conv(e, cb.conv, [...cb.conv.inputs.map(e.name), bias], e.name(node.output));
+      e.node('Reshape', [e.name(f.bias), e.int64([f.producer.output.shape[1]])], [bias]);
+      LOWER.Conv(e, f.producer, [...f.producer.inputs.map(e.name), bias], e.name(node.output));
       continue;
     }
-    const f = fused.get(node.output.id);
     if (f) {
-      const [a, b] = f.matmul.inputs.map(e.name);
-      e.node('Gemm', [a, b, e.name(f.bias)], [e.name(node.output)], { transA: f.matmul.attrs.transA as number, transB: f.matmul.attrs.transB as number });
+      const [a, b] = f.producer.inputs.map(e.name);
+      e.node('Gemm', [a, b, e.name(f.bias)], [e.name(node.output)], { transA: f.producer.attrs.transA as number, transB: f.producer.attrs.transB as number });
       continue;
     }
     LOWER[node.op](e, node, node.inputs.map(e.name), e.name(node.output));
