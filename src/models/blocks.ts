@@ -10,6 +10,7 @@
 import { DifflowError } from '../core/validate.js';
 import type { Builder } from '../engine/builder.js';
 import type { Tensor } from '../engine/graph.js';
+import { upsampleConv3x3 } from '../engine/polyphase.js';
 import type { ParamSpec } from './network.js';
 
 export type Params = Readonly<Record<string, Tensor>>;
@@ -106,12 +107,16 @@ export function downsample(name: string, channels: number, kind: 'conv' | 'pool'
   };
 }
 
-/** Doubles H and W: nearest-neighbour ×2, then a 3×3 conv (channels → cOut, default the same). */
+/**
+ * Doubles H and W: nearest-neighbour ×2, then a 3×3 conv (channels → cOut, default the same), computed in its
+ * polyphase form (engine/polyphase.ts: 2.25× fewer multiply-adds; the same function, so PyTorch's Upsample +
+ * Conv2d is its mirror).
+ */
 export function upsample(name: string, channels: number, cOut = channels): Block<[x: Tensor]> {
   return {
     name,
     params: convParams(`${name}.conv`, channels, cOut, 3),
-    apply: (g, p, x) => convBy(g, p, `${name}.conv`, g.upsample(x)),
+    apply: (g, p, x) => upsampleConv3x3(g, x, p[`${name}.conv.W`], p[`${name}.conv.b`]),
   };
 }
 
