@@ -24,6 +24,8 @@ interface Emitter {
   readonly convBlock?: number;
   /** Which LayerNormalization outputs are shared between standardisations (layerNormSharing). */
   readonly layerNorms: LayerNormSharing;
+  /** Blocked (NCHWc) copies already made, by tensor name: a tensor two convs read is reordered once. */
+  readonly blocked: Map<string, string>;
 }
 
 /** ONNX Runtime's blocked-layout (NCHWc) kernels: CPU only, the block size is the CPU's (16 with AVX-512, 8 with AVX2). */
@@ -131,9 +133,12 @@ const LOWER: Record<OpName, Lowering> = {
     e.node('Reshape', [inputs[1], e.int64([O / b, b, C / b, b, kh, kw])], [w6]);
     e.node('Transpose', [w6], [wt], { perm: [0, 2, 4, 5, 3, 1] });
     e.node('Reshape', [wt, e.int64([O, C, kh, kw])], [wb]);
-    const xb = e.fresh('xb');
+    let xb = e.blocked.get(inputs[0]);
+    if (!xb) {
+      e.blocked.set(inputs[0], (xb = e.fresh('xb')));
+      e.node('ReorderInput', [inputs[0]], [xb], { channels_last: 0 }, NCHWC_DOMAIN);
+    }
     const yb = e.fresh('yb');
-    e.node('ReorderInput', [inputs[0]], [xb], { channels_last: 0 }, NCHWC_DOMAIN);
     e.node('Conv', [xb, wb, ...inputs.slice(2)], [yb], convAttrs(node), NCHWC_DOMAIN);
     e.node('ReorderOutput', [yb], [output], { channels: O, channels_last: 0 }, NCHWC_DOMAIN);
   },
@@ -207,6 +212,7 @@ export function toOnnx(
       return name;
     },
     convBlock: options.convBlock,
+    blocked: new Map(),
     get layerNorms() {
       return layerNorms;
     },
