@@ -39,7 +39,7 @@ test('groupNorm gives every group of every example mean 0 and variance 1 before 
     const c = Math.floor(i / (H * W)) % C;
     assert.ok(Math.abs(v - (out.plain[i] * [2, -1, 0.5, 3][c] + [1, 0, -2, 0.25][c])) < 1e-12);
   });
-  assert.throws(() => groupNorm(g, x, 3, gamma, beta), /groupNorm: 3 groups do not divide 4 channels/);
+  assert.throws(() => groupNorm(g, x, 3, gamma, beta), /GroupNorm: 3 groups do not divide 4 channels/);
 });
 
 test('layerNorm gives every row mean 0 and variance 1 before the affine', () => {

@@ -48,9 +48,7 @@ export const normParams = (name: string, c: number): ParamSpec[] => [
  * @param gamma [C] @param beta [C]
  */
 export function groupNorm(g: Builder, x: Tensor, groups: number, gamma: Tensor, beta: Tensor, eps = 1e-5): Tensor {
-  const C = x.shape[1];
-  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0) throw new DifflowError(`groupNorm: ${groups} groups do not divide ${C} channels`);
-  return g.groupNorm(x, gamma, beta, groups, eps);
+  return g.groupNorm(x, gamma, beta, groups, eps); // the op's shape rule checks the groups and shapes
 }
 
 /** Layer normalisation over the last axis. @param x […, D] @param gamma [D] @param beta [D] */
