@@ -4,16 +4,18 @@
  *
  *   ∂L/∂w[o, c, a, b] = Σ_{n, i, j} gy[n, o, i, j] · u[n, c, s·i − top + d·a, s·j − left + d·b].
  *
- * Two choices make it cheaper in ONNX Runtime (CPU, batch 64, 2 threads; A/B in one process):
- * - Which side is patched. The patches are kh·kw times the patched tensor, so at stride 1 the side with fewer
- *   channels is: gy when it has fewer channels than u (its patches taken with the flipped filter, the geometry
- *   of the input gradient). [64, 64, 28², 3×3] → 32 channels: 26.9 → 18.9 ms.
+ * Three choices make it cheaper in ONNX Runtime (CPU, batch 64, 2 threads; A/B in one process):
+ * - From 14×14 with channel counts alike, no full patches: column patches of u times row-shifted copies of gy
+ *   (shiftedProduct), fewer values when (kw·C + kh·O)·Hp < kh·kw·min(C, O)·Ho (U-Net step: CPU 800 → 774 ms).
+ * - Otherwise, which side is patched. The patches are kh·kw times the patched tensor, so at stride 1 the side
+ *   with fewer channels is: gy when it has fewer channels than u (its patches taken with the flipped filter,
+ *   the geometry of the input gradient). [64, 64, 28², 3×3] → 32 channels: 26.9 → 18.9 ms.
  * - Small images stacked. At 7² the per-image product has an inner dimension of only 49 pixels (a slow GEMM,
  *   and a per-image cost in the patch conv); g images stacked, each padded to its own frame so that no patch
  *   reaches into a neighbour, make one image of g·frame rows: 64 → 64 channels at 7², 5.3–5.7 → 4.5–4.9 ms. At
  *   14² (g = 4) it breaks even; 28² is not stacked.
  * Also measured, not used: the batch as channels (a Conv with gy as a Ho×Wo filter: a 3×3 output, skinny
- * GEMMs); one GEMM per tap over shifted flat views (the slices copy as many bytes as the patches); one GEMM
+ * GEMMs; through the blocked kernels 1.6–2.3× slower at 28²); one GEMM per tap over shifted flat views (the slices copy as many bytes as the patches); one GEMM
  * over all images (layout [C·k², N·P]: MLAS was slower on the long inner dimension); Gather for the patches.
  */
 import type { Builder } from './builder.js';
@@ -21,6 +23,8 @@ import type { Node, Tensor } from './graph.js';
 
 /** Inner-dimension length (pixels per product) up to which small images are stacked. */
 const TILE_PIXELS = 784;
+/** Output pixels from which shiftedProduct is used when it moves fewer values. */
+const SHIFTED_PIXELS = 196;
 
 /** One constant one-hot filter [k·k, 1, kh, kw] per graph, kernel size and orientation. */
 const patchFilters = new WeakMap<Builder, Map<string, Tensor>>();
@@ -87,6 +91,25 @@ function patchProduct(g: Builder, a: Tensor, b: Tensor, kh: number, kw: number, 
   return summed(cols, g.reshape(stacked(b, 0, span - Hb), [M, Cb, group * span * Wb]));
 }
 
+/**
+ * The same sum with column patches of u and row-shifted copies of gy (stride 1, dilation 1):
+ *   cols[n, (c, b), (i', j)] = u_p[n, c, i', j + b],  rows[n, (o, a), (i', j)] = gy[n, o, i' − a, j]
+ * over the Hp = H + top + bottom padded rows i', then Σ_n cols·rowsᵀ = [(c, b), (o, a)]. (kw·C + kh·O)·Hp·Wo
+ * values where one-sided patches take kh·kw·min(C, O)·Ho·Wo: [64, 32 → 32, 28²]: 14.1 → 13.0 ms; [64, 64 → 64,
+ * 14²]: 15.0 → 13.7 ms (against stacked patches). At 7² the longer inner dimension loses (5.4 → 6.7 ms).
+ */
+function shiftedProduct(g: Builder, u: Tensor, gy: Tensor, kh: number, kw: number, pads: readonly number[]): Tensor {
+  const [N, C, H, W] = u.shape;
+  const [, O, Ho, Wo] = gy.shape;
+  const [top, left, bottom, right] = pads;
+  const Hp = H + top + bottom;
+  const cols = g.conv(g.reshape(u, [N * C, 1, H, W]), patchFilter(g, 1, kw, false), { pad: [top, left, bottom, right] }); // [N·C, kw, Hp, Wo]
+  // Tap a of a kh×1 filter over gy padded by kh − 1 rows reads gy row i' + a − (kh − 1): the flipped one-hot.
+  const rows = g.conv(g.reshape(gy, [N * O, 1, Ho, Wo]), patchFilter(g, kh, 1, true), { pad: [kh - 1, 0, kh - 1, 0] }); // [N·O, kh, Hp, Wo]
+  const product = g.sum(g.batchMatmul(g.reshape(cols, [N, C * kw, Hp * Wo]), g.transpose(g.reshape(rows, [N, O * kh, Hp * Wo]), [0, 2, 1])), [0]);
+  return g.reshape(g.transpose(g.reshape(product, [C, kw, O, kh]), [2, 0, 3, 1]), [O, C, kh, kw]);
+}
+
 /** ∂L/∂w [Cout, C, kh, kw] of y = conv(u, w) (Conv attributes `attrs`) given gy = ∂L/∂y. */
 export function filterGradient(g: Builder, u: Tensor, gy: Tensor, kh: number, kw: number, attrs: Node['attrs']): Tensor {
   const [N, C, H, W] = u.shape;
@@ -97,6 +120,10 @@ export function filterGradient(g: Builder, u: Tensor, gy: Tensor, kh: number, kw
   if (kh === 1 && kw === 1 && stride === 1 && pads.every((q) => q === 0)) {
     const product = g.sum(g.batchMatmul(g.reshape(u, [N, C, H * W]), g.transpose(g.reshape(gy, [N, O, Ho * Wo]), [0, 2, 1])), [0]); // [C, O]
     return g.reshape(g.transpose(product, [1, 0]), [O, C, 1, 1]);
+  }
+  if (stride === 1 && dilation === 1 && Ho * Wo >= SHIFTED_PIXELS) {
+    const Hp = H + pads[0] + pads[2];
+    if ((kw * C + kh * O) * Hp < 0.9 * kh * kw * Math.min(C, O) * Ho) return shiftedProduct(g, u, gy, kh, kw, pads);
   }
   // gy's patches, at u's pixels: gy[n, o, p + top − a, q + left − b] is the flipped filter's tap with pads k − 1 − pad.
   const flippedPads = [kh - 1 - pads[0], kw - 1 - pads[1], kh - 1 - pads[2], kw - 1 - pads[3]];
