@@ -106,6 +106,25 @@ test("the gradients of Standardize and GroupNorm read x̂ and its scale from the
   }
 });
 
+test('a sum over leading axes is lowered as ones·X, except with a symbolic batch, where it runs at any batch size', async () => {
+  const g = new Builder();
+  const x = g.input('x', [3, 4, 5]);
+  g.output('y', g.sum(g.mul(x, 2), [1, 0], true));
+  const ops = (batchDim?: string) => onnxProto.onnx.ModelProto.decode(toOnnx(g, { batchDim })).graph!.node!.map((n) => n.opType);
+  assert.ok(ops().includes('MatMul') && !ops().includes('ReduceSum'));
+  assert.ok(ops('batch').includes('ReduceSum') && !ops('batch').includes('MatMul'));
+  const data = Float32Array.from({ length: 6 * 4 * 5 }, (_, i) => Math.sin(i));
+  const session = await nodeRuntime.createSession(toOnnx(g, { batchDim: 'batch' }), { threads: 1 });
+  const { y } = await session.run({ x: { data, dims: [6, 4, 5] } });
+  await session.release();
+  assert.deepEqual(y.dims, [1, 1, 5]);
+  for (let k = 0; k < 5; k++) {
+    let want = 0;
+    for (let i = 0; i < 24; i++) want += 2 * data[i * 5 + k];
+    assert.ok(Math.abs(y.data[k] - want) < 1e-4, `column ${k}: ${y.data[k]} vs ${want}`);
+  }
+});
+
 test('a parameter that does not reach the loss, and a non-scalar loss, are errors', () => {
   const g = new Builder();
   const [a, b] = [g.input('a', [2]), g.input('b', [2])];

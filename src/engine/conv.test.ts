@@ -91,7 +91,7 @@ test('Conv gradients match central finite differences for stride 1 and 2, pad 0 
   checkGradients([[1, 2, 6, 6], [2, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { dilation: 2, pad: [2, 0, 1, 2] })), 'Conv dilation 2, asymmetric pads');
   // 14×14 and more, channel counts alike: the filter gradient from column patches of x and row-shifted gy.
   checkGradients([[1, 2, 14, 14], [2, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: 1 })), 'Conv 14×14 (shifted filter gradient)');
-  checkGradients([[1, 2, 14, 15], [2, 2, 3, 2]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: [2, 0, 1, 1] })), 'Conv 14×15, 3×2 kernel, asymmetric pads (shifted filter gradient)');
+  checkGradients([[1, 2, 13, 16], [2, 2, 5, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: [0, 2, 4, 2] })), 'Conv 13×16, 5×3 kernel, asymmetric pads (shifted filter gradient)');
   // pad > d·(k − 1): the flipped-filter form would need negative pads, so ∂x falls back to ConvTranspose.
   checkGradients([[1, 2, 3, 3], [2, 2, 1, 1]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: 1 })), 'Conv 1×1 with pad 1');
 });
@@ -122,7 +122,7 @@ test('AveragePool averages each 2×2 block, Upsample repeats each value over one
 });
 
 /** The nodes autodiff emits for ∂/∂x and ∂/∂w of Σ conv(x, w). */
-function gradientNodes(x: number[], w: number[], options: { stride: number; pad: number }) {
+function gradientNodes(x: number[], w: number[], options: { stride: number; pad: number | number[] }) {
   const g = new Builder();
   const loss = g.sumAll(g.conv(g.input('x', x), g.input('w', w), options));
   const before = g.nodes.length;
@@ -149,6 +149,8 @@ test('a convolution gradient is a flipped-filter Conv (stride 1) or one ConvTran
   const shifted = gradientNodes([2, 3, 14, 14], [3, 3, 3, 3], { stride: 1, pad: 1 });
   const oneChannel = shifted.filter((n) => n.op === 'Conv' && n.inputs[0].shape[1] === 1).map((n) => n.inputs[1].shape.join('×'));
   assert.deepEqual(oneChannel, ['3×1×1×3', '3×1×3×1']);
+  const oblong = gradientNodes([1, 2, 13, 16], [2, 2, 5, 3], { stride: 1, pad: [0, 2, 4, 2] });
+  assert.deepEqual(oblong.filter((n) => n.op === 'Conv' && n.inputs[0].shape[1] === 1).map((n) => n.inputs[1].shape.join('×')), ['3×1×1×3', '5×1×5×1'], 'the finite-difference case takes the shifted form');
   assert.equal(count(shifted, 'BatchMatMul'), 1);
   const small = gradientNodes([2, 3, 7, 7], [3, 3, 3, 3], { stride: 1, pad: 1 }).filter((n) => n.op === 'Conv' && n.inputs[0].shape[1] === 1);
   assert.deepEqual(small.map((n) => n.inputs[1].shape.join('×')), ['9×1×3×3'], '7×7: one-sided patches, stacked (64 → 64 at 7²: 5.4 vs 6.7 ms shifted)');
@@ -163,7 +165,7 @@ test('ONNX Runtime computes the same forward and gradients as the float64 interp
   await checkOrt([[1, 2, 3, 3], [2, 2, 1, 1]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: 1 })), 'Conv 1×1 with pad 1');
   await checkOrt([[4, 3, 5, 4], [2, 3, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: 1 })), 'Conv 3→2 channels (gy patched, images stacked)');
   await checkOrt([[4, 2, 7, 7], [3, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { stride: 2, pad: 1 })), 'Conv stride 2 (images stacked)');
-  await checkOrt([[2, 2, 14, 15], [2, 2, 3, 2]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: [2, 0, 1, 1] })), 'Conv 14×15, 3×2 kernel, asymmetric pads (shifted filter gradient)');
+  await checkOrt([[2, 2, 13, 16], [2, 2, 5, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { pad: [0, 2, 4, 2] })), 'Conv 13×16, 5×3 kernel, asymmetric pads (shifted filter gradient)');
   await checkOrt([[2, 3, 4]], (g, [x]) => weighted(g, g.flip(x, [0, -1])), 'Flip');
   await checkOrt([[2, 3, 6, 6]], (g, [x]) => weighted(g, g.avgPool(x)), 'AveragePool');
   await checkOrt([[2, 2, 3, 3]], (g, [x]) => weighted(g, g.upsample(x)), 'Upsample');

@@ -6,7 +6,8 @@
  *
  * Three choices make it cheaper in ONNX Runtime (CPU, batch 64, 2 threads; A/B in one process):
  * - From 14×14 with channel counts alike, no full patches: column patches of u times row-shifted copies of gy
- *   (shiftedProduct), fewer values when (kw·C + kh·O)·Hp < kh·kw·min(C, O)·Ho (U-Net step: CPU 800 → 774 ms).
+ *   (shiftedProduct), when (kw·C + kh·O)·Hp is at least 10 % below kh·kw·min(C, O)·Ho, the one-sided patches'
+ *   size (U-Net step: CPU 800 → 774 ms).
  * - Otherwise, which side is patched. The patches are kh·kw times the patched tensor, so at stride 1 the side
  *   with fewer channels is: gy when it has fewer channels than u (its patches taken with the flipped filter,
  *   the geometry of the input gradient). [64, 64, 28², 3×3] → 32 channels: 26.9 → 18.9 ms.
@@ -15,15 +16,16 @@
  *   reaches into a neighbour, make one image of g·frame rows: 64 → 64 channels at 7², 5.3–5.7 → 4.5–4.9 ms. At
  *   14² (g = 4) it breaks even; 28² is not stacked.
  * Also measured, not used: the batch as channels (a Conv with gy as a Ho×Wo filter: a 3×3 output, skinny
- * GEMMs; through the blocked kernels 1.6–2.3× slower at 28²); one GEMM per tap over shifted flat views (the slices copy as many bytes as the patches); one GEMM
- * over all images (layout [C·k², N·P]: MLAS was slower on the long inner dimension); Gather for the patches.
+ * GEMMs; through the blocked kernels 1.6–2.3× slower at 28²); one GEMM per tap over shifted flat views (the
+ * slices copy as many bytes as the patches); one GEMM over all images (layout [C·k², N·P]: MLAS was slower on
+ * the long inner dimension); Gather for the patches.
  */
 import type { Builder } from './builder.js';
 import type { Node, Tensor } from './graph.js';
 
 /** Inner-dimension length (pixels per product) up to which small images are stacked. */
 const TILE_PIXELS = 784;
-/** Output pixels from which shiftedProduct is used when it moves fewer values. */
+/** Output pixels from which shiftedProduct is used when it moves 10 % fewer values than one-sided patches. */
 const SHIFTED_PIXELS = 196;
 
 /** One constant one-hot filter [k·k, 1, kh, kw] per graph, kernel size and orientation. */

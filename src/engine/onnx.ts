@@ -1,8 +1,9 @@
 /**
  * Lowers a graph to an ONNX model (opset 17) with onnx-proto. Lean by construction: one ONNX node per op
- * except Silu (Sigmoid·x), GroupNorm and a ReduceSum over leading axes (ones·X, a MatMul); a MatMul or Conv feeding only a bias Add takes the bias (Gemm with
- * transposes as attributes; Conv's B input); a standardisation and its gradient share one LayerNormalization
- * (plans in onnxPlan.ts); int64 shape/axes tensors and float32 scale tensors are shared initializers.
+ * except Silu (Sigmoid·x), GroupNorm and a ReduceSum over leading axes (ones·X, a MatMul); a MatMul or Conv
+ * feeding only a bias Add takes the bias (Gemm with transposes as attributes; Conv's B input); a
+ * standardisation and its gradient share one LayerNormalization (plans in onnxPlan.ts); int64 shape/axes
+ * tensors and float32 scale tensors are shared initializers.
  */
 import onnxProto from 'onnx-proto';
 import { size, type Graph, type Node, type Shape, type Tensor } from './graph.js';
@@ -26,6 +27,8 @@ interface Emitter {
   readonly layerNorms: LayerNormSharing;
   /** Blocked (NCHWc) copies already made, by tensor name: a tensor two convs read is reordered once. */
   readonly blocked: Map<string, string>;
+  /** The batch dimension is symbolic (toOnnx's batchDim): no lowering may write a batch size into the model. */
+  readonly symbolicBatch: boolean;
 }
 
 /** ONNX Runtime's blocked-layout (NCHWc) kernels: CPU only, the block size is the CPU's (16 with AVX-512, 8 with AVX2). */
@@ -84,7 +87,7 @@ const LOWER: Record<OpName, Lowering> = {
   ReduceSum: (e, node, [x], output) => {
     const { shape } = node.inputs[0];
     const axes = axesOf(node).map((a) => (a < 0 ? a + shape.length : a)).sort((a, b) => a - b);
-    const leading = axes.length < shape.length && axes.every((a, i) => a === i);
+    const leading = !e.symbolicBatch && axes.length < shape.length && axes.every((a, i) => a === i);
     if (!leading) return e.node('ReduceSum', [x, e.int64(axes)], [output], { keepdims: node.attrs.keepdims as number });
     const P = size(shape.slice(0, axes.length));
     const rows = e.fresh('rows');
@@ -184,10 +187,10 @@ function attribute(name: string, v: AttrValue) {
 /**
  * The ONNX model for `graph`, encoded. `batchDim` names the first dimension of every input and output
  * symbolically (a model any batch size can run): only for graphs whose ops carry no batch size in their
- * attributes, such as difflow's MLP forward. `metadata` becomes the model's metadata_props. `convBlock` (from
- * `Runtime.convBlock()`, onnxruntime-node only) lowers convolutions whose channel counts it divides to ONNX
- * Runtime's blocked NCHWc kernels; the model then needs onnxruntime-node on a CPU with that block size, so
- * only training steps use it, never exported models.
+ * attributes, such as difflow's MLP forward (a sum over leading axes then stays a ReduceSum). `metadata`
+ * becomes the model's metadata_props. `convBlock` (from `Runtime.convBlock()`, onnxruntime-node only) lowers
+ * convolutions whose channel counts it divides to ONNX Runtime's blocked NCHWc kernels; the model then needs
+ * onnxruntime-node on a CPU with that block size, so only training steps use it, never exported models.
  */
 export function toOnnx(
   graph: Graph,
@@ -226,6 +229,7 @@ export function toOnnx(
     },
     convBlock: options.convBlock,
     blocked: new Map(),
+    symbolicBatch: options.batchDim !== undefined,
     get layerNorms() {
       return layerNorms;
     },

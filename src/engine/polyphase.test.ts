@@ -32,6 +32,9 @@ test('interleave places phase (a, b) at (2p + a − shift, 2q + b − shift) and
     }
     assert.equal(seen.size, y.length, 'every output pixel comes from one phase');
   }
+  const g = new Builder();
+  assert.throws(() => interleave(g, g.input('t', [1, 1, 2, 2, 2, 3]), 1, 4, 5), /interleave: needs \[N, C, 2, 2, P, Q\] with H ≤ 2P − shift/);
+  assert.throws(() => interleave(g, g.input('u', [1, 1, 2, 2, 2, 3]), 0, 4, 7), /got \[1,1,2,2,2,3\] → 4×7/);
 });
 
 /** The loss Σ y ⊙ R and its gradients for y = f(x, w, b). */

@@ -13,12 +13,17 @@ import { DifflowError } from '../core/validate.js';
 /**
  * Interleaves four phases: t [N, C, 2, 2, P, Q] → [N, C, H, W] with
  *   out[n, c, 2p + a − shift, 2q + b − shift] = t[n, c, a, b, p, q],
- * pixels that land outside [0, H) × [0, W) dropped. The rows move by a transpose of whole rows (p moves out
- * past a and b); the columns by a product with a constant 0/1 matrix [2Q, W] that places and crops them
- * (exact). ONNX Runtime's transposes that move single elements (DepthToSpace's) ran at ~1 GB/s here.
+ * pixels that land outside [0, H) × [0, W) dropped (H ≤ 2P − shift, W ≤ 2Q − shift). The rows move by a
+ * transpose of whole rows (p moves out past a and b); the columns by a product with a constant 0/1 matrix
+ * [2Q, W] that places and crops them: exact for finite values, though an infinity anywhere in a row (a cropped
+ * pixel included) turns that output row into NaN, and it costs 2Q multiply-adds per output value — fine for
+ * small images. ONNX Runtime's transposes that move single elements (DepthToSpace's) ran at ~1 GB/s here.
  */
 export function interleave(g: Builder, t: Tensor, shift: 0 | 1, H: number, W: number): Tensor {
-  const [N, C, , , P, Q] = t.shape;
+  const [N, C, A, B, P, Q] = t.shape;
+  if (t.shape.length !== 6 || A !== 2 || B !== 2 || H > 2 * P - shift || W > 2 * Q - shift) {
+    throw new DifflowError(`interleave: needs [N, C, 2, 2, P, Q] with H ≤ 2P − shift and W ≤ 2Q − shift, got [${t.shape}] → ${H}×${W} (shift ${shift})`);
+  }
   const rows = g.reshape(g.transpose(t, [0, 1, 4, 2, 3, 5]), [N * C * P * 2, 2 * Q]); // [(n, c, p, a), (b, q)]
   const place = new Float64Array(2 * Q * W);
   for (let b = 0; b < 2; b++) for (let q = 0; q < Q; q++) {
@@ -29,18 +34,20 @@ export function interleave(g: Builder, t: Tensor, shift: 0 | 1, H: number, W: nu
   return shift === 0 && 2 * P === H ? out : g.slice(out, 2, shift, shift + H);
 }
 
-/**
- * Four 2-D sub-filters stacked, [O·4, C, th, tw], output channel o·4 + a·2 + b for phase (a, b) (the layout
- * interleave reads): sub-filter (a, b) tap (u, v) is the sum of the filter taps (k, l) with k ∈ rowTaps(a, u),
- * l ∈ colTaps(b, v). A constant linear map of w [O, C, kh, kw], so gradients flow back to w.
- */
+/** The filter taps (along one axis) that sub-filter tap u of interleave phase `phase` sums. */
 type Taps = (phase: number, u: number) => readonly number[];
+
+/**
+ * Four 2-D sub-filters stacked, [O·4, C, th, tw], output channel o·4 + p·2 + q for interleave phase (p, q)
+ * (the layout interleave reads): sub-filter (p, q) tap (u, v) is the sum of the filter taps (k, l) with
+ * k ∈ rowTaps(p, u), l ∈ colTaps(q, v). A constant linear map of w [O, C, kh, kw], so gradients flow back to w.
+ */
 function subFilters(g: Builder, w: Tensor, rowTaps: Taps, colTaps: Taps, th: number, tw: number): Tensor {
   const [O, C, kh, kw] = w.shape;
   const width = 4 * th * tw;
   const mix = new Float64Array(kh * kw * width);
-  for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) for (let u = 0; u < th; u++) for (let v = 0; v < tw; v++) {
-    for (const k of rowTaps(a, u)) for (const l of colTaps(b, v)) mix[(k * kw + l) * width + ((a * 2 + b) * th + u) * tw + v] = 1;
+  for (let p = 0; p < 2; p++) for (let q = 0; q < 2; q++) for (let u = 0; u < th; u++) for (let v = 0; v < tw; v++) {
+    for (const k of rowTaps(p, u)) for (const l of colTaps(q, v)) mix[(k * kw + l) * width + ((p * 2 + q) * th + u) * tw + v] = 1;
   }
   const stacked = g.matmul(g.reshape(w, [O * C, kh * kw]), g.constant(mix, [kh * kw, width])); // [O·C, 4·th·tw]
   return g.reshape(g.transpose(g.reshape(stacked, [O, C, 4, th, tw]), [0, 2, 1, 3, 4]), [O * 4, C, th, tw]);
