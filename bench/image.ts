@@ -12,7 +12,7 @@ import { rng } from '../src/core/index.js';
 import { toOnnx } from '../src/engine/onnx.js';
 import { nodeRuntime, ortSessionOptions, resolveSpinning } from '../src/engine/ortNode.js';
 import type { RuntimeOptions, TensorData } from '../src/engine/runtime.js';
-import { buildForward, buildTrainStep, optimizerFeeds, trainStepSession } from '../src/engine/trainStep.js';
+import { buildForward, buildTrainStep, optimizerFeeds, trainStepModel, trainStepSession } from '../src/engine/trainStep.js';
 import { dit } from '../src/models/dit.js';
 import { initParams, parameterCount, type Network } from '../src/models/network.js';
 import { unet } from '../src/models/unet.js';
@@ -186,8 +186,8 @@ export async function profileImage(markdown: boolean): Promise<void> {
   const state = freshState(net, params);
   const batch = imageFeeds(net, IMAGE_BATCH, g, true);
   const trainFeeds = () => ({ ...batch, ...optimizerFeeds(state, 1, ADAMW) });
-  const convBlock = await nodeRuntime.convBlock?.();
-  await profileModel(`U-Net train step, batch ${IMAGE_BATCH}`, toOnnx(buildTrainStep(net, IMAGE_BATCH), { convBlock }), trainFeeds, 3, markdown, { threads: THREADS, blockedConvs: false });
+  const step = await trainStepModel(nodeRuntime, buildTrainStep(net, IMAGE_BATCH));
+  await profileModel(`U-Net train step, batch ${IMAGE_BATCH}`, step.model, trainFeeds, 3, markdown, { ...step.options, threads: THREADS });
   const sampleFeeds = imageFeeds(net, SAMPLE_BATCH, g, false);
   await profileModel(`U-Net sampling forward, batch ${SAMPLE_BATCH}`, toOnnx(buildForward(net, SAMPLE_BATCH, params)), () => sampleFeeds, 2, markdown, { threads: THREADS });
 }

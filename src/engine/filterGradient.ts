@@ -25,8 +25,10 @@ import type { Node, Tensor } from './graph.js';
 
 /** Inner-dimension length (pixels per product) up to which small images are stacked. */
 const TILE_PIXELS = 784;
-/** Output pixels from which shiftedProduct is used when it moves 10 % fewer values than one-sided patches. */
+/** Output pixels from which shiftedProduct is used … */
 const SHIFTED_PIXELS = 196;
+/** … when it moves at most this fraction of the values one-sided patches move. */
+const SHIFTED_SHARE = 0.9;
 
 /** One constant one-hot filter [k·k, 1, kh, kw] per graph, kernel size and orientation. */
 const patchFilters = new WeakMap<Builder, Map<string, Tensor>>();
@@ -51,6 +53,11 @@ interface PatchGeometry {
   readonly flipped: boolean;
 }
 
+/** Σ_n a_n · b_nᵀ for a [N, A, K] and b [N, B, K]: one batched MatMul and a sum over the images, [A, B]. */
+function summedProduct(g: Builder, a: Tensor, b: Tensor): Tensor {
+  return g.sum(g.batchMatmul(a, g.transpose(b, [0, 2, 1])), [0]);
+}
+
 /** The largest divisor of n that is at most `most`. */
 function divisorAtMost(n: number, most: number): number {
   for (let k = Math.min(n, most); k > 1; k--) if (n % k === 0) return k;
@@ -65,12 +72,10 @@ function patchProduct(g: Builder, a: Tensor, b: Tensor, kh: number, kw: number, 
   const [, Cb, Hb, Wb] = b.shape;
   const taps = kh * kw;
   const filter = patchFilter(g, kh, kw, p.flipped);
-  // Σ over the first axis of cols · rowsᵀ: [M, Ca·taps, K]·[M, K, Cb] summed → [Ca·taps, Cb].
-  const summed = (cols: Tensor, rows: Tensor) => g.sum(g.batchMatmul(cols, g.transpose(rows, [0, 2, 1])), [0]);
   const group = divisorAtMost(N, Math.ceil(TILE_PIXELS / (Hb * Wb)));
   if (group === 1) {
     const cols = g.reshape(g.conv(g.reshape(a, [N * Ca, 1, Ha, Wa]), filter, { stride: p.stride, dilation: p.dilation, pad: p.pads }), [N, Ca * taps, Hb * Wb]);
-    return summed(cols, g.reshape(b, [N, Cb, Hb * Wb]));
+    return summedProduct(g, cols, g.reshape(b, [N, Cb, Hb * Wb]));
   }
   // Image k of a group owns rows [k·frame, (k + 1)·frame) of a tall image: its own top and bottom pads, rounded
   // up to a whole number of strides, so that its outputs are rows [k·span, k·span + Hb); the (span − Hb) output
@@ -90,7 +95,7 @@ function patchProduct(g: Builder, a: Tensor, b: Tensor, kh: number, kw: number, 
   // Zero rows after the last frame so that the conv yields exactly group·span rows.
   const tail = Math.max(0, d * (kh - 1) + 1 - s);
   const cols = g.reshape(g.conv(tall, filter, { stride: s, dilation: d, pad: [0, left, tail, right] }), [M, Ca * taps, group * span * Wb]);
-  return summed(cols, g.reshape(stacked(b, 0, span - Hb), [M, Cb, group * span * Wb]));
+  return summedProduct(g, cols, g.reshape(stacked(b, 0, span - Hb), [M, Cb, group * span * Wb]));
 }
 
 /**
@@ -108,7 +113,7 @@ function shiftedProduct(g: Builder, u: Tensor, gy: Tensor, kh: number, kw: numbe
   const cols = g.conv(g.reshape(u, [N * C, 1, H, W]), patchFilter(g, 1, kw, false), { pad: [top, left, bottom, right] }); // [N·C, kw, Hp, Wo]
   // Tap a of a kh×1 filter over gy padded by kh − 1 rows reads gy row i' + a − (kh − 1): the flipped one-hot.
   const rows = g.conv(g.reshape(gy, [N * O, 1, Ho, Wo]), patchFilter(g, kh, 1, true), { pad: [kh - 1, 0, kh - 1, 0] }); // [N·O, kh, Hp, Wo]
-  const product = g.sum(g.batchMatmul(g.reshape(cols, [N, C * kw, Hp * Wo]), g.transpose(g.reshape(rows, [N, O * kh, Hp * Wo]), [0, 2, 1])), [0]);
+  const product = summedProduct(g, g.reshape(cols, [N, C * kw, Hp * Wo]), g.reshape(rows, [N, O * kh, Hp * Wo])); // [C·kw, O·kh]
   return g.reshape(g.transpose(g.reshape(product, [C, kw, O, kh]), [2, 0, 3, 1]), [O, C, kh, kw]);
 }
 
@@ -120,12 +125,12 @@ export function filterGradient(g: Builder, u: Tensor, gy: Tensor, kh: number, kw
   const stride = attrs.stride as number;
   const dilation = attrs.dilation as number;
   if (kh === 1 && kw === 1 && stride === 1 && pads.every((q) => q === 0)) {
-    const product = g.sum(g.batchMatmul(g.reshape(u, [N, C, H * W]), g.transpose(g.reshape(gy, [N, O, Ho * Wo]), [0, 2, 1])), [0]); // [C, O]
+    const product = summedProduct(g, g.reshape(u, [N, C, H * W]), g.reshape(gy, [N, O, Ho * Wo])); // [C, O]
     return g.reshape(g.transpose(product, [1, 0]), [O, C, 1, 1]);
   }
   if (stride === 1 && dilation === 1 && Ho * Wo >= SHIFTED_PIXELS) {
     const Hp = H + pads[0] + pads[2];
-    if ((kw * C + kh * O) * Hp < 0.9 * kh * kw * Math.min(C, O) * Ho) return shiftedProduct(g, u, gy, kh, kw, pads);
+    if ((kw * C + kh * O) * Hp < SHIFTED_SHARE * kh * kw * Math.min(C, O) * Ho) return shiftedProduct(g, u, gy, kh, kw, pads);
   }
   // gy's patches, at u's pixels: gy[n, o, p + top − a, q + left − b] is the flipped filter's tap with pads k − 1 − pad.
   const flippedPads = [kh - 1 - pads[0], kw - 1 - pads[1], kh - 1 - pads[2], kw - 1 - pads[3]];

@@ -134,7 +134,7 @@ const LOWER: Record<OpName, Lowering> = {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + t.shape.length : a));
     e.node('Slice', [x, e.int64(axes.map(() => -1)), e.int64(axes.map((a) => -t.shape[a] - 1)), e.int64(axes), e.int64(axes.map(() => -1))], [output]);
   },
-  // inputs[2], when present, is a per-channel bias [O] folded in by convBiasFusions.
+  // inputs[2], when present, is a per-channel bias [O] folded in by biasFusions (onnxPlan.ts).
   Conv: (e, node, inputs, output) => {
     const [x, w] = node.inputs;
     const b = e.convBlock;

@@ -21,7 +21,7 @@ export interface RuntimeOptions {
   readonly threads?: number;
   /**
    * Let worker threads spin between a run's ops instead of sleeping (onnxruntime-node; they stop when the run
-   * ends). Spinning saves a wake-up per op — the U-Net train step has ~1,800 ops: 616 → 475 ms on an idle
+   * ends). Spinning saves a wake-up per op — the U-Net train step has ~1,500 ops: 616 → 475 ms on an idle
    * 2-core machine — but costs when another process wants the cores (871 → 1,037 ms with one busy process).
    * 'auto' spins when no other thread is runnable as the session is created; default false.
    */

@@ -10,7 +10,7 @@ import { gradients } from './autodiff.js';
 import { Builder } from './builder.js';
 import type { Graph, Tensor } from './graph.js';
 import { toOnnx } from './onnx.js';
-import type { Runtime, Session, Spinning, TensorData } from './runtime.js';
+import type { Runtime, RuntimeOptions, Session, Spinning, TensorData } from './runtime.js';
 
 export interface OptimizerSpec {
   readonly beta1: number;
@@ -155,8 +155,14 @@ export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec =
  * im2col patch convolutions of the filter gradients, and slows them).
  */
 export async function trainStepSession(runtime: Runtime, step: Graph, options: { name?: string; threads?: number; spinning?: Spinning } = {}): Promise<Session> {
+  const { model, options: runtimeOptions } = await trainStepModel(runtime, step, options.name);
+  return runtime.createSession(model, { ...runtimeOptions, threads: options.threads, spinning: options.spinning });
+}
+
+/** trainStepSession's ONNX model and runtime options, for callers that make the session themselves (a profiler). */
+export async function trainStepModel(runtime: Runtime, step: Graph, name?: string): Promise<{ model: Uint8Array; options: RuntimeOptions }> {
   const convBlock = await runtime.convBlock?.();
-  return runtime.createSession(toOnnx(step, { name: options.name, convBlock }), { threads: options.threads, spinning: options.spinning, blockedConvs: false });
+  return { model: toOnnx(step, { name, convBlock }), options: { blockedConvs: false } };
 }
 
 /** The four flat [P] vectors an optimiser step reads and writes. */

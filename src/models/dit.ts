@@ -17,8 +17,9 @@
  *
  * The six modulations (and q, k, v) are separate W → W Linears rather than one W → 6W Linear whose output is
  * split: the two are the same map (the wide matrix is the narrow ones side by side). They were written before
- * difflow's autodiff had a Slice gradient; the parameter names and the PyTorch mirror follow them. Matrix products act on 2-D [B·N, W] token matrices (one GEMM each in ONNX Runtime);
- * reshapes to [B, N, W] let per-example modulations broadcast over the tokens.
+ * difflow's autodiff had a Slice gradient; the parameter names and the PyTorch mirror follow them. Matrix
+ * products act on 2-D [B·N, W] token matrices (one GEMM each in ONNX Runtime); reshapes to [B, N, W] let
+ * per-example modulations broadcast over the tokens.
  */
 import { DifflowError, checkInteger } from '../core/validate.js';
 import type { Builder } from '../engine/builder.js';
