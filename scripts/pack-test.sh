@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The package as a user gets it: `npm pack`, install the tarball into an empty project, run the CLI and import
+# every entry point. ONNX Runtime's postinstall fetches optional CUDA files from NuGet; a machine without that
+# network skips it with ONNXRUNTIME_NODE_INSTALL=skip (the CPU binaries ship inside the npm package).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+cd "$work"
+npm init -y >/dev/null
+ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error "./$tarball" >/dev/null
+npx --no-install difflow --help >/dev/null
+npx --no-install difflow oracle --schedule cosine --sampler heun --steps 5 --n 200
+cat > check.mjs <<'JS'
+import { flowMatching, mixtureOracle, ringMixture, priorSample, rng, uniformT, ddim } from 'difflow';
+import { Builder, toOnnx } from 'difflow/engine';
+import { nodeRuntime } from 'difflow/node';
+import { FIGURE_NAMES } from 'difflow/figures';
+const s = flowMatching();
+const z = await ddim(mixtureOracle(ringMixture(8, 2, 0.15), s), priorSample(s, 10, 2, rng(0)), uniformT(5));
+const g = new Builder();
+g.output('y', g.silu(g.input('x', [2, 3])));
+const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
+if (z.length !== 20 || FIGURE_NAMES.length !== 5 || !session) throw new Error('package entry points broken');
+console.log('package entry points: ok');
+JS
+node check.mjs
+echo "pack test: $(du -k "$tarball" | cut -f1) KB tarball installed and ran"
