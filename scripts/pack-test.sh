@@ -17,13 +17,13 @@ cat > check.mjs <<'JS'
 import { flowMatching, mixtureOracle, ringMixture, priorSample, rng, uniformT, ddim } from 'difflow';
 import { Builder, toOnnx } from 'difflow/engine';
 import { nodeRuntime } from 'difflow/node';
-import { FIGURE_NAMES } from 'difflow/figures';
+import { FIGURE_NAMES, lineChart } from 'difflow/figures';
 const s = flowMatching();
 const z = await ddim(mixtureOracle(ringMixture(8, 2, 0.15), s), priorSample(s, 10, 2, rng(0)), uniformT(5));
 const g = new Builder();
 g.output('y', g.silu(g.input('x', [2, 3])));
 const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
-if (z.length !== 20 || FIGURE_NAMES.length !== 5 || !session) throw new Error('package entry points broken');
+if (z.length !== 20 || FIGURE_NAMES.length !== 5 || typeof lineChart !== 'function' || !session) throw new Error('package entry points broken');
 console.log('package entry points: ok');
 JS
 node check.mjs

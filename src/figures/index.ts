@@ -25,3 +25,6 @@ export const FIGURES = {
 
 export type FigureName = keyof typeof FIGURES;
 export const FIGURE_NAMES = Object.keys(FIGURES) as FigureName[];
+
+/** The plotting library behind the figures, for users' own charts (`lineChart`, `scatterChart`, scales, …). */
+export * from './plot/index.js';
