@@ -5,7 +5,7 @@ import {
   samplingGrid, scheduleByName, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
 } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { toOnnx } from '../engine/onnx.js';
+import { toOnnxAnyBatch } from '../engine/onnx.js';
 import { buildForward, unflatten } from '../engine/trainStep.js';
 import { scatterChart } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
@@ -166,9 +166,8 @@ export async function evalCommand(o: { model: string; n: number; nll: number; sa
 export function exportCommand(o: { model: string; onnx: string; ema: boolean }, log: (l: string) => void): void {
   const { config, net, weights } = loadModel(o.model, o.ema);
   const label = net.classes === undefined ? '' : `, label [batch, ${net.classes + 1}] (one-hot; column ${net.classes} = no class, for classifier-free guidance)`;
-  const bytes = toOnnx(buildForward(net, 1, weights), {
+  const bytes = toOnnxAnyBatch((batch) => buildForward(net, batch, weights), {
     name: 'difflow-denoiser',
-    batchDim: 'batch',
     docString: `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise)${label}; output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`,
     metadata: { output: config.output, schedule: config.schedule, time: 't in [0, 1], 0 = data, 1 = noise', config: JSON.stringify(config) },
   });

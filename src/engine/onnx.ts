@@ -6,8 +6,9 @@
  * tensors and float32 scale tensors are shared initializers.
  */
 import onnxProto from 'onnx-proto';
+import { DifflowError } from '../core/validate.js';
 import { size, type Graph, type Node, type Shape, type Tensor } from './graph.js';
-import { biasFusions, layerNormSharing, type LayerNormSharing } from './onnxPlan.js';
+import { batchAxes, biasFusions, layerNormSharing, type BatchAxes, type LayerNormSharing } from './onnxPlan.js';
 import type { OpName } from './ops.js';
 
 const { onnx } = onnxProto;
@@ -29,6 +30,10 @@ interface Emitter {
   readonly blocked: Map<string, string>;
   /** The batch dimension is symbolic (toOnnx's batchDim): no lowering may write a batch size into the model. */
   readonly symbolicBatch: boolean;
+  /** The axes of `t` that carry the batch (none unless it is symbolic; refused where they are unknown). */
+  batchOf(t: Tensor): readonly number[];
+  /** A Reshape's target: `shape` with its axes `batch` (at most one) written −1, so that ONNX infers them. */
+  reshapeTo(shape: Shape, batch: readonly number[]): string;
 }
 
 /** ONNX Runtime's blocked-layout (NCHWc) kernels: CPU only, the block size is the CPU's (16 with AVX-512, 8 with AVX2). */
@@ -61,8 +66,14 @@ function layerNorm(e: Emitter, t: Tensor, x: string, eps: number, y: string, inv
 /** A standardisation whose value an earlier LayerNormalization computed: a Reshape of that output, if any. */
 function reused(e: Emitter, node: Node, output: string): boolean {
   const from = e.layerNorms.reuse.get(node.output.id);
-  if (from) e.node('Reshape', [from, e.int64(node.output.shape)], [output]);
+  if (from) e.node('Reshape', [from, e.reshapeTo(node.output.shape, e.batchOf(node.output))], [output]);
   return from !== undefined;
+}
+
+/** Refuses a symbolic batch on `axes` of `t`, whose sizes `op`'s lowering writes into the model. */
+function fixedAxes(e: Emitter, op: string, t: Tensor, axes: readonly number[]): void {
+  const batch = e.batchOf(t).filter((a) => axes.includes(a < 0 ? a + t.shape.length : a));
+  if (batch.length > 0) throw new DifflowError(`cannot give this graph a symbolic batch: a ${op} over its batch axis [${t.shape}]`);
 }
 
 const LOWER: Record<OpName, Lowering> = {
@@ -79,8 +90,10 @@ const LOWER: Record<OpName, Lowering> = {
       ? e.node('Gemm', inputs, [output], { transA: attrs.transA as number, transB: attrs.transB as number })
       : e.node('MatMul', inputs, [output]),
   Concat: (e, { attrs }, inputs, output) => e.node('Concat', inputs, [output], { axis: attrs.axis as number }),
-  Slice: (e, { attrs }, [x], output) =>
-    e.node('Slice', [x, e.int64([attrs.start as number]), e.int64([attrs.end as number]), e.int64([attrs.axis as number])], [output]),
+  Slice: (e, { attrs, inputs: [t] }, [x], output) => {
+    fixedAxes(e, 'Slice', t, [attrs.axis as number]);
+    e.node('Slice', [x, e.int64([attrs.start as number]), e.int64([attrs.end as number]), e.int64([attrs.axis as number])], [output]);
+  },
   Pad: (e, { attrs }, [x], output) => e.node('Pad', [x, e.int64(attrs.pads as readonly number[])], [output]),
   // A sum over leading axes (the per-image products of filter gradients, bias gradients) as ones·X: ORT's
   // ReduceSum over a leading axis ran 1.1–14× slower than the MatMul ([16…64, 96…576, 32…192], 2 threads).
@@ -96,8 +109,14 @@ const LOWER: Record<OpName, Lowering> = {
     e.node('MatMul', [e.float32(new Array<number>(P).fill(1)), rows], [summed]);
     e.node('Reshape', [summed, e.int64(node.output.shape)], [output]);
   },
-  Reshape: (e, { attrs }, [x], output) => e.node('Reshape', [x, e.int64(attrs.shape as readonly number[])], [output]),
-  Expand: (e, { attrs }, [x], output) => e.node('Expand', [x, e.int64(attrs.shape as readonly number[])], [output]),
+  Reshape: (e, node, [x], output) => e.node('Reshape', [x, e.reshapeTo(node.output.shape, e.batchOf(node.output))], [output]),
+  // A batch axis the input already has expands by broadcasting a 1 (ONNX's Expand is bidirectional).
+  Expand: (e, { inputs: [t], output: y }, [x], output) => {
+    const batch = e.batchOf(y);
+    const offset = y.shape.length - t.shape.length;
+    if (batch.some((a) => !e.batchOf(t).includes(a - offset))) throw new DifflowError(`cannot give this graph a symbolic batch: an Expand to [${y.shape}] creates a batch axis`);
+    e.node('Expand', [x, e.int64(y.shape.map((d, a) => (batch.includes(a) ? 1 : d)))], [output]);
+  },
   Transpose: (e, { attrs }, [x], output) => e.node('Transpose', [x], [output], { perm: attrs.perm as readonly number[] }),
   BatchMatMul: same('MatMul'),
   Softmax: (e, _n, [x], output) => e.node('Softmax', [x], [output], { axis: -1 }),
@@ -117,13 +136,15 @@ const LOWER: Record<OpName, Lowering> = {
     const G = node.attrs.groups as number;
     const grouped = e.fresh('grouped');
     const rows = [N, G, size(t.shape) / (N * G)];
-    e.node('Reshape', [x, e.int64(rows)], [grouped]);
+    const batch = e.batchOf(t);
+    fixedAxes(e, 'GroupNorm', t, t.shape.map((_, a) => a).slice(1));
+    e.node('Reshape', [x, e.reshapeTo(rows, batch)], [grouped]);
     const shared = e.layerNorms.source.get(node.output.id);
     const xhat = shared?.y ?? e.fresh('xhat');
     layerNorm(e, { ...t, shape: rows }, grouped, node.attrs.eps as number, xhat, shared?.invStd);
     const perChannel = t.shape.map((d, i) => (i === 1 ? C : 1)).slice(1);
     const [back, scaled, g, b] = [e.fresh('xhat'), e.fresh('scaled'), e.fresh('gamma'), e.fresh('beta')];
-    e.node('Reshape', [xhat, e.int64(t.shape)], [back]);
+    e.node('Reshape', [xhat, e.reshapeTo(t.shape, batch)], [back]);
     e.node('Reshape', [gamma, e.int64(perChannel)], [g]);
     e.node('Reshape', [beta, e.int64(perChannel)], [b]);
     e.node('Mul', [back, g], [scaled]);
@@ -132,6 +153,7 @@ const LOWER: Record<OpName, Lowering> = {
   // One Slice with step −1 per axis; ends = −(size + 1) reach past the first element.
   Flip: (e, { attrs, inputs: [t] }, [x], output) => {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + t.shape.length : a));
+    fixedAxes(e, 'Flip', t, axes);
     e.node('Slice', [x, e.int64(axes.map(() => -1)), e.int64(axes.map((a) => -t.shape[a] - 1)), e.int64(axes), e.int64(axes.map(() => -1))], [output]);
   },
   // inputs[2], when present, is a per-channel bias [O] folded in by biasFusions (onnxPlan.ts).
@@ -171,8 +193,8 @@ const LOWER: Record<OpName, Lowering> = {
   },
 };
 
-function valueInfo(name: string, shape: Shape, batchDim?: string) {
-  const dim = shape.map((d, i) => (i === 0 && batchDim ? { dimParam: batchDim } : { dimValue: d }));
+function valueInfo(name: string, shape: Shape, batch: readonly number[], batchDim?: string) {
+  const dim = shape.map((d, i) => (batch.includes(i) && batchDim ? { dimParam: batchDim } : { dimValue: d }));
   return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } });
 }
 
@@ -185,17 +207,20 @@ function attribute(name: string, v: AttrValue) {
 }
 
 /**
- * The ONNX model for `graph`, encoded. `batchDim` names the first dimension of every input and output
- * symbolically (a model any batch size can run): only for graphs whose ops carry no batch size in their
- * attributes, such as difflow's MLP forward (a sum over leading axes then stays a ReduceSum). `metadata`
- * becomes the model's metadata_props. `convBlock` (from `Runtime.convBlock()`, onnxruntime-node only) lowers
+ * The ONNX model for `graph`, encoded. `batchDim` names the batch dimension symbolically (a model any batch
+ * size can run): `batchProbe`, the same graph built at another batch size, tells which axes carry the batch
+ * (onnxPlan's batchAxes); every shape the lowering writes then has −1 there, and a sum over leading axes
+ * stays a ReduceSum. Without a probe only the first axis of the inputs and outputs is symbolic, and a graph
+ * whose lowering writes a shape is refused. `metadata` becomes the model's metadata_props. `convBlock` (from `Runtime.convBlock()`, onnxruntime-node only) lowers
  * convolutions whose channel counts it divides to ONNX Runtime's blocked NCHWc kernels; the model then needs
  * onnxruntime-node on a CPU with that block size, so only training steps use it, never exported models.
  */
 export function toOnnx(
   graph: Graph,
-  options: { name?: string; docString?: string; batchDim?: string; metadata?: Record<string, string>; convBlock?: number } = {},
+  options: { name?: string; docString?: string; batchDim?: string; batchProbe?: Graph; metadata?: Record<string, string>; convBlock?: number } = {},
 ): Uint8Array {
+  const { batchDim, batchProbe } = options;
+  const axes: BatchAxes | undefined = batchDim !== undefined && batchProbe ? batchAxes(graph, batchProbe) : undefined;
   const inputNames = new Map(graph.inputs.map((i) => [i.tensor.id, i.name]));
   const outputNames = new Map(graph.outputs.map((o) => [o.tensor.id, o.name]));
   const nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
@@ -229,7 +254,17 @@ export function toOnnx(
     },
     convBlock: options.convBlock,
     blocked: new Map(),
-    symbolicBatch: options.batchDim !== undefined,
+    symbolicBatch: batchDim !== undefined,
+    batchOf(t) {
+      if (batchDim === undefined) return [];
+      const found = axes?.get(t.id);
+      if (!found) throw new DifflowError('a symbolic batch through this graph needs toOnnx\'s batchProbe (the graph built at another batch size)');
+      return found;
+    },
+    reshapeTo(shape, batch) {
+      if (batch.length > 1) throw new DifflowError(`cannot give this graph a symbolic batch: a Reshape to [${shape}] spreads it over ${batch.length} axes`);
+      return e.int64(shape.map((d, a) => (batch.includes(a) ? -1 : d)));
+    },
     get layerNorms() {
       return layerNorms;
     },
@@ -268,6 +303,7 @@ export function toOnnx(
   for (const o of graph.outputs) {
     if (!graph.producer(o.tensor)) e.node('Identity', [inputNames.get(o.tensor.id) ?? `t${o.tensor.id}`], [o.name]);
   }
+  const ioBatch = (t: Tensor) => (axes ? axes.get(t.id)! : [0]);
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: OPSET }, ...[...domains].map((domain) => ({ domain, version: 1 }))],
@@ -277,10 +313,18 @@ export function toOnnx(
       name: options.name ?? 'difflow',
       node: nodes,
       initializer: initializers,
-      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor.shape, options.batchDim)),
-      output: graph.outputs.map((o) => valueInfo(o.name, o.tensor.shape, options.batchDim)),
+      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor.shape, ioBatch(i.tensor), batchDim)),
+      output: graph.outputs.map((o) => valueInfo(o.name, o.tensor.shape, ioBatch(o.tensor), batchDim)),
     }),
     metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * The ONNX model of the graph `build` makes, for any batch size: built at batch 2 and probed at batch 3
+ * (toOnnx's batchProbe), the batch named `batchDim` (default 'batch') in the inputs and outputs.
+ */
+export function toOnnxAnyBatch(build: (batch: number) => Graph, options: Omit<Parameters<typeof toOnnx>[1] & object, 'batchProbe' | 'convBlock'> = {}): Uint8Array {
+  return toOnnx(build(2), { ...options, batchDim: options.batchDim ?? 'batch', batchProbe: build(3) });
 }
