@@ -6,20 +6,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { rng } from '../core/rng.js';
 import { nodeRuntime } from '../engine/ortNode.js';
+import { rows, torchMirrorOutput, worstRelative } from '../../test/helpers/torchMirror.js';
 import { loadModel } from './modelCommands.js';
 
 const env = { ...process.env, DIFFLOW_FASHION_MNIST: resolve('test/fixtures/fashion-mnist-tiny') };
 const difflow = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env });
 
-test('difflow export of a trained DiT runs at batch 1, 4 and 1000 and equals what difflow sample evaluates', async () => {
+test('difflow export of a trained DiT: the ONNX runs at batch 1, 4 and 1000 and equals what difflow sample evaluates; the safetensors loads into the PyTorch mirror with the same output', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-export-'));
   const run = join(dir, 'run');
   const trained = difflow('train', '--data', 'fashion-mnist', '--model', 'dit', '--hidden', '16', '--layers', '1', '--output', 'x', '--batch', '8', '--steps', '3', '--threads', '1', '--out', run);
   assert.equal(trained.status, 0, trained.stderr);
   const onnx = join(dir, 'dit.onnx');
-  const exported = difflow('export', '--model', run, '--onnx', onnx);
+  const weights = join(dir, 'dit.safetensors');
+  const exported = difflow('export', '--model', run, '--onnx', onnx, '--safetensors', weights);
   assert.equal(exported.status, 0, exported.stderr);
   assert.match(exported.stdout, /inputs z \[batch, 784\], t \[batch, 1\], label \[batch, 11\]/);
+  assert.match(exported.stdout, /dit\.safetensors \(\d+ KiB\): \d+ float32 tensors named and shaped as the PyTorch mirror's state_dict/);
 
   const model = loadModel(run);
   const session = await nodeRuntime.createSession(readFileSync(onnx), { threads: 1 });
@@ -37,6 +40,16 @@ test('difflow export of a trained DiT runs at batch 1, 4 and 1000 and equals wha
     const worst = out.data.reduce((m, v, i) => Math.max(m, Math.abs(v - x[i])), 0);
     assert.ok(scale > 0, 'the trained output layer is no longer zero');
     assert.ok(worst <= 1e-6 * Math.max(1, scale), `batch ${B}: largest difference ${worst} (outputs up to ${scale})`);
+    if (B === 4) {
+      const torch = torchMirrorOutput(weights, { z: rows(z, 784), t: rows(new Float64Array(B).fill(t), 1), labels: Array.from(labels) });
+      assert.ok(worstRelative(torch, x) < 1e-5, `PyTorch mirror: largest difference ${worstRelative(torch, x)}`);
+    }
   }
   await session.release();
+});
+
+test('difflow export without an output file is one line naming the options, exit 2', () => {
+  const r = difflow('export', '--model', 'no-such-run');
+  assert.equal(r.status, 2);
+  assert.equal(r.stderr, 'difflow: export needs --onnx <file>, --safetensors <file> or both\n');
 });
