@@ -3,9 +3,9 @@ and prints the mirror's output on given inputs, as JSON. The file is read byte b
 package); its metadata 'network' (difflow's description of the architecture) picks the mirror:
 bench/torch_image_models.py's make_unet / make_dit, or bench/torch_peer.py's MLP.
 
-  /usr/bin/python3 scripts/torch_load_export.py model.safetensors inputs.json
+  /usr/bin/python3 scripts/torch_load_export.py model.safetensors inputs.json [model2.safetensors inputs2.json …]
   inputs.json: {"z": [[...], ...] [B, dim], "t": [[t], ...] [B, 1], "labels": [l, ...] (class-conditional models)}
-  prints {"out": [[...], ...], "parameters": P}
+  prints one line {"out": [[...], ...], "parameters": P} per model (several per run: PyTorch loads once)
 """
 import importlib.util
 import json
@@ -61,9 +61,9 @@ def mirror(network):
     raise SystemExit("no PyTorch mirror for network kind %r" % kind)
 
 
-def main():
-    state, metadata = read_safetensors(sys.argv[1])
-    inputs = json.loads(Path(sys.argv[2]).read_text())
+def run(path, inputs_path):
+    state, metadata = read_safetensors(path)
+    inputs = json.loads(Path(inputs_path).read_text())
     network = json.loads(metadata["network"])
     model = mirror(network)
     model.load_state_dict(state, strict=True)
@@ -77,6 +77,14 @@ def main():
         else:
             out = model(z, t)
     print(json.dumps({"out": out.tolist(), "parameters": sum(p.numel() for p in model.parameters())}))
+
+
+def main():
+    args = sys.argv[1:]
+    if not args or len(args) % 2:
+        raise SystemExit(__doc__)
+    for i in range(0, len(args), 2):
+        run(args[i], args[i + 1])
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { rng } from '../core/rng.js';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { rows, torchMirrorOutput, worstRelative } from '../../test/helpers/torchMirror.js';
+import { oneHot } from '../../test/helpers/networks.js';
+import { rows, torchMirrorOutputs, worstRelative } from '../../test/helpers/torchMirror.js';
 import { loadModel } from './modelCommands.js';
 
 const env = { ...process.env, DIFFLOW_FASHION_MNIST: resolve('test/fixtures/fashion-mnist-tiny') };
@@ -30,9 +31,7 @@ test('difflow export of a trained DiT: the ONNX runs at batch 1, 4 and 1000 and 
   for (const B of [1, 4, 1000]) {
     const z = rng(B).normals(B * 784);
     const labels = Int32Array.from({ length: B }, (_, i) => i % 11);
-    const onehot = new Float32Array(B * 11);
-    labels.forEach((l, i) => (onehot[i * 11 + l] = 1));
-    const { out } = await session.run({ z: { data: Float32Array.from(z), dims: [B, 784] }, t: { data: new Float32Array(B).fill(t), dims: [B, 1] }, label: { data: onehot, dims: [B, 11] } });
+    const { out } = await session.run({ z: { data: Float32Array.from(z), dims: [B, 784] }, t: { data: new Float32Array(B).fill(t), dims: [B, 1] }, label: { data: oneHot(labels, 10), dims: [B, 11] } });
     const denoiser = model.makeDenoiser({ labels });
     const { x } = await denoiser.denoise(z, t); // an x-output model: x̂ is the network's output
     await denoiser.release();
@@ -41,7 +40,7 @@ test('difflow export of a trained DiT: the ONNX runs at batch 1, 4 and 1000 and 
     assert.ok(scale > 0, 'the trained output layer is no longer zero');
     assert.ok(worst <= 1e-6 * Math.max(1, scale), `batch ${B}: largest difference ${worst} (outputs up to ${scale})`);
     if (B === 4) {
-      const torch = torchMirrorOutput(weights, { z: rows(z, 784), t: rows(new Float64Array(B).fill(t), 1), labels: Array.from(labels) });
+      const [torch] = torchMirrorOutputs([{ file: weights, inputs: { z: rows(z, 784), t: rows(new Float64Array(B).fill(t), 1), labels: Array.from(labels) } }]);
       assert.ok(worstRelative(torch, x) < 1e-5, `PyTorch mirror: largest difference ${worstRelative(torch, x)}`);
     }
   }

@@ -12,19 +12,7 @@ import { Builder } from './builder.js';
 import { toOnnx, toOnnxAnyBatch } from './onnx.js';
 import { nodeRuntime } from './ortNode.js';
 import { buildForward, buildTrainStep } from './trainStep.js';
-
-/** Weights with every parameter random (the zero-initialised output layers too), so that each one shows. */
-function randomWeights(net: Network, seed: number): Record<string, Float32Array> {
-  const r = rng(seed);
-  return Object.fromEntries(net.params.map((p) => [p.name, Float32Array.from(r.normals(p.shape.reduce((a, b) => a * b, 1)), (v) => 0.3 * v)]));
-}
-
-/** One-hot labels [B, K + 1] cycling through every class and the null class K. */
-function oneHot(labels: Int32Array, K: number): Float32Array {
-  const out = new Float32Array(labels.length * (K + 1));
-  labels.forEach((l, i) => (out[i * (K + 1) + l] = 1));
-  return out;
-}
+import { oneHot, randomWeights } from '../../test/helpers/networks.js';
 
 const NETWORKS: readonly (readonly [string, Network])[] = [
   ['MLP', mlp({ hidden: 32 })],

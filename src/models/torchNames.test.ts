@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { rng } from '../core/rng.js';
 import { toOnnx } from '../engine/onnx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
+import type { TensorData } from '../engine/runtime.js';
 import { buildForward } from '../engine/trainStep.js';
 import { encodeSafetensors } from '../io/safetensors.js';
 import { dit } from './dit.js';
@@ -18,7 +19,8 @@ import { mlp } from './mlp.js';
 import type { Network } from './network.js';
 import { torchName, torchStateDict } from './torchNames.js';
 import { unet } from './unet.js';
-import { rows, torchMirrorOutput, worstRelative } from '../../test/helpers/torchMirror.js';
+import { oneHot, randomWeights } from '../../test/helpers/networks.js';
+import { rows, torchMirrorOutputs, worstRelative } from '../../test/helpers/torchMirror.js';
 
 const NETWORKS: readonly (readonly [string, Network])[] = [
   ['U-Net', unet({ classes: 3, channels: 4, groups: 2, embedding: 8, timeFrequencies: 3 })],
@@ -26,30 +28,34 @@ const NETWORKS: readonly (readonly [string, Network])[] = [
   ['MLP', mlp()], // bench/torch_peer.py mirrors the default MLP only
 ];
 
-for (const [name, net] of NETWORKS) {
-  test(`the ${name}'s exported weights load into its PyTorch mirror (strict) and give difflow's output`, async (ctx) => {
-    const r = rng(7);
-    const weights = Object.fromEntries(net.params.map((p) => [p.name, Float32Array.from(r.normals(p.shape.reduce((a, b) => a * b, 1)), (v) => 0.3 * v)]));
-    const file = join(mkdtempSync(join(tmpdir(), 'difflow-st-')), 'model.safetensors');
-    writeFileSync(file, encodeSafetensors(torchStateDict(net, weights), { format: 'pt', network: JSON.stringify(net.describe) }));
-    const B = 3;
-    const z = Float32Array.from(r.normals(B * net.dim));
-    const t = Float32Array.of(0.05, 0.5, 0.93);
-    const K = net.classes;
-    const labels = K === undefined ? undefined : [0, 2, K];
-    const feeds = {
-      z: { data: z, dims: [B, net.dim] }, t: { data: t, dims: [B, 1] },
-      ...(labels && K !== undefined ? { label: { data: Float32Array.from({ length: B * (K + 1) }, (_, i) => (labels[Math.floor(i / (K + 1))] === i % (K + 1) ? 1 : 0)), dims: [B, K + 1] } } : {}),
-    };
-    const session = await nodeRuntime.createSession(toOnnx(buildForward(net, B, weights)), { threads: 1 });
-    const ours = (await session.run(feeds)).out.data;
-    await session.release();
-    const theirs = torchMirrorOutput(file, { z: rows(z, net.dim), t: rows(t, 1), labels });
-    const worst = worstRelative(ours, theirs);
-    ctx.diagnostic(`largest difference ${worst.toExponential(2)} of the output scale`);
-    assert.ok(worst < 2e-5, `largest difference ${worst.toExponential(2)} of the output scale`);
-  });
+/** Random weights exported to a file, and difflow's output on 3 inputs. */
+async function exported(net: Network) {
+  const weights = randomWeights(net, 7);
+  const r = rng(8);
+  const file = join(mkdtempSync(join(tmpdir(), 'difflow-st-')), 'model.safetensors');
+  writeFileSync(file, encodeSafetensors(torchStateDict(net, weights), { format: 'pt', network: JSON.stringify(net.describe) }));
+  const B = 3;
+  const z = Float32Array.from(r.normals(B * net.dim));
+  const t = Float32Array.of(0.05, 0.5, 0.93);
+  const K = net.classes;
+  const labels = K === undefined ? undefined : [0, 2, K];
+  const feeds: Record<string, TensorData> = { z: { data: z, dims: [B, net.dim] }, t: { data: t, dims: [B, 1] } };
+  if (labels && K !== undefined) feeds.label = { data: oneHot(labels, K), dims: [B, K + 1] };
+  const session = await nodeRuntime.createSession(toOnnx(buildForward(net, B, weights)), { threads: 1 });
+  const ours = (await session.run(feeds)).out.data;
+  await session.release();
+  return { ours, file, inputs: { z: rows(z, net.dim), t: rows(t, 1), labels } };
 }
+
+test('the U-Net\'s, DiT\'s and MLP\'s exported weights load into their PyTorch mirrors (strict) and give difflow\'s outputs', async (ctx) => {
+  const runs = await Promise.all(NETWORKS.map(([, net]) => exported(net)));
+  const theirs = torchMirrorOutputs(runs);
+  NETWORKS.forEach(([name], i) => {
+    const worst = worstRelative(runs[i].ours, theirs[i]);
+    ctx.diagnostic(`${name}: largest difference ${worst.toExponential(2)} of the output scale`);
+    assert.ok(worst < 2e-5, `${name}: largest difference ${worst.toExponential(2)} of the output scale`);
+  });
+});
 
 test('PyTorch names: Linear weights become weight [out, in], the rest keep their shapes; the renamed modules', () => {
   const net = NETWORKS[0][1];

@@ -5,13 +5,27 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The PyTorch mirror's output for a state_dict file and inputs (scripts/torch_load_export.py). */
-export function torchMirrorOutput(file: string, inputs: { z: number[][]; t: number[][]; labels?: number[] }): number[] {
-  const json = join(mkdtempSync(join(tmpdir(), 'difflow-torch-')), 'inputs.json');
-  writeFileSync(json, JSON.stringify(inputs));
-  const r = spawnSync('/usr/bin/python3', ['scripts/torch_load_export.py', file, json], { encoding: 'utf8' });
+/** Inputs of a mirror: rows of z [B][dim] and t [B][1], and labels for class-conditional networks. */
+export interface MirrorInputs {
+  readonly z: number[][];
+  readonly t: number[][];
+  readonly labels?: number[];
+}
+
+/**
+ * The PyTorch mirrors' outputs, flat [B·dim], for state_dict files and their inputs, in one Python process
+ * (scripts/torch_load_export.py; PyTorch's import is most of its time).
+ */
+export function torchMirrorOutputs(runs: readonly { readonly file: string; readonly inputs: MirrorInputs }[]): number[][] {
+  const dir = mkdtempSync(join(tmpdir(), 'difflow-torch-'));
+  const args = runs.flatMap(({ file, inputs }, i) => {
+    const json = join(dir, `inputs${i}.json`);
+    writeFileSync(json, JSON.stringify(inputs));
+    return [file, json];
+  });
+  const r = spawnSync('/usr/bin/python3', ['scripts/torch_load_export.py', ...args], { encoding: 'utf8' });
   assert.equal(r.status, 0, `scripts/torch_load_export.py (needs Debian's python3-torch): ${r.error ?? r.stderr}`);
-  return (JSON.parse(r.stdout).out as number[][]).flat();
+  return r.stdout.trim().split('\n').map((line) => (JSON.parse(line).out as number[][]).flat());
 }
 
 /** Rows of `flat` [B·d] as [B][d]. */
