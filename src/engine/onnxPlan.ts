@@ -89,7 +89,6 @@ export function layerNormSharing(graph: Graph, name: (t: Tensor) => string, fres
   return { source, reuse };
 }
 
-
 /** Tensor id → the axes whose size is the batch's (times a constant): the symbolic axes of an any-batch model. */
 export type BatchAxes = ReadonlyMap<number, readonly number[]>;
 
