@@ -130,9 +130,10 @@ function program(log: (line: string) => void): Command {
     .action((o: Parameters<typeof evalCommand>[0]) => evalCommand(o, log));
 
   p.command('export')
-    .description('write a standalone ONNX denoiser (any batch size) that any ONNX Runtime can run')
+    .description('write a standalone ONNX denoiser (any batch size) that any ONNX Runtime can run, and/or its weights for the PyTorch mirror')
     .requiredOption('--model <dir>', 'run folder')
-    .requiredOption('--onnx <file>', 'output .onnx file')
+    .option('--onnx <file>', 'output .onnx file')
+    .option('--safetensors <file>', 'output .safetensors file: the weights with PyTorch names and shapes (docs/export.md)')
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof exportCommand>[0]) => exportCommand(o, log));
   return p;

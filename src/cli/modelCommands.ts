@@ -5,13 +5,15 @@ import {
   samplingGrid, scheduleByName, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
 } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { toOnnx } from '../engine/onnx.js';
+import { toOnnxAnyBatch } from '../engine/onnx.js';
 import { buildForward, unflatten } from '../engine/trainStep.js';
 import { scatterChart } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
+import { encodeSafetensors } from '../io/safetensors.js';
 import { loadTrainState } from '../train/checkpointing.js';
 import type { Schedule } from '../core/schedule/index.js';
 import type { Network } from '../models/network.js';
+import { torchStateDict } from '../models/torchNames.js';
 import type { TrainConfig } from '../train/config.js';
 import { dataByName, dataShape, type Dataset } from '../train/data.js';
 import { networkDenoiser, type ConditioningOptions, type NetworkDenoiser } from '../train/networkDenoiser.js';
@@ -163,15 +165,23 @@ export async function evalCommand(o: { model: string; n: number; nll: number; sa
   }
 }
 
-export function exportCommand(o: { model: string; onnx: string; ema: boolean }, log: (l: string) => void): void {
+export function exportCommand(o: { model: string; onnx?: string; safetensors?: string; ema: boolean }, log: (l: string) => void): void {
+  if (!o.onnx && !o.safetensors) throw new DifflowError('export needs --onnx <file>, --safetensors <file> or both');
   const { config, net, weights } = loadModel(o.model, o.ema);
   const label = net.classes === undefined ? '' : `, label [batch, ${net.classes + 1}] (one-hot; column ${net.classes} = no class, for classifier-free guidance)`;
-  const bytes = toOnnx(buildForward(net, 1, weights), {
-    name: 'difflow-denoiser',
-    batchDim: 'batch',
-    docString: `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise)${label}; output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`,
-    metadata: { output: config.output, schedule: config.schedule, time: 't in [0, 1], 0 = data, 1 = noise', config: JSON.stringify(config) },
-  });
-  writeAtomic(o.onnx, bytes);
-  log(`wrote ${o.onnx} (${(bytes.length / 1024).toFixed(0)} KiB): inputs z [batch, ${net.dim}], t [batch, 1]${label}; output out = ${config.output}-prediction on '${config.schedule}'`);
+  if (o.onnx) {
+    const bytes = toOnnxAnyBatch((batch) => buildForward(net, batch, weights), {
+      name: 'difflow-denoiser',
+      docString: `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise)${label}; output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`,
+      metadata: { output: config.output, schedule: config.schedule, time: 't in [0, 1], 0 = data, 1 = noise', config: JSON.stringify(config) },
+    });
+    writeAtomic(o.onnx, bytes);
+    log(`wrote ${o.onnx} (${(bytes.length / 1024).toFixed(0)} KiB): inputs z [batch, ${net.dim}], t [batch, 1]${label}; output out = ${config.output}-prediction on '${config.schedule}'`);
+  }
+  if (o.safetensors) {
+    const state = torchStateDict(net, weights);
+    const bytes = encodeSafetensors(state, { format: 'pt', network: JSON.stringify(net.describe), output: config.output, schedule: config.schedule, config: JSON.stringify(config) });
+    writeAtomic(o.safetensors, bytes);
+    log(`wrote ${o.safetensors} (${(bytes.length / 1024).toFixed(0)} KiB): ${Object.keys(state).length} float32 tensors named and shaped as the PyTorch mirror's state_dict (docs/export.md)`);
+  }
 }

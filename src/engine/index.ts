@@ -4,7 +4,7 @@ export { Builder } from './builder.js';
 export { OPS, type OpName } from './ops.js';
 export { gradients } from './autodiff.js';
 export { interpret } from './interpret.js';
-export { toOnnx, OPSET } from './onnx.js';
+export { toOnnx, toOnnxAnyBatch, OPSET } from './onnx.js';
 export { buildForward, buildTrainStep, buildOptimizerStep, optimizerFeeds, takeOptimizerOutputs, trainStepSession, adamScalars, emaDecayAt, paramLayout, flatten, unflatten, DEFAULT_OPTIMIZER, type OptimizerSpec, type OptimizerState, type ParamSlot } from './trainStep.js';
 export type { Runtime, RuntimeOptions, Session, TensorData } from './runtime.js';
 export { mlp } from '../models/mlp.js';

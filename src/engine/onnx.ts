@@ -1,178 +1,26 @@
 /**
  * Lowers a graph to an ONNX model (opset 17) with onnx-proto. Lean by construction: one ONNX node per op
- * except Silu (Sigmoid·x), GroupNorm and a ReduceSum over leading axes (ones·X, a MatMul); a MatMul or Conv
- * feeding only a bias Add takes the bias (Gemm with transposes as attributes; Conv's B input); a
- * standardisation and its gradient share one LayerNormalization (plans in onnxPlan.ts); int64 shape/axes
- * tensors and float32 scale tensors are shared initializers.
+ * except Silu (Sigmoid·x), GroupNorm and a ReduceSum over leading axes (ones·X, a MatMul) — the lowerings are
+ * in onnxLowering.ts; a MatMul or Conv feeding only a bias Add takes the bias (Gemm with transposes as
+ * attributes; Conv's B input); a standardisation and its gradient share one LayerNormalization; an exported
+ * model may keep its batch symbolic (the plans are in onnxPlan.ts); int64 shape/axes tensors and float32
+ * scale tensors are shared initializers.
  */
 import onnxProto from 'onnx-proto';
-import { size, type Graph, type Node, type Shape, type Tensor } from './graph.js';
-import { biasFusions, layerNormSharing, type LayerNormSharing } from './onnxPlan.js';
-import type { OpName } from './ops.js';
+import { DifflowError } from '../core/validate.js';
+import type { Graph, Shape, Tensor } from './graph.js';
+import { LOWER, type AttrValue, type Emitter } from './onnxLowering.js';
+import { batchAxes, biasFusions, layerNormSharing, type BatchAxes } from './onnxPlan.js';
+
+export { NCHWC_DOMAIN } from './onnxLowering.js';
 
 const { onnx } = onnxProto;
 const FLOAT = 1;
 const INT64 = 7;
 export const OPSET = 17;
 
-interface Emitter {
-  name(t: Tensor): string;
-  int64(values: readonly number[]): string;
-  float32(values: readonly number[]): string;
-  node(opType: string, inputs: string[], outputs: string[], attrs?: Record<string, AttrValue>, domain?: string): void;
-  fresh(prefix: string): string;
-  /** Channel block of ONNX Runtime's NCHWc kernels, when convolutions are to use them (toOnnx's convBlock). */
-  readonly convBlock?: number;
-  /** Which LayerNormalization outputs are shared between standardisations (layerNormSharing). */
-  readonly layerNorms: LayerNormSharing;
-  /** Blocked (NCHWc) copies already made, by tensor name: a tensor two convs read is reordered once. */
-  readonly blocked: Map<string, string>;
-  /** The batch dimension is symbolic (toOnnx's batchDim): no lowering may write a batch size into the model. */
-  readonly symbolicBatch: boolean;
-}
-
-/** ONNX Runtime's blocked-layout (NCHWc) kernels: CPU only, the block size is the CPU's (16 with AVX-512, 8 with AVX2). */
-export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
-
-/** Attribute values: integers, integer lists, strings, and floats written as { float: x }. */
-type AttrValue = number | readonly number[] | string | { readonly float: number };
-type Lowering = (e: Emitter, node: Node, inputs: string[], output: string) => void;
-
-const same = (opType: string): Lowering => (e, _n, inputs, output) => e.node(opType, inputs, [output]);
-const axesOf = (node: Node) => (node.attrs.axes as readonly number[]).slice();
-const convAttrs = ({ attrs, inputs }: Node) => ({
-  kernel_shape: inputs[1].shape.slice(2),
-  strides: [attrs.stride as number, attrs.stride as number],
-  dilations: [attrs.dilation as number, attrs.dilation as number],
-  pads: (attrs.pads as readonly number[]).slice(),
-});
-
-/** LayerNormalization's scale 1 and bias 0 for the last axis of `t`. */
-const unitAffine = (e: Emitter, t: Tensor) => {
-  const d = t.shape[t.shape.length - 1];
-  return [e.float32(new Array<number>(d).fill(1)), e.float32(new Array<number>(d).fill(0))];
-};
-
-/** LayerNormalization of the last axis of `x` (`t` its tensor) into `y` and, when named, InvStdDev. */
-function layerNorm(e: Emitter, t: Tensor, x: string, eps: number, y: string, invStd?: string): void {
-  e.node('LayerNormalization', [x, ...unitAffine(e, t)], invStd ? [y, '', invStd] : [y], { axis: -1, epsilon: { float: eps } });
-}
-
-/** A standardisation whose value an earlier LayerNormalization computed: a Reshape of that output, if any. */
-function reused(e: Emitter, node: Node, output: string): boolean {
-  const from = e.layerNorms.reuse.get(node.output.id);
-  if (from) e.node('Reshape', [from, e.int64(node.output.shape)], [output]);
-  return from !== undefined;
-}
-
-const LOWER: Record<OpName, Lowering> = {
-  Add: same('Add'), Sub: same('Sub'), Mul: same('Mul'), Div: same('Div'), Max: same('Max'), Min: same('Min'),
-  Neg: same('Neg'), Sigmoid: same('Sigmoid'), Sin: same('Sin'), Cos: same('Cos'), Exp: same('Exp'), Log: same('Log'),
-  Sqrt: same('Sqrt'), Tanh: same('Tanh'),
-  Silu: (e, _n, [x], output) => {
-    const s = e.fresh('sigmoid');
-    e.node('Sigmoid', [x], [s]);
-    e.node('Mul', [x, s], [output]);
-  },
-  MatMul: (e, { attrs }, inputs, output) =>
-    attrs.transA || attrs.transB
-      ? e.node('Gemm', inputs, [output], { transA: attrs.transA as number, transB: attrs.transB as number })
-      : e.node('MatMul', inputs, [output]),
-  Concat: (e, { attrs }, inputs, output) => e.node('Concat', inputs, [output], { axis: attrs.axis as number }),
-  Slice: (e, { attrs }, [x], output) =>
-    e.node('Slice', [x, e.int64([attrs.start as number]), e.int64([attrs.end as number]), e.int64([attrs.axis as number])], [output]),
-  Pad: (e, { attrs }, [x], output) => e.node('Pad', [x, e.int64(attrs.pads as readonly number[])], [output]),
-  // A sum over leading axes (the per-image products of filter gradients, bias gradients) as ones·X: ORT's
-  // ReduceSum over a leading axis ran 1.1–14× slower than the MatMul ([16…64, 96…576, 32…192], 2 threads).
-  ReduceSum: (e, node, [x], output) => {
-    const { shape } = node.inputs[0];
-    const axes = axesOf(node).map((a) => (a < 0 ? a + shape.length : a)).sort((a, b) => a - b);
-    const leading = !e.symbolicBatch && axes.length < shape.length && axes.every((a, i) => a === i);
-    if (!leading) return e.node('ReduceSum', [x, e.int64(axes)], [output], { keepdims: node.attrs.keepdims as number });
-    const P = size(shape.slice(0, axes.length));
-    const rows = e.fresh('rows');
-    const summed = e.fresh('summed');
-    e.node('Reshape', [x, e.int64([P, size(shape.slice(axes.length))])], [rows]);
-    e.node('MatMul', [e.float32(new Array<number>(P).fill(1)), rows], [summed]);
-    e.node('Reshape', [summed, e.int64(node.output.shape)], [output]);
-  },
-  Reshape: (e, { attrs }, [x], output) => e.node('Reshape', [x, e.int64(attrs.shape as readonly number[])], [output]),
-  Expand: (e, { attrs }, [x], output) => e.node('Expand', [x, e.int64(attrs.shape as readonly number[])], [output]),
-  Transpose: (e, { attrs }, [x], output) => e.node('Transpose', [x], [output], { perm: attrs.perm as readonly number[] }),
-  BatchMatMul: same('MatMul'),
-  Softmax: (e, _n, [x], output) => e.node('Softmax', [x], [output], { axis: -1 }),
-  // LayerNormalization with unit scale and zero bias: one fused kernel in ORT instead of seven elementwise ops
-  // and two reductions. Its optional InvStdDev output serves InvStd (the gradient's scale) when one follows.
-  Standardize: (e, node, [x], output) => {
-    if (reused(e, node, output)) return;
-    layerNorm(e, node.inputs[0], x, node.attrs.eps as number, output, e.layerNorms.source.get(node.output.id)?.invStd);
-  },
-  InvStd: (e, node, [x], output) => {
-    if (!reused(e, node, output)) layerNorm(e, node.inputs[0], x, node.attrs.eps as number, e.fresh('standardized'), output);
-  },
-  // LayerNormalization over [N, G, C/G·…], then γ and β per channel.
-  GroupNorm: (e, node, [x, gamma, beta], output) => {
-    const [t] = node.inputs;
-    const [N, C] = t.shape;
-    const G = node.attrs.groups as number;
-    const grouped = e.fresh('grouped');
-    const rows = [N, G, size(t.shape) / (N * G)];
-    e.node('Reshape', [x, e.int64(rows)], [grouped]);
-    const shared = e.layerNorms.source.get(node.output.id);
-    const xhat = shared?.y ?? e.fresh('xhat');
-    layerNorm(e, { ...t, shape: rows }, grouped, node.attrs.eps as number, xhat, shared?.invStd);
-    const perChannel = t.shape.map((d, i) => (i === 1 ? C : 1)).slice(1);
-    const [back, scaled, g, b] = [e.fresh('xhat'), e.fresh('scaled'), e.fresh('gamma'), e.fresh('beta')];
-    e.node('Reshape', [xhat, e.int64(t.shape)], [back]);
-    e.node('Reshape', [gamma, e.int64(perChannel)], [g]);
-    e.node('Reshape', [beta, e.int64(perChannel)], [b]);
-    e.node('Mul', [back, g], [scaled]);
-    e.node('Add', [scaled, b], [output]);
-  },
-  // One Slice with step −1 per axis; ends = −(size + 1) reach past the first element.
-  Flip: (e, { attrs, inputs: [t] }, [x], output) => {
-    const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + t.shape.length : a));
-    e.node('Slice', [x, e.int64(axes.map(() => -1)), e.int64(axes.map((a) => -t.shape[a] - 1)), e.int64(axes), e.int64(axes.map(() => -1))], [output]);
-  },
-  // inputs[2], when present, is a per-channel bias [O] folded in by biasFusions (onnxPlan.ts).
-  Conv: (e, node, inputs, output) => {
-    const [x, w] = node.inputs;
-    const b = e.convBlock;
-    // (Dilated convolutions stay plain: not checked against the blocked kernels.)
-    if (!b || x.shape[1] % b !== 0 || w.shape[0] % b !== 0 || node.attrs.dilation !== 1) return e.node('Conv', inputs, [output], convAttrs(node));
-    // The blocked kernels, with the filter (a graph input in a training step) reordered here into their
-    // layout [O/b, C/b, kh, kw, b(C), b(O)]; ORT's own NCHWc rewrite only applies to constant filters.
-    const [O, C, kh, kw] = w.shape;
-    const w6 = e.fresh('w6');
-    const wt = e.fresh('wt');
-    const wb = e.fresh('wb');
-    e.node('Reshape', [inputs[1], e.int64([O / b, b, C / b, b, kh, kw])], [w6]);
-    e.node('Transpose', [w6], [wt], { perm: [0, 2, 4, 5, 3, 1] });
-    e.node('Reshape', [wt, e.int64([O, C, kh, kw])], [wb]);
-    let xb = e.blocked.get(inputs[0]);
-    if (!xb) {
-      e.blocked.set(inputs[0], (xb = e.fresh('xb')));
-      e.node('ReorderInput', [inputs[0]], [xb], { channels_last: 0 }, NCHWC_DOMAIN);
-    }
-    const yb = e.fresh('yb');
-    e.node('Conv', [xb, wb, ...inputs.slice(2)], [yb], convAttrs(node), NCHWC_DOMAIN);
-    e.node('ReorderOutput', [yb], [output], { channels: O, channels_last: 0 }, NCHWC_DOMAIN);
-  },
-  ConvTranspose: (e, node, inputs, output) =>
-    e.node('ConvTranspose', inputs, [output], { ...convAttrs(node), output_padding: (node.attrs.outputPadding as readonly number[]).slice() }),
-  AveragePool: (e, { attrs }, [x], output) => {
-    const f = attrs.factor as number;
-    e.node('AveragePool', [x], [output], { kernel_shape: [f, f], strides: [f, f] });
-  },
-  // Resize, not Reshape→Expand→Reshape: in ORT (CPU, [64, 64, 7…14, 7…14]) it ran 6–19× faster.
-  Upsample: (e, { attrs }, [x], output) => {
-    const f = attrs.factor as number;
-    e.node('Resize', [x, '', e.float32([1, 1, f, f])], [output], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
-  },
-};
-
-function valueInfo(name: string, shape: Shape, batchDim?: string) {
-  const dim = shape.map((d, i) => (i === 0 && batchDim ? { dimParam: batchDim } : { dimValue: d }));
+function valueInfo(name: string, shape: Shape, batch: readonly number[], batchDim?: string) {
+  const dim = shape.map((d, i) => (batch.includes(i) && batchDim ? { dimParam: batchDim } : { dimValue: d }));
   return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } });
 }
 
@@ -185,51 +33,58 @@ function attribute(name: string, v: AttrValue) {
 }
 
 /**
- * The ONNX model for `graph`, encoded. `batchDim` names the first dimension of every input and output
- * symbolically (a model any batch size can run): only for graphs whose ops carry no batch size in their
- * attributes, such as difflow's MLP forward (a sum over leading axes then stays a ReduceSum). `metadata`
- * becomes the model's metadata_props. `convBlock` (from `Runtime.convBlock()`, onnxruntime-node only) lowers
- * convolutions whose channel counts it divides to ONNX Runtime's blocked NCHWc kernels; the model then needs
- * onnxruntime-node on a CPU with that block size, so only training steps use it, never exported models.
+ * The ONNX model for `graph`, encoded. `batchDim` names the batch dimension symbolically (a model any batch
+ * size can run): `batchProbe`, the same graph built at another batch size, tells which axes carry the batch
+ * (onnxPlan's batchAxes); every shape the lowering writes then has −1 there, and a sum over leading axes
+ * stays a ReduceSum. Without a probe only the first axis of the inputs and outputs is symbolic, and a graph
+ * whose lowering writes a shape is refused. `metadata` becomes the model's metadata_props. `convBlock` (from
+ * `Runtime.convBlock()`, onnxruntime-node only) lowers convolutions whose channel counts it divides to ONNX
+ * Runtime's blocked NCHWc kernels; the model then needs onnxruntime-node on a CPU with that block size, so
+ * only training steps use it, never exported models.
  */
 export function toOnnx(
   graph: Graph,
-  options: { name?: string; docString?: string; batchDim?: string; metadata?: Record<string, string>; convBlock?: number } = {},
+  options: { name?: string; docString?: string; batchDim?: string; batchProbe?: Graph; metadata?: Record<string, string>; convBlock?: number } = {},
 ): Uint8Array {
+  const { batchDim, batchProbe } = options;
+  const axes: BatchAxes | undefined = batchDim !== undefined && batchProbe ? batchAxes(graph, batchProbe) : undefined;
   const inputNames = new Map(graph.inputs.map((i) => [i.tensor.id, i.name]));
   const outputNames = new Map(graph.outputs.map((o) => [o.tensor.id, o.name]));
   const nodes: ReturnType<typeof onnx.NodeProto.create>[] = [];
   const initializers: ReturnType<typeof onnx.TensorProto.create>[] = [];
-  const int64s = new Map<string, string>();
-  const float32s = new Map<string, string>();
+  // A 1-D initializer per distinct list of values, named `${prefix}_${k}`.
+  const shared = (prefix: string, dataType: number, field: 'int64Data' | 'floatData') => {
+    const names = new Map<string, string>();
+    return (values: readonly number[]) => {
+      const key = values.join(',');
+      let name = names.get(key);
+      if (!name) {
+        names.set(key, (name = `${prefix}_${names.size}`));
+        initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType, [field]: values.slice() }));
+      }
+      return name;
+    };
+  };
   let counter = 0;
   const domains = new Set<string>();
   const e: Emitter = {
     name: (t) => inputNames.get(t.id) ?? outputNames.get(t.id) ?? `t${t.id}`,
     fresh: (prefix) => `${prefix}_${counter++}`,
-    int64(values) {
-      const key = values.join(',');
-      let name = int64s.get(key);
-      if (!name) {
-        name = `i64_${int64s.size}`;
-        initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: INT64, int64Data: values.slice() }));
-        int64s.set(key, name);
-      }
-      return name;
-    },
-    float32(values) {
-      const key = values.join(',');
-      let name = float32s.get(key);
-      if (!name) {
-        name = `f32_${float32s.size}`;
-        initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType: FLOAT, floatData: values.slice() }));
-        float32s.set(key, name);
-      }
-      return name;
-    },
+    int64: shared('i64', INT64, 'int64Data'),
+    float32: shared('f32', FLOAT, 'floatData'),
     convBlock: options.convBlock,
     blocked: new Map(),
-    symbolicBatch: options.batchDim !== undefined,
+    symbolicBatch: batchDim !== undefined,
+    batchOf(t) {
+      if (batchDim === undefined) return [];
+      const found = axes?.get(t.id);
+      if (!found) throw new DifflowError('a symbolic batch through this graph needs toOnnx\'s batchProbe (the graph built at another batch size)');
+      return found;
+    },
+    reshapeTo(shape, batch) {
+      if (batch.length > 1) throw new DifflowError(`cannot give this graph a symbolic batch: a Reshape to [${shape}] spreads it over ${batch.length} axes`);
+      return e.int64(shape.map((d, a) => (batch.includes(a) ? -1 : d)));
+    },
     get layerNorms() {
       return layerNorms;
     },
@@ -268,6 +123,7 @@ export function toOnnx(
   for (const o of graph.outputs) {
     if (!graph.producer(o.tensor)) e.node('Identity', [inputNames.get(o.tensor.id) ?? `t${o.tensor.id}`], [o.name]);
   }
+  const ioBatch = (t: Tensor) => (axes ? axes.get(t.id)! : [0]);
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [{ domain: '', version: OPSET }, ...[...domains].map((domain) => ({ domain, version: 1 }))],
@@ -277,10 +133,18 @@ export function toOnnx(
       name: options.name ?? 'difflow',
       node: nodes,
       initializer: initializers,
-      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor.shape, options.batchDim)),
-      output: graph.outputs.map((o) => valueInfo(o.name, o.tensor.shape, options.batchDim)),
+      input: graph.inputs.map((i) => valueInfo(i.name, i.tensor.shape, ioBatch(i.tensor), batchDim)),
+      output: graph.outputs.map((o) => valueInfo(o.name, o.tensor.shape, ioBatch(o.tensor), batchDim)),
     }),
     metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
   });
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * The ONNX model of the graph `build` makes, for any batch size: built at batch 2 and probed at batch 3
+ * (toOnnx's batchProbe), the batch named `batchDim` (default 'batch') in the inputs and outputs.
+ */
+export function toOnnxAnyBatch(build: (batch: number) => Graph, options: Omit<Parameters<typeof toOnnx>[1] & object, 'batchProbe' | 'convBlock'> = {}): Uint8Array {
+  return toOnnx(build(2), { ...options, batchDim: options.batchDim ?? 'batch', batchProbe: build(3) });
 }

@@ -1,7 +1,8 @@
 /**
- * Graph-level plans for the ONNX lowering (onnx.ts): which bias Adds fold into the op before them, and which
- * LayerNormalization outputs standardisations share.
+ * Graph-level plans for the ONNX lowering (onnx.ts): which bias Adds fold into the op before them, which
+ * LayerNormalization outputs standardisations share, and which axes carry the batch in an any-batch model.
  */
+import { DifflowError } from '../core/validate.js';
 import { size, type Graph, type Node, type Tensor } from './graph.js';
 
 /** A bias Add folded into its producer: a MatMul (→ Gemm, bias [n] or [1, n]) or a Conv (its B input, bias [C, 1, 1] or [1, C, 1, 1]). */
@@ -88,3 +89,38 @@ export function layerNormSharing(graph: Graph, name: (t: Tensor) => string, fres
   return { source, reuse };
 }
 
+/** Tensor id → the axes whose size is the batch's (times a constant): the symbolic axes of an any-batch model. */
+export type BatchAxes = ReadonlyMap<number, readonly number[]>;
+
+/**
+ * The batch axes of `graph`, found by comparing it with `probe`, the same network built at another batch size:
+ * an axis is the batch's where the two sizes differ. Refuses graphs whose structure, constants or attributes
+ * (other than Reshape's and Expand's target shapes) depend on the batch size: those cannot run at any batch.
+ */
+export function batchAxes(graph: Graph, probe: Graph): BatchAxes {
+  const refuse = (why: string) => {
+    throw new DifflowError(`cannot give this graph a symbolic batch: ${why}`);
+  };
+  const same = graph.nodes.length === probe.nodes.length && graph.inputs.length === probe.inputs.length &&
+    graph.outputs.length === probe.outputs.length && graph.constants.length === probe.constants.length &&
+    graph.nodes.every((n, i) => n.op === probe.nodes[i].op);
+  if (!same) refuse('its nodes differ between batch sizes');
+  const axes = new Map<number, readonly number[]>();
+  const compare = (a: Tensor, b: Tensor) => {
+    if (a.shape.length !== b.shape.length) refuse(`a tensor's rank depends on the batch ([${a.shape}] vs [${b.shape}])`);
+    axes.set(a.id, a.shape.flatMap((d, i) => (d === b.shape[i] ? [] : [i])));
+  };
+  graph.inputs.forEach((input, i) => compare(input.tensor, probe.inputs[i].tensor));
+  graph.constants.forEach((c, i) => {
+    const other = probe.constants[i];
+    compare(c.tensor, other.tensor);
+    if (axes.get(c.tensor.id)!.length > 0 || c.data.some((v, j) => !Object.is(v, other.data[j]))) refuse(`a constant of shape [${c.tensor.shape}] depends on the batch`);
+  });
+  graph.nodes.forEach((n, i) => {
+    const other = probe.nodes[i];
+    compare(n.output, other.output);
+    const varying = Object.keys(n.attrs).filter((k) => String(n.attrs[k]) !== String(other.attrs[k]));
+    if (varying.some((k) => k !== 'shape' || (n.op !== 'Reshape' && n.op !== 'Expand'))) refuse(`${n.op}'s ${varying.join(', ')} depend on the batch`);
+  });
+  return axes;
+}

@@ -7,10 +7,15 @@
  */
 import { DifflowError } from '../core/validate.js';
 
-/** Element arrays by dtype; I64 is read and written as BigInt64Array. */
+/**
+ * Element arrays by dtype; I64 is read and written as BigInt64Array, F16 and BF16 as their raw bit patterns
+ * (float16.ts converts them to and from numbers, rounding to nearest even).
+ */
 export interface SafetensorsArrays {
   F64: Float64Array;
   F32: Float32Array;
+  F16: Uint16Array;
+  BF16: Uint16Array;
   I64: BigInt64Array;
   I32: Int32Array;
   U32: Uint32Array;
@@ -33,14 +38,14 @@ export interface SafetensorsFile {
 
 type TypedArrayClass = { new (length: number): SafetensorsArrays[SafetensorsDtype]; readonly BYTES_PER_ELEMENT: number };
 const ARRAYS: Readonly<Record<SafetensorsDtype, TypedArrayClass>> = {
-  F64: Float64Array, F32: Float32Array, I64: BigInt64Array, I32: Int32Array, U32: Uint32Array, U8: Uint8Array,
+  F64: Float64Array, F32: Float32Array, F16: Uint16Array, BF16: Uint16Array, I64: BigInt64Array, I32: Int32Array, U32: Uint32Array, U8: Uint8Array,
 };
 /** The reference implementation's dtype order (descending), which fixes the data layout. */
-const RANK: Readonly<Record<SafetensorsDtype, number>> = { I64: 5, F64: 4, F32: 3, U32: 2, I32: 1, U8: 0 };
-const OTHER_DTYPES = ['BOOL', 'I8', 'U16', 'I16', 'F16', 'BF16', 'U64', 'C64', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F4'];
+const RANK: Readonly<Record<SafetensorsDtype, number>> = { I64: 7, F64: 6, F32: 5, U32: 4, I32: 3, BF16: 2, F16: 1, U8: 0 };
+const OTHER_DTYPES = ['BOOL', 'I8', 'U16', 'I16', 'U64', 'C64', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F4'];
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Tensor names in the order their bytes are laid out: dtype (I64, F64, F32, U32, I32, U8), then name. */
+/** Tensor names in the order their bytes are laid out: dtype (I64, F64, F32, U32, I32, BF16, F16, U8), then name. */
 export function safetensorsOrder(tensors: Record<string, SafetensorsTensor>): string[] {
   return Object.keys(tensors).sort((a, b) => {
     const byDtype = RANK[tensors[b].dtype] - RANK[tensors[a].dtype];
