@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { DifflowError, SAMPLERS, clipDenoised, priorSample, rng, type AnySamplerOptions, type GridName, type SamplerName, type StepInfo } from '../core/index.js';
 import { writeAtomic } from '../io/atomic.js';
+import { checkOutputFile } from '../io/files.js';
 import { imageMetrics } from '../train/fmnistMetric.js';
 import type { LoadedModel } from './modelCommands.js';
 import { gridFor } from './modelCommands.js';
@@ -68,6 +69,7 @@ function progress(what: string): ImageSampling['onStep'] & { done(): void } {
 export async function sampleImageCommand(model: LoadedModel, o: ImageSampling & { perClass: number; out: string }, log: (l: string) => void): Promise<void> {
   const ext = extname(o.out).toLowerCase();
   if (!['.png', '.json'].includes(ext)) throw new DifflowError(`--out must end in .png or .json for an image model, got '${o.out}'`);
+  checkOutputFile(o.out);
   const bar = progress('sampling');
   const { images, labels, seconds } = await sampleImages(model, o.perClass, { ...o, onStep: bar }).finally(() => bar.done());
   const K = model.net.classes!;

@@ -42,3 +42,20 @@ test('uniforms lie in [0, 1) and split children are independent streams', () => 
 test('a non-finite seed is refused', () => {
   assert.throws(() => rng(NaN), /seed must be a finite number/);
 });
+
+test('seeds below 2^32 keep the streams they always had (committed results stay valid)', () => {
+  const first3 = (seed: number) => { const g = Rng.seeded(seed); return [g.nextUint32(), g.nextUint32(), g.nextUint32()]; };
+  assert.deepEqual(first3(0), [1230146868, 641685505, 269865819]);
+  assert.deepEqual(first3(1), [2377532090, 2851422744, 968331010]);
+  assert.deepEqual(first3(12345), [3195066035, 3809827865, 465699072]);
+  assert.deepEqual(first3(2 ** 32 - 1), [3940903098, 2675663609, 548317449]);
+});
+
+test('no two seeds in [0, 2^53) share a stream: seeds that differ only above bit 32 and former aliases differ', () => {
+  // 2^32 + 5 used to collapse onto seed 4197307838 (the high word was folded into a 32-bit SplitMix start).
+  assert.notDeepEqual(Rng.seeded(2 ** 32 + 5).state(), Rng.seeded(4197307838).state());
+  const states = new Set<string>();
+  for (const hi of [0, 1, 2, 0x1fffff]) for (const lo of [0, 1, 5, 0xffffffff]) states.add(Rng.seeded(hi * 2 ** 32 + lo).state().join());
+  assert.equal(states.size, 16);
+  assert.notDeepEqual(Rng.seeded(2 ** 53 - 1).state(), Rng.seeded(2 ** 53 - 2).state());
+});
