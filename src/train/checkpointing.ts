@@ -38,7 +38,7 @@ export function saveTrainState(runDir: string, config: TrainConfig, state: Train
 
 /** What is wrong with a state's numbers (a non-finite value, a negative second moment), or undefined. */
 export function badStatePart(state: TrainState): string | undefined {
-  const parts: [string, Float32Array][] = [['the parameters', state.params], ['the EMA weights', state.ema], ["Adam's first moment", state.m], ["Adam's second moment", state.v]];
+  const parts: [string, Float32Array][] = [['parameters', state.params], ['EMA weights', state.ema], ["Adam's first moment", state.m], ["Adam's second moment", state.v]];
   for (const [name, values] of parts) {
     for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return `non-finite ${name}: entry ${i} is ${values[i]}`;
   }
