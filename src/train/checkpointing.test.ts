@@ -32,7 +32,7 @@ test('forged but well-checksummed checkpoints are refused field by field, in one
     ['config an array', (_, m) => (m.config = '[1]'), /its config is not a JSON object/],
     ['config with a bad schedule', (_, m) => (m.config = m.config.replace('"schedule":"fm"', '"schedule":"nope"')), /its config is invalid: unknown schedule 'nope'/],
     ['config with a huge network', (_, m) => (m.config = m.config.replace('"hidden":16', '"hidden":1000000')), /tensor 'param\..*' is missing or has the wrong size/],
-    ['all-zero generator state', (t) => t.rng.data.fill(0), /the generator state must be 4 words, not all zero/],
+    ['all-zero generator state', (t) => (t.rng.data as Uint32Array).fill(0), /the generator state must be 4 words, not all zero/],
     ['NaN in the EMA', (t) => { for (const k of Object.keys(t)) if (k.startsWith('ema.')) { t[k].data[0] = NaN; break; } }, /non-finite EMA weights: entry 0 is NaN/],
     ['Infinity in the parameters', (t) => { for (const k of Object.keys(t)) if (k.startsWith('param.')) { t[k].data[1] = Infinity; break; } }, /non-finite parameters: entry 1 is Infinity/],
     ['negative Adam second moment', (t) => { for (const k of Object.keys(t)) if (k.startsWith('v.')) { t[k].data[0] = -1; break; } }, /negative Adam's second moment/],

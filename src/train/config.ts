@@ -2,7 +2,7 @@
 import { OUTPUT_KINDS, type OutputKind } from '../core/outputs.js';
 import { SCHEDULE_NAMES, type ScheduleName } from '../core/schedule/index.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES, type DensityName, type WeightingName } from '../core/training/index.js';
-import { DifflowError, checkFinite, checkInteger, checkName, checkPositive } from '../core/validate.js';
+import { DifflowError, checkFinite, checkName, checkPositive } from '../core/validate.js';
 import { ALL_DATA_NAMES, type DataName } from '../data/datasets.js';
 import type { Spinning } from '../engine/runtime.js';
 import { parseDecimal } from '../data/numbers.js';
@@ -84,6 +84,11 @@ function sha256Hex(v: unknown): string {
   return v;
 }
 
+/** Throws unless `n` is an integer ≥ `min` that a double holds exactly (below 2⁵³). */
+function checkCount(flag: string, n: number, min = 1): void {
+  if (!Number.isSafeInteger(n) || n < min) throw new DifflowError(`${flag} must be an integer ≥ ${min} (and below 2^53), got ${n}`);
+}
+
 /** Validates a partial configuration (e.g. from CLI flags) and fills in the defaults. */
 export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>): TrainConfig {
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
@@ -113,17 +118,16 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     spinning: spinningOption(c.spinning),
     ...(c.dataSha256 === undefined ? {} : { dataSha256: sha256Hex(c.dataSha256) }),
   };
-  checkInteger('--steps', config.steps);
-  checkInteger('--batch', config.batch);
-  checkInteger('--hidden', config.hidden);
-  checkInteger('--layers', config.layers, model === 'unet' ? 0 : 1);
+  checkCount('--steps', config.steps);
+  checkCount('--batch', config.batch);
+  checkCount('--hidden', config.hidden);
+  checkCount('--layers', config.layers, model === 'unet' ? 0 : 1);
   if (!(config.labelDropout >= 0 && config.labelDropout < 1)) throw new DifflowError(`--label-dropout must be in [0, 1), got ${config.labelDropout}`);
   if (!(config.emaDecay >= 0 && config.emaDecay < 1)) throw new DifflowError(`--ema-decay must be in [0, 1), got ${config.emaDecay}`);
-  checkInteger('--seed', config.seed, 0);
-  if (config.seed > MAX_SEED) throw new DifflowError(`--seed must be an integer in [0, 2^53), got ${config.seed}`);
-  checkInteger('--warmup', config.warmup, 0);
-  checkInteger('--checkpoint-every', config.checkpointEvery);
-  if (config.threads !== undefined) checkInteger('--threads', config.threads);
+  if (!Number.isSafeInteger(config.seed) || config.seed < 0) throw new DifflowError(`--seed must be an integer in [0, 2^53), got ${config.seed}`);
+  checkCount('--warmup', config.warmup, 0);
+  checkCount('--checkpoint-every', config.checkpointEvery);
+  if (config.threads !== undefined) checkCount('--threads', config.threads);
   checkFinite('--bias', config.bias);
   checkFinite('--weight-decay', config.weightDecay, 0);
   checkPositive('--eps', config.eps);
