@@ -7,6 +7,7 @@ import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { DifflowError, SAMPLERS, clipDenoised, priorSample, rng, type AnySamplerOptions, type GridName, type SamplerName, type StepInfo } from '../core/index.js';
 import { writeAtomic } from '../io/atomic.js';
+import { derivedRng } from './seeds.js';
 import { checkOutputFile } from '../io/files.js';
 import { imageMetrics } from '../train/fmnistMetric.js';
 import type { LoadedModel } from './modelCommands.js';
@@ -37,7 +38,7 @@ export async function sampleImages(model: LoadedModel, perClass: number, o: Imag
     const z1 = priorSample(model.schedule, labels.length, model.net.dim, rng(o.seed));
     const grid = gridFor(o.grid, model, o.steps);
     const images = await SAMPLERS[o.sampler](o.clipX ? clipDenoised(denoiser) : denoiser, z1, grid, {
-      rng: rng(o.seed + 1),
+      rng: derivedRng(o.seed, 1),
       ...o.options,
       onStep: o.onStep ? (info: StepInfo) => o.onStep?.(info.i + 1, info.steps) : undefined,
     });

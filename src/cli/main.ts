@@ -15,6 +15,7 @@ import { FileError, checkOutputFolder } from '../io/files.js';
 import { checkMemory, samplingBytes } from '../train/resources.js';
 import { integerOption as int, numberOption as num, pathOption as path, seedOption as seed } from './options.js';
 import { checkSamplerFlags } from './samplerFlags.js';
+import { derivedSeed } from './seeds.js';
 
 /** Where the CLI writes: results (stdout) and the one-line error of a failed command (stderr). */
 export interface Output {
@@ -90,7 +91,7 @@ function program(out: Output, exit: (code: number) => void): Command {
       const grid = checkName('grid', o.grid, GRID_NAMES) as GridName;
       checkSamplerFlags(sampler, o);
       const s = await setup(schedule, o.n, o.seed);
-      const r = await run(s, sampler, o.steps, grid, { eta: o.eta, churn: o.churn }, o.seed + 1);
+      const r = await run(s, sampler, o.steps, grid, { eta: o.eta, churn: o.churn }, derivedSeed(o.seed, 1));
       if (o.json) {
         log(JSON.stringify({ sampler, schedule: schedule.name, steps: o.steps, nfe: r.nfe, samples: Array.from(r.z) }));
         return;

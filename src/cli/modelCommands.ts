@@ -9,6 +9,7 @@ import { toOnnx } from '../engine/onnx.js';
 import { buildForward, unflatten } from '../engine/trainStep.js';
 import { scatterChart } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
+import { derivedRng } from './seeds.js';
 import { checkOutputFile } from '../io/files.js';
 import { checkMemory, samplingBytes } from '../train/resources.js';
 import { checkSamplerFlags, refuseFlags } from './samplerFlags.js';
@@ -70,7 +71,7 @@ export function gridFor(name: GridName, model: LoadedModel, steps: number): Time
 
 export async function sampleModel(model: LoadedModel, sampler: SamplerName, steps: number, grid: GridName, n: number, seed: number, options: AnySamplerOptions = {}): Promise<Float64Array> {
   const z1 = priorSample(model.schedule, n, model.dataset.dim, rng(seed));
-  return SAMPLERS[sampler](model.denoiser, z1, gridFor(grid, model, steps), { rng: rng(seed + 1), ...options });
+  return SAMPLERS[sampler](model.denoiser, z1, gridFor(grid, model, steps), { rng: derivedRng(seed, 1), ...options });
 }
 
 /** The options of `difflow sample`; those without a default are undefined unless given. */
@@ -104,7 +105,7 @@ export async function sampleCommand(o: SampleFlags, log: (l: string) => void): P
     const started = performance.now();
     const samples = await sampleModel(model, sampler, o.steps, grid, n, o.seed, { eta: o.eta, churn: o.churn });
     const seconds = (performance.now() - started) / 1000;
-    const data = model.dataset.sample(n, rng(o.seed + 7));
+    const data = model.dataset.sample(n, derivedRng(o.seed, 7));
     if (ext === '.json') writeAtomic(o.out, JSON.stringify({ sampler, steps: o.steps, grid, config: model.config, samples: Array.from(samples) }));
     else if (ext === '.png') writeAtomic(o.out, scatterPng([{ points: data, color: [150, 150, 150] }, { points: samples, color: [0, 114, 178] }]));
     else {
@@ -134,11 +135,11 @@ export interface EvalResult {
 /** Energy distance and sliced W2 of samples against fresh data; NLL in bits/dim of fresh data (PF-ODE). */
 export async function evaluate(model: LoadedModel, o: { n: number; nll: number; sampler: SamplerName; steps: number; seed: number }): Promise<EvalResult> {
   const dim = model.dataset.dim;
-  const data = model.dataset.sample(o.n, rng(o.seed + 100));
+  const data = model.dataset.sample(o.n, derivedRng(o.seed, 100));
   const samples = await sampleModel(model, o.sampler, o.steps, 'uniform', o.n, o.seed);
   const energy = energyDistance(samples, data, dim);
-  const sliced = slicedWasserstein(samples, data, dim, { rng: rng(o.seed + 200) });
-  const x = model.dataset.sample(o.nll, rng(o.seed + 300));
+  const sliced = slicedWasserstein(samples, data, dim, { rng: derivedRng(o.seed, 200) });
+  const x = model.dataset.sample(o.nll, derivedRng(o.seed, 300));
   let bitsPerDim: number | undefined;
   let nllNote: string | undefined;
   try {
@@ -154,11 +155,11 @@ export async function evaluate(model: LoadedModel, o: { n: number; nll: number; 
   if (model.dataset.mixture) {
     const oracle = mixtureOracle(model.dataset.mixture, model.schedule);
     const z1 = priorSample(model.schedule, o.n, dim, rng(o.seed));
-    const best = await SAMPLERS[o.sampler](oracle, z1, gridFor('uniform', model, o.steps), { rng: rng(o.seed + 1) });
+    const best = await SAMPLERS[o.sampler](oracle, z1, gridFor('uniform', model, o.steps), { rng: derivedRng(o.seed, 1) });
     const logp = oracle.logDensity(x, 0);
     exact = {
       energy: energyDistance(best, data, dim),
-      sliced: slicedWasserstein(best, data, dim, { rng: rng(o.seed + 200) }),
+      sliced: slicedWasserstein(best, data, dim, { rng: derivedRng(o.seed, 200) }),
       bitsPerDim: -logp.reduce((a, b) => a + b, 0) / logp.length / (dim * Math.LN2),
     };
   }
