@@ -50,7 +50,7 @@ export function lockRunFolder(runDir: string): () => void {
   try {
     writeFileSync(temp, JSON.stringify(me));
   } catch (error) {
-    throw fileError('write', temp, error);
+    throw fileError('write into', runDir, error);
   }
   try {
     for (let attempt = 0; ; attempt++) {
