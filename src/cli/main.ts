@@ -12,8 +12,7 @@ import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
 import { trainCommand } from './trainCommand.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
 import { FileError, checkOutputFolder } from '../io/files.js';
-import { checkMemory, samplingBytes } from '../train/resources.js';
-import { integerOption as int, numberOption as num, pathOption as path, seedOption as seed } from './options.js';
+import { integerOption as int, numberOption as num, pathOption as path, pointsOption as points, seedOption as seed, stepsOption as steps } from './options.js';
 import { checkSamplerFlags } from './samplerFlags.js';
 import { derivedSeed } from './seeds.js';
 
@@ -22,20 +21,6 @@ export interface Output {
   readonly log: (line: string) => void;
   readonly error: (text: string) => void;
 }
-
-/** A 2-D point set of n points: refused when it cannot fit in memory. */
-const points = (flag: string) => (text: string) => {
-  const n = int(flag)(text);
-  checkMemory(`${flag} ${text}`, samplingBytes(n, 2));
-  return n;
-};
-
-/** Sampling steps: at least 1, and a grid that fits in memory. */
-const steps = (text: string) => {
-  const n = int('--steps')(text);
-  checkMemory(`--steps ${text}`, samplingBytes(0, 0, n));
-  return n;
-};
 
 function program(out: Output, exit: (code: number) => void): Command {
   const { log } = out;

@@ -5,6 +5,7 @@
 import { DifflowError } from '../core/validate.js';
 import { parseDecimal } from '../data/numbers.js';
 import { MAX_SEED } from '../train/config.js';
+import { checkMemory, samplingBytes } from '../train/resources.js';
 
 /** A finite number. */
 export const numberOption = (flag: string) => (text: string): number => {
@@ -33,4 +34,18 @@ export const seedOption = (text: string): number => {
 export const pathOption = (flag: string) => (text: string): string => {
   if (text.trim() === '') throw new DifflowError(`${flag} must name a file or folder, got an empty path`);
   return text;
+};
+
+/** A count of 2-D points, refused when the points cannot fit in memory. */
+export const pointsOption = (flag: string) => (text: string): number => {
+  const n = integerOption(flag)(text);
+  checkMemory(`${flag} ${text}`, samplingBytes(n, 2));
+  return n;
+};
+
+/** Sampling steps: at least 1, and a time grid that fits in memory. */
+export const stepsOption = (text: string): number => {
+  const n = integerOption('--steps')(text);
+  checkMemory(`--steps ${text}`, samplingBytes(0, 0, n));
+  return n;
 };
