@@ -93,3 +93,14 @@ test('file-system failures are one line with the path and the reason (exit 1), f
     assert.ok(performance.now() - started < 3000, `${args.join(' ')} fails at once`);
   }
 });
+
+test('an image model refuses --n and --nll (it samples --per-class per class) and checks its output before sampling', async () => {
+  process.env.DIFFLOW_FASHION_MNIST = join(process.cwd(), 'test/fixtures/fashion-mnist-tiny');
+  const image = tempFolder();
+  const r = await cli('train', '--data', 'fashion-mnist', '--hidden', '8', '--batch', '8', '--steps', '1', '--threads', '1', '--out', image);
+  assert.equal(r.code, 0, r.err);
+  assertOneLine(await cli('sample', '--model', image, '--n', '10', '--out', join(image, 'g.png')), 2, /--n does not apply to image models .*; use --per-class/);
+  assertOneLine(await cli('eval', '--model', image, '--nll', '10'), 2, /--nll does not apply to image models/);
+  assertOneLine(await cli('sample', '--model', image, '--per-class', '1e9', '--out', join(image, 'g.png')), 2, /--per-class 1000000000 would need about [\d,.]+ TiB/);
+  assertOneLine(await cli('sample', '--model', image, '--out', '/proc/difflow/g.png'), 1, /cannot create the folder \/proc\/difflow/);
+});
