@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { Rng, rng } from './rng.js';
 
 test('the same seed gives the same stream, a different seed another', () => {
@@ -58,4 +59,10 @@ test('no two seeds in [0, 2^53) share a stream: seeds that differ only above bit
   for (const hi of [0, 1, 2, 0x1fffff]) for (const lo of [0, 1, 5, 0xffffffff]) states.add(Rng.seeded(hi * 2 ** 32 + lo).state().join());
   assert.equal(states.size, 16);
   assert.notDeepEqual(Rng.seeded(2 ** 53 - 1).state(), Rng.seeded(2 ** 53 - 2).state());
+  // Random pairs of distinct seeds, many sharing their low or high word.
+  const seed = fc.tuple(fc.integer({ min: 0, max: 2 ** 21 - 1 }), fc.constantFrom(0, 1, 5, 0xffffffff, 0x9e3779b9)).map(([hi, lo]) => hi * 2 ** 32 + lo);
+  fc.assert(fc.property(fc.oneof(seed, fc.maxSafeNat()), fc.oneof(seed, fc.maxSafeNat()), (a, b) => {
+    fc.pre(a !== b);
+    assert.notDeepEqual(Rng.seeded(a).state(), Rng.seeded(b).state());
+  }), { seed: 7, numRuns: 2000 });
 });
