@@ -16,7 +16,7 @@ test('unknown schedule, sampler and grid names get one line naming the valid val
     [['oracle', '--schedule', 'cosinus'], /^difflow: unknown schedule 'cosinus'; valid: fm, fm-vp, cosine/],
     [['oracle', '--sampler', 'euler'], /^difflow: unknown sampler 'euler'; valid: ddim, ddpm, fm-euler/],
     [['demo', '--grid', 'log'], /^difflow: unknown grid 'log'; valid: uniform, lambda, karras, edm/],
-    [['oracle', '--steps', '0'], /--steps must be an integer ≥ 1, got 0/],
+    [['oracle', '--steps', '0'], /--steps must be an integer ≥ 1, got '0'/],
     [['figures', '--only', 'fig9'], /^difflow: unknown figure 'fig9'/],
   ] as const) {
     const r = difflow(...args);

@@ -7,6 +7,8 @@ import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { DifflowError, SAMPLERS, clipDenoised, priorSample, rng, type AnySamplerOptions, type GridName, type SamplerName, type StepInfo } from '../core/index.js';
 import { writeAtomic } from '../io/atomic.js';
+import { derivedRng } from './seeds.js';
+import { checkOutputFile } from '../io/files.js';
 import { imageMetrics } from '../train/fmnistMetric.js';
 import type { LoadedModel } from './modelCommands.js';
 import { gridFor } from './modelCommands.js';
@@ -36,7 +38,7 @@ export async function sampleImages(model: LoadedModel, perClass: number, o: Imag
     const z1 = priorSample(model.schedule, labels.length, model.net.dim, rng(o.seed));
     const grid = gridFor(o.grid, model, o.steps);
     const images = await SAMPLERS[o.sampler](o.clipX ? clipDenoised(denoiser) : denoiser, z1, grid, {
-      rng: rng(o.seed + 1),
+      rng: derivedRng(o.seed, 1),
       ...o.options,
       onStep: o.onStep ? (info: StepInfo) => o.onStep?.(info.i + 1, info.steps) : undefined,
     });
@@ -68,6 +70,7 @@ function progress(what: string): ImageSampling['onStep'] & { done(): void } {
 export async function sampleImageCommand(model: LoadedModel, o: ImageSampling & { perClass: number; out: string }, log: (l: string) => void): Promise<void> {
   const ext = extname(o.out).toLowerCase();
   if (!['.png', '.json'].includes(ext)) throw new DifflowError(`--out must end in .png or .json for an image model, got '${o.out}'`);
+  checkOutputFile(o.out);
   const bar = progress('sampling');
   const { images, labels, seconds } = await sampleImages(model, o.perClass, { ...o, onStep: bar }).finally(() => bar.done());
   const K = model.net.classes!;

@@ -1,6 +1,6 @@
 /** The `difflow` command line. User mistakes print one line, never a stack trace. */
 import { Command, CommanderError } from 'commander';
-import { DifflowError, GRID_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, checkInteger, checkName, scheduleByName, type GridName } from '../core/index.js';
+import { DifflowError, GRID_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, checkName, scheduleByName, type GridName } from '../core/index.js';
 import { FIGURE_NAMES } from '../figures/index.js';
 import { demo } from './demo.js';
 import { writeFigures } from './figures.js';
@@ -11,24 +11,36 @@ import { ALL_DATA_NAMES } from '../data/datasets.js';
 import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
 import { trainCommand } from './trainCommand.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
+import { FileError, checkOutputFolder } from '../io/files.js';
+import { integerOption as int, numberOption as num, pathOption as path, pointsOption as points, seedOption as seed, stepsOption as steps } from './options.js';
+import { checkSamplerFlags } from './samplerFlags.js';
+import { derivedSeed } from './seeds.js';
 
-const int = (name: string) => (value: string) => {
-  const n = Number(value);
-  checkInteger(name, n, 1);
-  return n;
-};
+/** Where the CLI writes: results (stdout) and the one-line error of a failed command (stderr). */
+export interface Output {
+  readonly log: (line: string) => void;
+  readonly error: (text: string) => void;
+}
 
-function program(log: (line: string) => void): Command {
+function program(out: Output, exit: (code: number) => void): Command {
+  const { log } = out;
   const p = new Command('difflow')
     .description('Diffusion models and flow matching as one framework.')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: out.error,
+      // Commander's own errors (unknown option, missing value) as one line, like every other mistake.
+      outputError: (s, write) => write(`difflow: ${s.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+    });
 
   p.command('figures')
     .description("compute the original post's five figures (SVG + JSON)")
-    .option('--out <dir>', 'output folder', 'figures')
+    .option('--out <dir>', 'output folder', path('--out'), 'figures')
     .option('--only <names...>', `only these figures (${FIGURE_NAMES.join(', ')})`)
     .action(async (o: { out: string; only?: string[] }) => {
+      for (const name of o.only ?? []) checkName('figure', name, FIGURE_NAMES);
+      checkOutputFolder(o.out);
       log(`Writing figures to ${o.out}/`);
       await writeFigures(o.out, o.only, log);
     });
@@ -37,12 +49,14 @@ function program(log: (line: string) => void): Command {
     .description('train a 2-D model and sample it, run every sampler against an exact denoiser, write the figures')
     .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`, 'fm')
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
-    .option('--n <count>', 'samples for the exact-denoiser tables', int('--n'), 2000)
+    .option('--n <count>', 'samples for the exact-denoiser tables', points('--n'), 2000)
     .option('--no-train', 'skip the training part')
-    .option('--seed <seed>', 'random seed', int('--seed'), 0)
-    .option('--out <dir>', 'output folder', 'demo')
+    .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
+    .option('--out <dir>', 'output folder', path('--out'), 'demo')
     .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string; train: boolean }) => {
-      await demo({ schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out, train: o.train }, log);
+      const options = { schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out, train: o.train };
+      checkOutputFolder(o.out);
+      await demo(options, log);
     });
 
   p.command('oracle')
@@ -50,18 +64,19 @@ function program(log: (line: string) => void): Command {
     .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`, 'fm')
     .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'ddim')
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
-    .option('--steps <count>', 'sampling steps', int('--steps'), 20)
-    .option('--n <count>', 'number of samples', int('--n'), 4000)
-    .option('--eta <value>', 'η for ddim / sde', Number)
-    .option('--churn <value>', 'churn for the churn sampler', Number)
-    .option('--seed <seed>', 'random seed', int('--seed'), 0)
+    .option('--steps <count>', 'sampling steps', steps, 20)
+    .option('--n <count>', 'number of samples', points('--n'), 4000)
+    .option('--eta <value>', 'η for ddim / sde', num('--eta'))
+    .option('--churn <value>', 'churn for the churn sampler', num('--churn'))
+    .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
     .option('--json', 'print the samples as JSON')
     .action(async (o: { schedule: string; sampler: string; grid: string; steps: number; n: number; eta?: number; churn?: number; seed: number; json?: boolean }) => {
       const schedule = scheduleByName(o.schedule);
       const sampler = checkName('sampler', o.sampler, SAMPLER_NAMES);
       const grid = checkName('grid', o.grid, GRID_NAMES) as GridName;
+      checkSamplerFlags(sampler, o);
       const s = await setup(schedule, o.n, o.seed);
-      const r = await run(s, sampler, o.steps, grid, { eta: o.eta, churn: o.churn }, o.seed + 1);
+      const r = await run(s, sampler, o.steps, grid, { eta: o.eta, churn: o.churn }, derivedSeed(o.seed, 1));
       if (o.json) {
         log(JSON.stringify({ sampler, schedule: schedule.name, steps: o.steps, nfe: r.nfe, samples: Array.from(r.z) }));
         return;
@@ -87,68 +102,74 @@ function program(log: (line: string) => void): Command {
     .option('--layers <count>', 'MLP hidden layers (3) or DiT blocks (6)')
     .option('--label-dropout <p>', 'image models: probability of dropping the class label, for guidance (default 0.1)')
     .option('--ema-decay <d>', 'EMA decay (default 0.999)')
-    .option('--seed <seed>', 'random seed (default 0)')
+    .option('--seed <seed>', 'random seed, an integer in [0, 2^53) (default 0)')
     .option('--checkpoint-every <steps>', 'checkpoint interval (default 500)')
     .option('--threads <count>', 'ONNX Runtime threads (default: all cores)')
     .option('--spinning [when]', "ONNX Runtime's threads spin between ops: auto (spin when no other process is running), always, never")
-    .option('--out <dir>', 'run folder', 'run')
-    .option('--resume', 'continue the run in --out from its checkpoint')
+    .option('--out <dir>', 'run folder', path('--out'), 'run')
+    .option('--resume', 'continue the run in --out from its checkpoint (only --steps, --lr, --checkpoint-every, --threads, --spinning may change)')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const { out, resume, ...rest } = o;
-      await trainCommand(String(out), rest, resume === true, log);
+      const signal = await trainCommand(String(out), rest, resume === true, log);
+      if (signal) exit(signal === 'SIGINT' ? 130 : 143);
     });
 
   p.command('sample')
     .description('sample a trained model with any sampler')
-    .requiredOption('--model <dir>', 'run folder')
+    .requiredOption('--model <dir>', 'run folder', path('--model'))
     .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'dpmpp2m')
-    .option('--steps <count>', 'sampling steps', int('--steps'), 20)
+    .option('--steps <count>', 'sampling steps', steps, 20)
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
-    .option('--n <count>', 'number of samples', int('--n'), 5000)
-    .option('--eta <value>', 'η for ddim / sde', Number)
-    .option('--churn <value>', 'churn for the churn sampler', Number)
-    .option('--seed <seed>', 'random seed', int('--seed'), 0)
-    .option('--guidance <w>', 'classifier-free guidance scale for image models (1 = conditional, 0 = unconditional)', Number, 2)
-    .option('--per-class <count>', 'image models: samples per class (one grid row per class)', int('--per-class'), 10)
+    .option('--n <count>', '2-D models: number of samples (default 5000)', int('--n'))
+    .option('--eta <value>', 'η for ddim / sde', num('--eta'))
+    .option('--churn <value>', 'churn for the churn sampler', num('--churn'))
+    .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
+    .option('--guidance <w>', 'image models: classifier-free guidance scale (1 = conditional, 0 = unconditional; default 2)', num('--guidance'))
+    .option('--per-class <count>', 'image models: samples per class, one grid row per class (default 10)', int('--per-class'))
     .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
     .option('--no-ema', 'use the raw weights instead of the EMA')
-    .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg (image models: a grid .png or .json)')
+    .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg (image models: a grid .png or .json)', path('--out'))
     .action((o: Parameters<typeof sampleCommand>[0]) => sampleCommand(o, log));
 
   p.command('eval')
     .description('2-D: energy distance, sliced Wasserstein and NLL; images: classifier accuracy and FD-FMNIST')
-    .requiredOption('--model <dir>', 'run folder')
-    .option('--n <count>', 'samples for the distances', int('--n'), 5000)
-    .option('--nll <count>', 'data points for the likelihood', int('--nll'), 500)
+    .requiredOption('--model <dir>', 'run folder', path('--model'))
+    .option('--n <count>', '2-D models: samples for the distances (default 5000)', int('--n'))
+    .option('--nll <count>', '2-D models: data points for the likelihood (default 500)', int('--nll'))
     .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'dpmpp2m')
-    .option('--steps <count>', 'sampling steps (default 50; image models 20)', (v: string) => int('--steps')(v))
-    .option('--guidance <w>', 'image models: classifier-free guidance scale', Number, 2)
-    .option('--per-class <count>', 'image models: samples per class for the classifier metrics', int('--per-class'), 100)
+    .option('--steps <count>', 'sampling steps (default 50; image models 20)', steps)
+    .option('--guidance <w>', 'image models: classifier-free guidance scale (default 2)', num('--guidance'))
+    .option('--per-class <count>', 'image models: samples per class for the classifier metrics (default 100)', int('--per-class'))
     .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
-    .option('--seed <seed>', 'random seed', int('--seed'), 0)
+    .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof evalCommand>[0]) => evalCommand(o, log));
 
   p.command('export')
     .description('write a standalone ONNX denoiser (any batch size) that any ONNX Runtime can run, and/or its weights for the PyTorch mirror')
-    .requiredOption('--model <dir>', 'run folder')
-    .option('--onnx <file>', 'output .onnx file')
-    .option('--safetensors <file>', 'output .safetensors file: the weights with PyTorch names and shapes (docs/export.md)')
+    .requiredOption('--model <dir>', 'run folder', path('--model'))
+    .option('--onnx <file>', 'output .onnx file', path('--onnx'))
+    .option('--safetensors <file>', 'output .safetensors file: the weights with PyTorch names and shapes (docs/export.md)', path('--safetensors'))
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof exportCommand>[0]) => exportCommand(o, log));
   return p;
 }
 
-/** Runs the CLI; returns the exit code (0 ok, 2 user error, 1 unexpected failure). */
-export async function main(argv: string[], log: (line: string) => void = (l) => console.log(l)): Promise<number> {
+/**
+ * Runs the CLI; returns the exit code: 0 ok, 2 a user mistake (one line naming it), 1 a file-system failure
+ * (one line with the path and the reason), 130 / 143 training stopped by SIGINT / SIGTERM after saving.
+ * Anything else is a bug and keeps its stack trace.
+ */
+export async function main(argv: string[], log: (line: string) => void = (l) => console.log(l), error: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+  let code = 0;
   try {
-    await program(log).parseAsync(argv, { from: 'user' });
-    return 0;
+    await program({ log, error }, (c) => (code = c)).parseAsync(argv, { from: 'user' });
+    return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof DifflowError) {
-      process.stderr.write(`difflow: ${e.message}\n`);
-      return 2;
+    if (e instanceof DifflowError || e instanceof FileError) {
+      error(`difflow: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return e instanceof DifflowError ? 2 : 1;
     }
     throw e;
   }

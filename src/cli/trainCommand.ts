@@ -1,20 +1,22 @@
 /**
  * `difflow train`: a progress bar with loss and steps/s on a terminal, a line every 10% elsewhere. Ctrl-C
- * (SIGINT) or SIGTERM (`kill`, `timeout`, a container stop) ends the run after the step in flight and saves it.
+ * (SIGINT) or SIGTERM (`kill`, `timeout`, a container stop) ends the run after the step in flight and saves it;
+ * the signal is returned, so that the process exits 130 / 143 as shells expect.
  */
+import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { trainRun } from '../train/loop.js';
 import type { TrainConfig } from '../train/config.js';
 
-export async function trainCommand(runDir: string, flags: Partial<Record<keyof TrainConfig, unknown>>, resume: boolean, log: (line: string) => void): Promise<void> {
+export async function trainCommand(runDir: string, flags: Partial<Record<keyof TrainConfig, unknown>>, resume: boolean, log: (line: string) => void): Promise<NodeJS.Signals | undefined> {
   const tty = process.stderr.isTTY === true;
   const bar = tty
     ? new cliProgress.SingleBar({ format: 'train {bar} {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
-  let stop = false;
-  const onSignal = () => {
-    stop = true;
+  let stop: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stop = signal;
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -28,7 +30,8 @@ export async function trainCommand(runDir: string, flags: Partial<Record<keyof T
       config: flags,
       resume,
       runtime: nodeRuntime,
-      shouldStop: () => stop,
+      shouldStop: () => stop !== undefined,
+      warn: (line) => process.stderr.write(`difflow: ${line}\n`),
       onProgress: (p) => {
         if (!started) {
           started = true;
@@ -45,7 +48,8 @@ export async function trainCommand(runDir: string, flags: Partial<Record<keyof T
     const tail = result.losses.slice(-100);
     const mean = tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length);
     log(`${stop ? 'stopped' : 'done'} at step ${result.step}; mean loss of the last ${tail.length} steps ${mean.toFixed(4)}`);
-    log(`checkpoint: ${runDir}/checkpoint.safetensors, loss curve: ${runDir}/loss.svg`);
+    log(`checkpoint: ${join(runDir, 'checkpoint.safetensors')}, loss curve: ${join(runDir, 'loss.svg')}`);
+    return stop;
   } finally {
     bar?.stop();
     process.off('SIGINT', onSignal);

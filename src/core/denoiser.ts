@@ -42,7 +42,10 @@ export function denoiserFromModel(model: ModelFn, kind: OutputKind, schedule: Sc
         throw new DifflowError(`an x-prediction determines no ε̂ where σ = 0 (t = ${t} on '${schedule.name}')`);
       }
       const out = model(z, t);
-      const convert = (output: Float64Array) => toXEps(kind, output, z, alpha, sigma);
+      const convert = (output: Float64Array) => {
+        if (output.length !== z.length) throw new DifflowError(`the model returned ${output.length} values for a z of ${z.length} values (it must return one per entry of z)`);
+        return toXEps(kind, output, z, alpha, sigma);
+      };
       return out instanceof Promise ? out.then(convert) : convert(out);
     },
   };

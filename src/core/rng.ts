@@ -10,12 +10,18 @@ export class Rng {
     this.s = state;
   }
 
-  /** A generator from an integer seed (any finite number; its low 53 bits are used). */
+  /**
+   * A generator from an integer seed (any finite number; its low 53 bits are used). Distinct seeds in [0, 2⁵³)
+   * give distinct states: the low word fixes word 0 through a bijection, and the high word is mixed into word 2
+   * through a bijection that is 0 at 0, so seeds below 2³² keep the streams they always had.
+   */
   static seeded(seed: number): Rng {
     if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 4294967296) >>> 0;
-    return Rng.fromWords(lo, hi ^ 0x9e3779b9);
+    const s = Rng.fromWords(lo, 0x9e3779b9).s;
+    s[2] = (s[2] ^ mix32(hi)) >>> 0;
+    return new Rng(s);
   }
 
   /** Restores a generator from `state()`. */
@@ -32,10 +38,7 @@ export class Rng {
     for (let i = 0; i < 4; i++) {
       // SplitMix32 step.
       x = (x + 0x9e3779b9) >>> 0;
-      let z = x;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      s[i] = (z ^ (z >>> 16)) >>> 0;
+      s[i] = mix32(x);
     }
     if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
     return new Rng(s);
@@ -97,6 +100,13 @@ export class Rng {
   split(): Rng {
     return Rng.fromWords(this.nextUint32(), this.nextUint32());
   }
+}
+
+/** SplitMix32's finaliser: a bijection of 32-bit words with mix32(0) = 0. */
+function mix32(x: number): number {
+  let z = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {

@@ -3,8 +3,9 @@
  * `__metadata__.sha256`, so that a torn write, a truncated copy or any altered byte is refused on reading.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { writeAtomic } from './atomic.js';
+import { readRegularFile } from './files.js';
 import { DifflowError } from '../core/validate.js';
 import {
   checkSafetensors, decodeSafetensors, encodeSafetensors, safetensorsOrder, tensorBytes,
@@ -55,13 +56,11 @@ export function writeCheckpoint(path: string, checkpoint: Checkpoint): string {
   return sha256;
 }
 
+/** The largest checkpoint read: 4 GiB, or half the machine's memory if that is less. */
+const MAX_CHECKPOINT_BYTES = Math.min(2 ** 32, totalmem() / 2);
+
 function readBytes(path: string): Uint8Array | undefined {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
-    throw error;
-  }
+  return readRegularFile(path, 'checkpoint', MAX_CHECKPOINT_BYTES);
 }
 
 function verify(path: string, bytes: Uint8Array): LoadedCheckpoint {
@@ -76,9 +75,10 @@ function verify(path: string, bytes: Uint8Array): LoadedCheckpoint {
 }
 
 /**
- * Reads a checkpoint written by `writeCheckpoint`, checking its size, structure and checksum.
+ * Reads a checkpoint written by `writeCheckpoint`, checking that it is a regular file of a plausible size (a
+ * symlink to /dev/zero is refused before reading), then its structure and checksum.
  * @throws DifflowError "checkpoint <path> not found", "checkpoint <path> is truncated or corrupt: …", or
- *   "checkpoint <path> was altered: checksum mismatch …".
+ *   "checkpoint <path> was altered: checksum mismatch …"; FileError for a file that is not regular or too large.
  */
 export function readCheckpoint(path: string): LoadedCheckpoint {
   const bytes = readBytes(path);

@@ -2,9 +2,10 @@
 import { OUTPUT_KINDS, type OutputKind } from '../core/outputs.js';
 import { SCHEDULE_NAMES, type ScheduleName } from '../core/schedule/index.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES, type DensityName, type WeightingName } from '../core/training/index.js';
-import { DifflowError, checkFinite, checkInteger, checkName, checkPositive } from '../core/validate.js';
+import { DifflowError, checkFinite, checkName, checkPositive } from '../core/validate.js';
 import { ALL_DATA_NAMES, type DataName } from '../data/datasets.js';
 import type { Spinning } from '../engine/runtime.js';
+import { parseDecimal } from '../data/numbers.js';
 
 /** The networks: an MLP for 2-D data; a U-Net or a DiT-style transformer for images. */
 export type ModelName = 'mlp' | 'unet' | 'dit';
@@ -42,6 +43,16 @@ export interface TrainConfig {
   readonly threads: number | undefined;
   /** ONNX Runtime's threads spin between ops (faster on an idle machine, slower when cores are shared); 'auto' decides at start. */
   readonly spinning: Spinning;
+  /** Data read from a file: the SHA-256 (hex) of its bytes when training started; the file is refused if it changes. */
+  readonly dataSha256?: string;
+}
+
+/** Seeds are integers in [0, 2⁵³): every one of them is exact in a double and gets its own stream. */
+export const MAX_SEED = Number.MAX_SAFE_INTEGER;
+
+/** The command-line flag of a config key: `emaDecay` → `--ema-decay`. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The natural weighting of each output (its plain MSE under uniform t on its usual schedule). */
@@ -68,6 +79,16 @@ function spinningOption(v: unknown): Spinning {
   throw new DifflowError(`--spinning must be auto, always or never, got '${v}'`);
 }
 
+function sha256Hex(v: unknown): string {
+  if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw new DifflowError(`dataSha256 must be 64 hex digits, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Throws unless `n` is an integer ≥ `min` that a double holds exactly (below 2⁵³). */
+function checkCount(flag: string, n: number, min = 1): void {
+  if (!Number.isSafeInteger(n) || n < min) throw new DifflowError(`${flag} must be an integer ≥ ${min} (and below 2^53), got ${n}`);
+}
+
 /** Validates a partial configuration (e.g. from CLI flags) and fills in the defaults. */
 export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>): TrainConfig {
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
@@ -78,8 +99,8 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
   }
   const c = { ...DEFAULTS, ...MODEL_DEFAULTS[model], ...given, model } as Record<keyof TrainConfig, unknown>;
   const num = (k: keyof TrainConfig) => {
-    const v = Number(c[k]);
-    if (Number.isNaN(v)) throw new DifflowError(`--${k} must be a number, got '${c[k]}'`);
+    const v = typeof c[k] === 'number' ? c[k] : parseDecimal(String(c[k]));
+    if (Number.isNaN(v)) throw new DifflowError(`${flagName(k)} must be a number, got '${c[k]}'`);
     return v;
   };
   const config: TrainConfig = {
@@ -95,17 +116,18 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     checkpointEvery: num('checkpointEvery'),
     threads: c.threads === undefined ? undefined : num('threads'),
     spinning: spinningOption(c.spinning),
+    ...(c.dataSha256 === undefined ? {} : { dataSha256: sha256Hex(c.dataSha256) }),
   };
-  checkInteger('--steps', config.steps);
-  checkInteger('--batch', config.batch);
-  checkInteger('--hidden', config.hidden);
-  checkInteger('--layers', config.layers, model === 'unet' ? 0 : 1);
+  checkCount('--steps', config.steps);
+  checkCount('--batch', config.batch);
+  checkCount('--hidden', config.hidden);
+  checkCount('--layers', config.layers, model === 'unet' ? 0 : 1);
   if (!(config.labelDropout >= 0 && config.labelDropout < 1)) throw new DifflowError(`--label-dropout must be in [0, 1), got ${config.labelDropout}`);
   if (!(config.emaDecay >= 0 && config.emaDecay < 1)) throw new DifflowError(`--ema-decay must be in [0, 1), got ${config.emaDecay}`);
-  checkInteger('--seed', config.seed, 0);
-  checkInteger('--warmup', config.warmup, 0);
-  checkInteger('--checkpoint-every', config.checkpointEvery);
-  if (config.threads !== undefined) checkInteger('--threads', config.threads);
+  if (!Number.isSafeInteger(config.seed) || config.seed < 0) throw new DifflowError(`--seed must be an integer in [0, 2^53), got ${config.seed}`);
+  checkCount('--warmup', config.warmup, 0);
+  checkCount('--checkpoint-every', config.checkpointEvery);
+  if (config.threads !== undefined) checkCount('--threads', config.threads);
   checkFinite('--bias', config.bias);
   checkFinite('--weight-decay', config.weightDecay, 0);
   checkPositive('--eps', config.eps);
@@ -113,4 +135,22 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     throw new DifflowError(`--lr must be a finite number > 0 (a zero learning rate never trains), got ${config.lr}`);
   }
   return config;
+}
+
+/** What a resumed run may change: its length, learning rate, checkpoint interval and threads. */
+export const RESUMABLE_KEYS: readonly (keyof TrainConfig)[] = ['steps', 'lr', 'checkpointEvery', 'threads', 'spinning'];
+
+/**
+ * The config of a resumed run: the saved one with the given flags applied. Refuses, naming each, flags that
+ * would change the recipe (data, network, schedule, output, weighting, batch, seed, …) rather than ignore them.
+ */
+export function resumeConfig(saved: TrainConfig, flags: Partial<Record<keyof TrainConfig, unknown>>): TrainConfig {
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<Record<keyof TrainConfig, unknown>>;
+  const merged = makeConfig({ ...saved, ...given });
+  const changed = (Object.keys(given) as (keyof TrainConfig)[]).filter((k) => !RESUMABLE_KEYS.includes(k) && merged[k] !== saved[k]);
+  if (changed.length > 0) {
+    const what = changed.map((k) => `${flagName(k)} ${String(merged[k])} (was ${String(saved[k])})`).join(', ');
+    throw new DifflowError(`--resume continues the saved recipe and cannot change ${what}; only ${RESUMABLE_KEYS.map(flagName).join(', ')} may change`);
+  }
+  return merged;
 }

@@ -2,17 +2,20 @@
  * A whole training run in a folder: fresh or resumed from its checkpoint, checkpoints every N steps and at
  * the end (atomic), and the loss curve as SVG. Killing the process loses at most the steps since the last
  * checkpoint; `resume` continues with the same batches and noise an uninterrupted run would have used.
+ * The folder is locked for the run (train/lock.ts); a state with a non-finite number is never saved.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DifflowError } from '../core/validate.js';
 import type { Runtime } from '../engine/runtime.js';
 import { lineChart } from '../figures/plot/index.js';
-import { writeAtomic } from '../io/atomic.js';
-import { checkpointPath, loadTrainState, saveTrainState } from './checkpointing.js';
-import { makeConfig, type TrainConfig } from './config.js';
-import { Trainer } from './trainer.js';
-import { dataByName } from './data.js';
+import { removeStaleTemps, writeAtomic } from '../io/atomic.js';
+import { badStatePart, checkpointPath, loadTrainState, saveTrainState } from './checkpointing.js';
+import { makeConfig, resumeConfig, type TrainConfig } from './config.js';
+import { Trainer, networkFor } from './trainer.js';
+import { dataForRun, dataShape, isPointFile, pinData } from './data.js';
+import { lockRunFolder, processAlive } from './lock.js';
+import { checkMemory, clampThreads, trainingBytes } from './resources.js';
 
 export interface Progress {
   readonly step: number;
@@ -30,43 +33,76 @@ export interface RunOptions {
   readonly onCheckpoint?: (step: number) => void;
   /** Stop early (e.g. on SIGINT) after the current step; the checkpoint is still written. */
   readonly shouldStop?: () => boolean;
+  /** Notes for the user (threads clamped, stale temporary files removed). */
+  readonly warn?: (line: string) => void;
+}
+
+/** The run's config: validated flags for a new run (data pinned), or the saved recipe with the allowed changes. */
+function runConfig(o: RunOptions): { config: TrainConfig; state?: ReturnType<typeof loadTrainState>['state'] } {
+  const hasCheckpoint = existsSync(checkpointPath(o.runDir));
+  const flags = { ...o.config };
+  if (typeof flags.data === 'string' && isPointFile(flags.data)) flags.data = resolve(flags.data);
+  if (!o.resume) {
+    if (hasCheckpoint) throw new DifflowError(`${o.runDir} already holds a checkpoint: pass --resume to continue it or choose another --out`);
+    return { config: pinData(makeConfig(flags), o.runDir) };
+  }
+  if (!hasCheckpoint) throw new DifflowError(`--resume: ${checkpointPath(o.runDir)} does not exist`);
+  const loaded = loadTrainState(o.runDir);
+  return { config: resumeConfig(loaded.config, flags), state: loaded.state };
 }
 
 export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
-  const hasCheckpoint = existsSync(checkpointPath(o.runDir));
-  let config: TrainConfig;
-  let trainer: Trainer;
-  if (o.resume) {
-    if (!hasCheckpoint) throw new DifflowError(`--resume: ${checkpointPath(o.runDir)} does not exist`);
-    const loaded = loadTrainState(o.runDir);
-    // Only the length of the run may change on resume.
-    config = o.config?.steps !== undefined ? makeConfig({ ...loaded.config, steps: o.config.steps }) : loaded.config;
-    trainer = await Trainer.create(config, o.runtime, loaded.state, dataByName(config.data));
-  } else {
-    if (hasCheckpoint) throw new DifflowError(`${o.runDir} already holds a checkpoint: pass --resume to continue it or choose another --out`);
-    config = makeConfig(o.config ?? {});
-    trainer = await Trainer.create(config, o.runtime, undefined, dataByName(config.data));
+  const warn = o.warn ?? (() => {});
+  if (!o.resume) checkFits(makeConfig({ ...o.config })); // Mistakes in the flags are reported before the folder is made.
+  const unlock = lockRunFolder(o.runDir);
+  try {
+    const stale = removeStaleTemps(o.runDir, processAlive);
+    if (stale.length > 0) warn(`removed ${stale.length} temporary file(s) left in ${o.runDir} by a killed run`);
+    const chosen = runConfig(o);
+    const config: TrainConfig = { ...chosen.config, threads: clampThreads(chosen.config.threads, warn) };
+    checkFits(config);
+    const dataset = dataForRun(config, o.runDir);
+    const trainer = await Trainer.create(config, o.runtime, chosen.state, dataset);
+    try {
+      return await train(o, config, trainer);
+    } finally {
+      await trainer.release();
+    }
+  } finally {
+    unlock();
   }
+}
+
+/** Refuses a run whose network, batch or length cannot fit in memory. */
+function checkFits(config: TrainConfig): void {
+  const what = `training this ${config.model} (--hidden ${config.hidden}, --layers ${config.layers}, --batch ${config.batch}, --steps ${config.steps})`;
+  checkMemory(what, trainingBytes(config, networkFor(config, dataShape(config.data))));
+}
+
+async function train(o: RunOptions, config: TrainConfig, trainer: Trainer): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
   const { state } = trainer;
   writeAtomic(join(o.runDir, 'config.json'), JSON.stringify(config, null, 2));
   const started = performance.now();
   const firstStep = state.step;
-  try {
-    while (state.step < config.steps && !o.shouldStop?.()) {
-      const { loss } = await trainer.step();
-      const rate = (state.step - firstStep) / ((performance.now() - started) / 1000);
-      o.onProgress?.({ step: state.step, steps: config.steps, loss, stepsPerSecond: rate });
-      if (state.step % config.checkpointEvery === 0 && state.step < config.steps) {
-        saveTrainState(o.runDir, config, state);
-        o.onCheckpoint?.(state.step);
-      }
+  let savedStep: number | undefined = o.resume ? firstStep : undefined;
+  /** Saves the state unless a number in it is not finite: then the last good checkpoint stays and the run stops. */
+  const save = () => {
+    const bad = badStatePart(state);
+    if (bad !== undefined) {
+      throw new DifflowError(`training diverged at step ${state.step}: ${bad}; ${savedStep === undefined ? 'nothing was saved' : `the checkpoint of step ${savedStep} is kept`}; lower --lr or check the data`);
     }
     saveTrainState(o.runDir, config, state);
+    savedStep = state.step;
     o.onCheckpoint?.(state.step);
-    writeAtomic(join(o.runDir, 'loss.svg'), lossCurve(state.losses, config));
-  } finally {
-    await trainer.release();
+  };
+  while (state.step < config.steps && !o.shouldStop?.()) {
+    const { loss } = await trainer.step();
+    const rate = (state.step - firstStep) / ((performance.now() - started) / 1000);
+    o.onProgress?.({ step: state.step, steps: config.steps, loss, stepsPerSecond: rate });
+    if (state.step % config.checkpointEvery === 0 && state.step < config.steps) save();
   }
+  save();
+  writeAtomic(join(o.runDir, 'loss.svg'), lossCurve(state.losses, config));
   return { config, step: state.step, losses: state.losses };
 }
 

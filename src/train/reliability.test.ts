@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAfterCheckpoint } from '../../test/helpers/kill.js';
@@ -33,7 +33,7 @@ test('kill -9 during training, then --resume: the loss curve and final parameter
   assert.deepEqual(b.m, a.m, 'Adam m');
 });
 
-test('SIGINT or SIGTERM ends training after the step in flight and saves that step, not only the last periodic checkpoint', async () => {
+test('SIGINT or SIGTERM ends training after the step in flight, saves that step (not only the last periodic checkpoint), unlocks the folder and exits 130 / 143', async () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const dir = tmp();
     const child = spawn(process.execPath, [...CLI, 'train', ...small, '--steps', '100000', '--checkpoint-every', '100000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -54,7 +54,8 @@ test('SIGINT or SIGTERM ends training after the step in flight and saves that st
       }, 10);
     });
     const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    assert.equal(code, 0, `${signal}: exit code ${code}\n${output}`);
+    assert.equal(code, signal === 'SIGINT' ? 130 : 143, `${signal}: exit code ${code}\n${output}`);
+    assert.ok(!existsSync(join(dir, '.lock')), `${signal}: the run folder is unlocked`);
     const stopped = /stopped at step (\d+)/.exec(output);
     assert.ok(stopped, `${signal}: ${output}`);
     const step = loadTrainState(dir).state.step;
