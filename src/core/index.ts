@@ -5,6 +5,7 @@ export * from './validate.js';
 export * from './schedule/index.js';
 export * from './outputs.js';
 export * from './denoiser.js';
+export * from './guided.js';
 export * from './prior.js';
 export * from './grids.js';
 export * from './oracles/index.js';
