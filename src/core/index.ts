@@ -14,3 +14,4 @@ export * from './training/index.js';
 export * from './likelihood.js';
 export { rk45, dopri5, type Rk45Options, type Rk45Result } from './samplers/rk45.js';
 export * from './metrics/index.js';
+export * from './interop/index.js';

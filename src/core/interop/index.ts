@@ -1,0 +1,9 @@
+export {
+  fromDiffusersConfig,
+  DIFFUSERS_SCHEDULERS,
+  DIFFUSERS_SCHEDULER_NAMES,
+  type DiffusersSchedule,
+  type DiffusersSchedulerName,
+} from './fromDiffusersConfig.js';
+export type { DiffusersModel, DiffusersOutput, RunOptions as DiffusersRunOptions } from './plan.js';
+export type { DiffusersConfig } from './config.js';
