@@ -12,14 +12,14 @@ export interface TensorData {
 }
 
 /** A tensor of any element type the runtimes carry; float16 values are held as their IEEE bits (io/float16). */
-export type Tensor =
+export type TypedTensor =
   | TensorData
   | { readonly type: 'float16'; readonly data: Uint16Array; readonly dims: readonly number[] }
   | { readonly type: 'float64'; readonly data: Float64Array; readonly dims: readonly number[] }
   | { readonly type: 'int32'; readonly data: Int32Array; readonly dims: readonly number[] }
   | { readonly type: 'int64'; readonly data: BigInt64Array; readonly dims: readonly number[] };
 
-export type TensorType = NonNullable<Tensor['type']>;
+export type TensorType = NonNullable<TypedTensor['type']>;
 export const TENSOR_TYPES: readonly TensorType[] = ['float32', 'float16', 'float64', 'int32', 'int64'];
 
 /** A model input or output as the model declares it: a symbolic dimension is its name (e.g. 'batch'). */
@@ -39,7 +39,7 @@ export interface Session {
   /** float32 in, float32 out (a model with another output type is refused, naming the output). */
   run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;
   /** Any of the carried element types in and out. */
-  runTensors(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  runTensors(feeds: Record<string, TypedTensor>): Promise<Record<string, TypedTensor>>;
   release(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import onnxProto from 'onnx-proto';
 import { fromFloat16, toFloat16 } from '../io/float16.js';
 import { nodeRuntime } from './ortNode.js';
 import { webRuntime } from './ortWeb.js';
-import type { Tensor, TensorData } from './runtime.js';
+import type { TypedTensor, TensorData } from './runtime.js';
 
 const { onnx } = onnxProto;
 const ELEM = { float32: 1, int32: 6, int64: 7, float16: 10, float64: 11 } as const;
@@ -33,7 +33,7 @@ for (const runtime of [nodeRuntime, webRuntime()]) {
   test(`${runtime.name.split(' ')[0]} carries float32, float16, float64, int32 and int64 tensors in and out`, async () => {
     const session = await runtime.createSession(doubler(), { threads: 1 });
     const dims = [2, 2];
-    const feeds: Record<string, Tensor> = {
+    const feeds: Record<string, TypedTensor> = {
       in_float32: { data: Float32Array.of(1.5, -2, 3, 0.25), dims },
       in_float16: { type: 'float16', data: toFloat16([1.5, -2, 3, 0.25]), dims },
       in_float64: { type: 'float64', data: Float64Array.of(Math.PI, -1e300, 1e-300, 0.1), dims },
