@@ -5,6 +5,9 @@
 import { DifflowError, checkInteger } from '../validate.js';
 import type { DiffusersConfig } from './config.js';
 import { ddimPlan, ddpmPlan } from './ddimFamily.js';
+import { dpmSolverPlan } from './dpmSolverFamily.js';
+import { edmEulerPlan } from './edmFamily.js';
+import { flowMatchPlan } from './flowMatchFamily.js';
 import { eulerAncestralPlan, eulerDiscretePlan, heunPlan } from './eulerFamily.js';
 import { runPlan, type DiffusersModel, type Plan, type RunOptions } from './plan.js';
 
@@ -25,7 +28,10 @@ export const DIFFUSERS_SCHEDULERS = {
   EulerDiscreteScheduler: eulerDiscretePlan,
   EulerAncestralDiscreteScheduler: eulerAncestralPlan,
   HeunDiscreteScheduler: heunPlan,
-} satisfies Record<string, (config: DiffusersConfig, steps: number) => Plan>;
+  DPMSolverMultistepScheduler: dpmSolverPlan,
+  EDMEulerScheduler: edmEulerPlan,
+  FlowMatchEulerDiscreteScheduler: flowMatchPlan,
+} satisfies Record<string, (config: DiffusersConfig, steps: number, mu?: number) => Plan>;
 
 export type DiffusersSchedulerName = keyof typeof DIFFUSERS_SCHEDULERS;
 export const DIFFUSERS_SCHEDULER_NAMES = Object.keys(DIFFUSERS_SCHEDULERS) as DiffusersSchedulerName[];
@@ -43,7 +49,10 @@ export function fromDiffusersConfig(config: DiffusersConfig, options: { numInfer
   if (typeof name !== 'string' || !(name in DIFFUSERS_SCHEDULERS)) {
     throw new DifflowError(`unsupported scheduler class ${JSON.stringify(name)} (_class_name); supported: ${DIFFUSERS_SCHEDULER_NAMES.join(', ')}`);
   }
-  const plan = DIFFUSERS_SCHEDULERS[name as DiffusersSchedulerName](config, options.numInferenceSteps);
+  if (options.mu !== undefined && name !== 'FlowMatchEulerDiscreteScheduler') {
+    throw new DifflowError(`options.mu applies to FlowMatchEulerDiscreteScheduler only, not to ${name}`);
+  }
+  const plan = DIFFUSERS_SCHEDULERS[name as DiffusersSchedulerName](config, options.numInferenceSteps, options.mu);
   const run: DiffusersSchedule['run'] = (model, sample, o) => runPlan(plan, model, sample, o);
   return Object.freeze({ ...plan, run });
 }
