@@ -2,20 +2,20 @@
 import { extname } from 'node:path';
 import {
   DifflowError, GRID_NAMES, SAMPLERS, checkName, energyDistance, gridByName, logLikelihood, mixtureOracle, priorSample, rng,
-  samplingGrid, scheduleByName, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
+  samplingGrid, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
 } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { toOnnx } from '../engine/onnx.js';
-import { buildForward, unflatten } from '../engine/trainStep.js';
+import { buildForward } from '../engine/trainStep.js';
 import { scatterChart } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
-import { loadTrainState } from '../train/checkpointing.js';
 import type { Schedule } from '../core/schedule/index.js';
 import type { Network } from '../models/network.js';
 import type { TrainConfig } from '../train/config.js';
-import { dataByName, dataShape, type Dataset } from '../train/data.js';
-import { networkDenoiser, type ConditioningOptions, type NetworkDenoiser } from '../train/networkDenoiser.js';
-import { networkFor, type TrainState, type Weights } from '../train/trainer.js';
+import { dataByName, type Dataset } from '../train/data.js';
+import { loadRun } from '../train/loadDenoiser.js';
+import type { ConditioningOptions, NetworkDenoiser } from '../train/networkDenoiser.js';
+import type { TrainState, Weights } from '../train/trainer.js';
 import { scatterPng } from './png.js';
 import { fmt } from './table.js';
 import { evalImageCommand, sampleImageCommand } from './imageCommands.js';
@@ -38,19 +38,15 @@ export interface LoadedModel {
 }
 
 export function loadModel(runDir: string, useEma = true): LoadedModel {
-  const { config, state } = loadTrainState(runDir);
-  const shape = dataShape(config.data);
-  const net = networkFor(config, shape);
-  const schedule = scheduleByName(config.schedule);
-  const weights = unflatten(net, useEma ? state.ema : state.params);
+  const run = loadRun(runDir, { ema: useEma });
   // Sampling and evaluation spin ONNX Runtime's threads when the machine is otherwise idle, as training does.
-  const makeDenoiser = (conditioning: ConditioningOptions = {}) => networkDenoiser(net, weights, config.output, schedule, nodeRuntime, { spinning: 'auto', ...conditioning });
+  const makeDenoiser = (conditioning: ConditioningOptions = {}) => run.denoiser({ spinning: 'auto', ...conditioning });
   let dataset: Dataset | undefined;
   let denoiser: NetworkDenoiser | undefined;
   return {
-    runDir, config, state, net, schedule, weights, classNames: shape.classes ?? [], makeDenoiser,
+    ...run, makeDenoiser,
     get dataset() {
-      dataset ??= dataByName(config.data);
+      dataset ??= dataByName(run.config.data);
       return dataset;
     },
     get denoiser() {
