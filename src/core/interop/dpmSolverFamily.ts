@@ -23,8 +23,9 @@ export const DPM_SOLVER_KEYS = {
   timestep_spacing: spacingKey('linspace'),
   steps_offset: num(0, 'added to every "leading" timestep'),
   solver_order: oneOf(2, [1, 2] as const, 'the multistep order', [3]),
-  algorithm_type: oneOf('dpmsolver++', ['dpmsolver++'] as const, 'data-prediction DPM-Solver++', ['dpmsolver', 'sde-dpmsolver', 'sde-dpmsolver++']),
-  solver_type: oneOf('midpoint', ['midpoint'] as const, 'the second-order combination', ['heun']),
+  // diffusers maps DEIS's algorithm and DEIS/UniPC solver types (left by a scheduler switch) to these.
+  algorithm_type: oneOf('dpmsolver++', ['dpmsolver++', 'deis'] as const, 'data-prediction DPM-Solver++', ['dpmsolver', 'sde-dpmsolver', 'sde-dpmsolver++']),
+  solver_type: oneOf('midpoint', ['midpoint', 'logrho', 'bh1', 'bh2'] as const, 'the second-order combination', ['heun']),
   lower_order_final: bool(true, 'first order on the last step when N < 15'),
   euler_at_final: bool(false, 'first order on the last step'),
   use_karras_sigmas: bool(false, 'Karras ρ = 7 grid between the training σ̃ range'),
