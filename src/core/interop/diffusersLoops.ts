@@ -67,11 +67,13 @@ export function heunLoop(p: Plan, model: ArrayModel, sample: Float64Array, o: { 
   return sample;
 }
 
-/** DDIMScheduler.step with η = 0 over consecutive grid points (clip_sample keeps the model's ε). */
+/** DDIMScheduler.step with η = 0 (set_alpha_to_one; clip_sample keeps the model's ε): from k to k − ⌊T/N⌋. */
 export function ddimLoop(p: Plan, model: ArrayModel, sample: Float64Array, clip?: number): Float64Array {
+  const T = p.config.num_train_timesteps as number;
+  const abar = (k: number) => (k < 0 ? 1 : p.schedule.alpha((k + 1) / T) ** 2);
   for (let i = 0; i < p.timesteps.length; i++) {
-    const abarT = p.schedule.alpha(p.grid[i]) ** 2;
-    const abarPrev = p.schedule.alpha(p.grid[i + 1]) ** 2;
+    const abarT = abar(p.timesteps[i]);
+    const abarPrev = abar(p.timesteps[i] - Math.floor(T / p.timesteps.length));
     const out = model(sample, p.timesteps[i]);
     let x0: Float64Array;
     let eps: Float64Array;
