@@ -56,19 +56,21 @@ export function dpmSolverPlan(config: DiffusersConfig, steps: number): Plan {
     dropLast: c.timestep_spacing !== 'trailing',
     trailingStride: T,
   });
+  // With N near T, rounding repeats timesteps: diffusers keeps the first of each (np.unique).
+  modelTimes = Float64Array.from(new Set(modelTimes));
   let sigmas: Float64Array = modelTimes.map((k) => interpIndex(table.sigmas, k));
   const sigmaMin = table.sigmas[0];
   const sigmaMax = table.sigmas[T - 1];
   if (c.use_karras_sigmas || c.use_lu_lambdas) {
-    sigmas = c.use_karras_sigmas ? karrasSigmas(sigmaMin, sigmaMax, steps) : logUniformSigmas(sigmaMin, sigmaMax, steps);
+    sigmas = c.use_karras_sigmas ? karrasSigmas(sigmaMin, sigmaMax, modelTimes.length) : logUniformSigmas(sigmaMin, sigmaMax, modelTimes.length);
     modelTimes = sigmas.map((s) => roundHalfEven(sigmaToTimestep(s, table.sigmas)));
   }
   const all = float32(Float64Array.from([...sigmas, c.final_sigmas_type === 'zero' ? 0 : sigmaMin]));
   // A Karras or Lu grid already ends at σ̃_min: diffusers' step from σ̃_min to σ̃_min (h = 0) leaves z as it is.
-  const repeated = all[steps] === all[steps - 1];
+  const repeated = all[all.length - 1] === all[all.length - 2];
   const grid = (repeated ? all.subarray(0, -1) : all).map((s) => (s === 0 ? 0 : schedule.tOfLambda(-2 * Math.log(s))));
   const kind = PREDICTION_KINDS[c.prediction_type];
-  const firstOrderLast = !repeated && (c.final_sigmas_type === 'zero' || c.euler_at_final || (c.lower_order_final && steps < 15));
+  const firstOrderLast = !repeated && (c.final_sigmas_type === 'zero' || c.euler_at_final || (c.lower_order_final && grid.length - 1 < 15));
   const sampler: PlanSampler = async (denoiser, z, g, o) => {
     noEta('DPMSolverMultistepScheduler', o);
     if (c.solver_order === 1) return ddim(denoiser, z, g, { onStep: o.onStep });
