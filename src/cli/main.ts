@@ -10,6 +10,7 @@ import { DENSITY_NAMES, WEIGHTING_NAMES } from '../core/index.js';
 import { ALL_DATA_NAMES } from '../data/datasets.js';
 import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
 import { trainCommand } from './trainCommand.js';
+import { registerSchedulers } from './schedulers.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
 
 const int = (name: string) => (value: string) => {
@@ -135,6 +136,7 @@ function program(log: (line: string) => void): Command {
     .requiredOption('--onnx <file>', 'output .onnx file')
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof exportCommand>[0]) => exportCommand(o, log));
+  registerSchedulers(p, log);
   return p;
 }
 

@@ -13,6 +13,10 @@ export type DiffusersConfig = Readonly<Record<string, unknown>>;
 export interface Key<T> {
   readonly default: T;
   readonly doc: string;
+  /** What difflow accepts, in words (e.g. `"linear", "scaled_linear"` or `number`). */
+  readonly accepts: string;
+  /** The key does not change the numbers. */
+  readonly inert?: boolean;
   parse(where: string, value: unknown): T;
 }
 
@@ -25,6 +29,7 @@ export function num(d: number, doc: string): Key<number> {
   return {
     default: d,
     doc,
+    accepts: 'number',
     parse(where, v) {
       if (typeof v !== 'number' || Number.isNaN(v)) throw new DifflowError(`${where} must be a number, got ${show(v)}`);
       return v;
@@ -36,6 +41,7 @@ export function int(d: number, doc: string, min = 0): Key<number> {
   return {
     default: d,
     doc,
+    accepts: `integer ≥ ${min}`,
     parse(where, v) {
       if (!Number.isInteger(v) || (v as number) < min) throw new DifflowError(`${where} must be an integer ≥ ${min}, got ${show(v)}`);
       return v as number;
@@ -47,6 +53,7 @@ export function bool(d: boolean, doc: string): Key<boolean> {
   return {
     default: d,
     doc,
+    accepts: 'true, false',
     parse(where, v) {
       if (typeof v !== 'boolean') throw new DifflowError(`${where} must be true or false, got ${show(v)}`);
       return v;
@@ -64,6 +71,7 @@ export function oneOf<T extends string | number | boolean | null>(
   return {
     default: d,
     doc,
+    accepts: valid.map(show).join(', '),
     parse(where, v) {
       if ((valid as readonly unknown[]).includes(v)) return v as T;
       const why = unsupported.includes(v) ? 'is not supported by difflow' : 'is not a valid value';
@@ -75,7 +83,7 @@ export function oneOf<T extends string | number | boolean | null>(
 /** A number or null (diffusers' optional numbers, e.g. Euler's sigma_min). */
 export function optionalNum(doc: string): Key<number | null> {
   const n = num(0, doc);
-  return { default: null, doc, parse: (where, v) => n.parse(where, v) };
+  return { default: null, doc, accepts: 'number or null', parse: (where, v) => n.parse(where, v) };
 }
 
 /** A list of numbers or null (trained_betas). */
@@ -83,6 +91,7 @@ export function numbers(doc: string): Key<readonly number[] | null> {
   return {
     default: null,
     doc,
+    accepts: 'list of numbers or null',
     parse(where, v) {
       if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
         throw new DifflowError(`${where} must be a list of numbers, got ${show(v).slice(0, 60)}`);
@@ -94,8 +103,23 @@ export function numbers(doc: string): Key<readonly number[] | null> {
 
 /** A key that does not change the numbers (documented as such, any value accepted). */
 export function inert(doc: string): Key<unknown> {
-  return { default: undefined, doc, parse: (_, v) => v };
+  return { default: undefined, doc, accepts: 'any', inert: true, parse: (_, v) => v };
 }
+
+/** A diffusers option difflow supports only at its default (switched off). */
+export function onlyDefault<T extends boolean | null>(d: T, doc: string): Key<T> {
+  return {
+    default: d,
+    doc,
+    accepts: show(d),
+    parse(where, v) {
+      if (v === d) return d;
+      throw new DifflowError(`${where} = ${show(v)} is not supported by difflow; supported: ${show(d)}`);
+    },
+  };
+}
+
+export const onlyFalse = (doc: string) => onlyDefault(false, doc);
 
 /**
  * Keys of diffusers schedulers that difflow does not translate; diffusers ignores a key its class does not

@@ -7,15 +7,13 @@
  */
 import { toXEps } from '../outputs.js';
 import { ddim, dpmpp2m } from '../samplers/index.js';
-import { bool, num, oneOf, readConfig, type DiffusersConfig } from './config.js';
+import { bool, num, oneOf, readConfig, type DiffusersConfig, onlyFalse } from './config.js';
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS } from './betaTable.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';
 import { PREDICTION_KINDS, predictionKey, thresholdingKeys } from './prediction.js';
 import { float32, karrasSigmas, logUniformSigmas, sigmaToTimestep } from './sigmaGrids.js';
 import { spacedTimesteps, spacingKey } from './spacing.js';
 import { interpIndex, roundHalfEven } from './numpy.js';
-
-const noOther = (what: string) => oneOf(false, [false], what, [true]);
 
 export const DPM_SOLVER_KEYS = {
   ...TABLE_KEYS,
@@ -33,9 +31,9 @@ export const DPM_SOLVER_KEYS = {
   final_sigmas_type: oneOf('zero', ['zero', 'sigma_min'] as const, 'the last σ̃: 0, or σ̃ of timestep 0'),
   lambda_min_clipped: num(-Infinity, 'timesteps whose half-log-SNR is below this are skipped'),
   variance_type: oneOf(null, [null] as const, 'a learned variance channel', ['learned', 'learned_range']),
-  use_exponential_sigmas: noOther('exponential σ̃ grid'),
-  use_beta_sigmas: noOther('beta-distribution σ̃ grid'),
-  use_flow_sigmas: noOther('flow-matching σ grid'),
+  use_exponential_sigmas: onlyFalse('exponential σ̃ grid'),
+  use_beta_sigmas: onlyFalse('beta-distribution σ̃ grid'),
+  use_flow_sigmas: onlyFalse('flow-matching σ grid'),
   flow_shift: num(1, 'used only with use_flow_sigmas'),
   ...thresholdingKeys,
 } as const;

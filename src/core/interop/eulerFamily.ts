@@ -10,15 +10,13 @@ import { ddim, heun } from '../samplers/index.js';
 import { rescale, type Schedule } from '../schedule/index.js';
 import { DifflowError } from '../validate.js';
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS, type BetaTable } from './betaTable.js';
-import { bool, num, oneOf, optionalNum, readConfig, type DiffusersConfig } from './config.js';
+import { bool, num, oneOf, optionalNum, readConfig, type DiffusersConfig, onlyFalse } from './config.js';
 import { clipped } from './ddimFamily.js';
 import { interpIndex } from './numpy.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';
 import { PREDICTION_KINDS, predictionKey } from './prediction.js';
 import { float32, karrasSigmas, sigmaToTimestep } from './sigmaGrids.js';
 import { spacedTimesteps, spacingKey } from './spacing.js';
-
-const noOther = (what: string) => oneOf(false, [false], what, [true]);
 
 const ANCESTRAL_KEYS = {
   ...TABLE_KEYS,
@@ -37,8 +35,8 @@ export const EULER_KEYS = {
   final_sigmas_type: oneOf('zero', ['zero', 'sigma_min'] as const, 'the last σ̃: 0, or σ̃ of timestep 0'),
   interpolation_type: oneOf('linear', ['linear'] as const, 'σ̃ between training timesteps', ['log_linear']),
   timestep_type: oneOf('discrete', ['discrete', 'continuous'] as const, 'model time: the timestep, or ¼ log σ̃ (continuous, v_prediction)'),
-  use_exponential_sigmas: noOther('exponential σ̃ grid'),
-  use_beta_sigmas: noOther('beta-distribution σ̃ grid'),
+  use_exponential_sigmas: onlyFalse('exponential σ̃ grid'),
+  use_beta_sigmas: onlyFalse('beta-distribution σ̃ grid'),
 } as const;
 
 export const HEUN_KEYS = {
@@ -46,8 +44,8 @@ export const HEUN_KEYS = {
   use_karras_sigmas: EULER_KEYS.use_karras_sigmas,
   clip_sample: bool(false, 'clip x̂ to [−clip_sample_range, clip_sample_range]'),
   clip_sample_range: num(1, 'the clipping range of x̂'),
-  use_exponential_sigmas: noOther('exponential σ̃ grid'),
-  use_beta_sigmas: noOther('beta-distribution σ̃ grid'),
+  use_exponential_sigmas: onlyFalse('exponential σ̃ grid'),
+  use_beta_sigmas: onlyFalse('beta-distribution σ̃ grid'),
 } as const;
 
 /** The β table's schedule rescaled to α = 1: z̃ = z/α, σ̃ = σ/α (λ unchanged). */

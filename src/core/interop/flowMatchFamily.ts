@@ -10,12 +10,10 @@ import { toXEps } from '../outputs.js';
 import { fmEuler } from '../samplers/index.js';
 import { flowMatching } from '../schedule/index.js';
 import { DifflowError } from '../validate.js';
-import { bool, inert, int, num, oneOf, optionalNum, readConfig, type DiffusersConfig } from './config.js';
+import { bool, inert, int, num, oneOf, onlyDefault, readConfig, type DiffusersConfig, onlyFalse } from './config.js';
 import { linspace } from './numpy.js';
 import { gridModelTime, noEta, type Plan } from './plan.js';
 import { float32 } from './sigmaGrids.js';
-
-const noOther = (what: string) => oneOf(false, [false], what, [true]);
 
 export const FLOW_MATCH_KEYS = {
   num_train_timesteps: int(1000, 'T: model time is σ·T', 1),
@@ -26,17 +24,16 @@ export const FLOW_MATCH_KEYS = {
   max_shift: inert('used by pipelines to compute μ'),
   base_image_seq_len: inert('used by pipelines to compute μ'),
   max_image_seq_len: inert('used by pipelines to compute μ'),
-  shift_terminal: optionalNum('stretch σ to end at this value'),
-  invert_sigmas: noOther('σ reversed'),
-  use_karras_sigmas: noOther('Karras σ grid'),
-  use_exponential_sigmas: noOther('exponential σ grid'),
-  use_beta_sigmas: noOther('beta-distribution σ grid'),
-  stochastic_sampling: noOther('re-noised steps'),
+  shift_terminal: onlyDefault(null, 'stretch σ to end at this value'),
+  invert_sigmas: onlyFalse('σ reversed'),
+  use_karras_sigmas: onlyFalse('Karras σ grid'),
+  use_exponential_sigmas: onlyFalse('exponential σ grid'),
+  use_beta_sigmas: onlyFalse('beta-distribution σ grid'),
+  stochastic_sampling: onlyFalse('re-noised steps'),
 } as const;
 
 export function flowMatchPlan(config: DiffusersConfig, steps: number, mu?: number): Plan {
   const c = readConfig('FlowMatchEulerDiscreteScheduler', config, FLOW_MATCH_KEYS);
-  if (c.shift_terminal !== null) throw new DifflowError(`FlowMatchEulerDiscreteScheduler.shift_terminal = ${c.shift_terminal} is not supported by difflow; supported: null`);
   const T = c.num_train_timesteps;
   let shift: (s: number) => number = (s) => (c.shift * s) / (1 + (c.shift - 1) * s);
   if (c.use_dynamic_shifting) {

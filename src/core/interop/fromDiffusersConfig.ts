@@ -3,12 +3,12 @@
  * and model-time map, with `run`, diffusers' pipeline loop done by difflow's pure samplers.
  */
 import { DifflowError, checkInteger } from '../validate.js';
-import type { DiffusersConfig } from './config.js';
-import { ddimPlan, ddpmPlan } from './ddimFamily.js';
-import { dpmSolverPlan } from './dpmSolverFamily.js';
-import { edmEulerPlan } from './edmFamily.js';
-import { flowMatchPlan } from './flowMatchFamily.js';
-import { eulerAncestralPlan, eulerDiscretePlan, heunPlan } from './eulerFamily.js';
+import type { DiffusersConfig, KeyTable } from './config.js';
+import { DDIM_KEYS, DDPM_KEYS, ddimPlan, ddpmPlan } from './ddimFamily.js';
+import { DPM_SOLVER_KEYS, dpmSolverPlan } from './dpmSolverFamily.js';
+import { EDM_EULER_KEYS, edmEulerPlan } from './edmFamily.js';
+import { FLOW_MATCH_KEYS, flowMatchPlan } from './flowMatchFamily.js';
+import { EULER_ANCESTRAL_KEYS, EULER_KEYS, HEUN_KEYS, eulerAncestralPlan, eulerDiscretePlan, heunPlan } from './eulerFamily.js';
 import { runPlan, type DiffusersModel, type Plan, type RunOptions } from './plan.js';
 
 /** A translated scheduler: the plan's parts and its pipeline loop. */
@@ -21,17 +21,27 @@ export interface DiffusersSchedule extends Plan {
   run<S extends Float32Array | Float64Array>(model: DiffusersModel, sample: S, options?: RunOptions): Promise<S>;
 }
 
-/** The scheduler classes difflow translates, each with its config keys. */
+/** A supported class: its translation, its config keys, and what does its step in difflow. */
+export interface DiffusersSchedulerEntry {
+  readonly plan: (config: DiffusersConfig, steps: number, mu?: number) => Plan;
+  readonly keys: KeyTable;
+  /** The difflow sampler(s) that reproduce its step(), and on which schedule. */
+  readonly sampler: string;
+  /** Whether run needs options.rng. */
+  readonly randomness: 'none' | 'with η > 0' | 'always';
+}
+
+/** The scheduler classes difflow translates. */
 export const DIFFUSERS_SCHEDULERS = {
-  DDIMScheduler: ddimPlan,
-  DDPMScheduler: ddpmPlan,
-  EulerDiscreteScheduler: eulerDiscretePlan,
-  EulerAncestralDiscreteScheduler: eulerAncestralPlan,
-  HeunDiscreteScheduler: heunPlan,
-  DPMSolverMultistepScheduler: dpmSolverPlan,
-  EDMEulerScheduler: edmEulerPlan,
-  FlowMatchEulerDiscreteScheduler: flowMatchPlan,
-} satisfies Record<string, (config: DiffusersConfig, steps: number, mu?: number) => Plan>;
+  DDIMScheduler: { plan: ddimPlan, keys: DDIM_KEYS, sampler: 'ddim with η, VP schedule of the β table', randomness: 'with η > 0' },
+  DDPMScheduler: { plan: ddpmPlan, keys: DDPM_KEYS, sampler: 'ddim with η = 1, VP schedule', randomness: 'always' },
+  EulerDiscreteScheduler: { plan: eulerDiscretePlan, keys: EULER_KEYS, sampler: 'ddim (= Euler in σ̃), σ̃-only schedule', randomness: 'none' },
+  EulerAncestralDiscreteScheduler: { plan: eulerAncestralPlan, keys: EULER_ANCESTRAL_KEYS, sampler: 'ddim with η = 1, σ̃-only schedule', randomness: 'always' },
+  HeunDiscreteScheduler: { plan: heunPlan, keys: HEUN_KEYS, sampler: 'heun (EDM Alg. 2, no churn), σ̃-only schedule', randomness: 'none' },
+  DPMSolverMultistepScheduler: { plan: dpmSolverPlan, keys: DPM_SOLVER_KEYS, sampler: 'dpmpp2m (ddim for first-order steps), VP schedule', randomness: 'none' },
+  EDMEulerScheduler: { plan: edmEulerPlan, keys: EDM_EULER_KEYS, sampler: 'ddim (= Euler in σ), edm schedule, EDM preconditioning', randomness: 'none' },
+  FlowMatchEulerDiscreteScheduler: { plan: flowMatchPlan, keys: FLOW_MATCH_KEYS, sampler: 'fmEuler, flow-matching schedule, û output', randomness: 'none' },
+} as const satisfies Record<string, DiffusersSchedulerEntry>;
 
 export type DiffusersSchedulerName = keyof typeof DIFFUSERS_SCHEDULERS;
 export const DIFFUSERS_SCHEDULER_NAMES = Object.keys(DIFFUSERS_SCHEDULERS) as DiffusersSchedulerName[];
@@ -52,7 +62,7 @@ export function fromDiffusersConfig(config: DiffusersConfig, options: { numInfer
   if (options.mu !== undefined && name !== 'FlowMatchEulerDiscreteScheduler') {
     throw new DifflowError(`options.mu applies to FlowMatchEulerDiscreteScheduler only, not to ${name}`);
   }
-  const plan = DIFFUSERS_SCHEDULERS[name as DiffusersSchedulerName](config, options.numInferenceSteps, options.mu);
+  const plan = DIFFUSERS_SCHEDULERS[name as DiffusersSchedulerName].plan(config, options.numInferenceSteps, options.mu);
   const run: DiffusersSchedule['run'] = (model, sample, o) => runPlan(plan, model, sample, o);
   return Object.freeze({ ...plan, run });
 }
