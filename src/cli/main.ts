@@ -12,6 +12,7 @@ import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
 import { trainCommand } from './trainCommand.js';
 import { registerSchedulers } from './schedulers.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
+import { sampleOrOnnx } from './onnxSample.js';
 
 const int = (name: string) => (value: string) => {
   const n = Number(value);
@@ -101,11 +102,15 @@ function program(log: (line: string) => void): Command {
 
   p.command('sample')
     .description('sample a trained model with any sampler')
-    .requiredOption('--model <dir>', 'run folder')
-    .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'dpmpp2m')
+    .option('--model <dir>', 'run folder')
+    .option('--onnx <file>', 'or an external ONNX denoiser (diffusers convention), with --scheduler-config; see docs/onnx-models.md')
+    .option('--scheduler-config <file>', "--onnx: a diffusers scheduler_config.json (its sampler is the default)")
+    .option('--input <name=file.json...>', '--onnx: conditioning inputs, e.g. class_labels=labels.json ({"type", "dims", "data"})')
+    .option('--shape <dims>', '--onnx: per-sample shape where the model leaves it open, e.g. 4,64,64')
+    .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')}; default dpmpp2m, with --onnx the config's own)`)
     .option('--steps <count>', 'sampling steps', int('--steps'), 20)
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
-    .option('--n <count>', 'number of samples', int('--n'), 5000)
+    .option('--n <count>', 'number of samples (default 5000; --onnx: the model\'s fixed batch, else 16)', int('--n'))
     .option('--eta <value>', 'η for ddim / sde', Number)
     .option('--churn <value>', 'churn for the churn sampler', Number)
     .option('--seed <seed>', 'random seed', int('--seed'), 0)
@@ -114,7 +119,7 @@ function program(log: (line: string) => void): Command {
     .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg (image models: a grid .png or .json)')
-    .action((o: Parameters<typeof sampleCommand>[0]) => sampleCommand(o, log));
+    .action((o: Parameters<typeof sampleOrOnnx>[0], command: Command) => sampleOrOnnx(o, command, log));
 
   p.command('eval')
     .description('2-D: energy distance, sliced Wasserstein and NLL; images: classifier accuracy and FD-FMNIST')
