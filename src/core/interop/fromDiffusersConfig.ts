@@ -9,7 +9,8 @@ import { DPM_SOLVER_KEYS, dpmSolverPlan } from './dpmSolverFamily.js';
 import { EDM_EULER_KEYS, edmEulerPlan } from './edmFamily.js';
 import { FLOW_MATCH_KEYS, flowMatchPlan } from './flowMatchFamily.js';
 import { EULER_ANCESTRAL_KEYS, EULER_KEYS, HEUN_KEYS, eulerAncestralPlan, eulerDiscretePlan, heunPlan } from './eulerFamily.js';
-import { runPlan, type DiffusersModel, type Plan, type RunOptions } from './plan.js';
+import type { Denoiser } from '../denoiser.js';
+import { planDenoiser, runPlan, type DiffusersModel, type Plan, type RunOptions } from './plan.js';
 
 /** A translated scheduler: the plan's parts and its pipeline loop. */
 export interface DiffusersSchedule extends Plan {
@@ -19,6 +20,11 @@ export interface DiffusersSchedule extends Plan {
    * @param sample [batch·dim], in diffusers' sample coordinates (= z of `schedule`)
    */
   run<S extends Float32Array | Float64Array>(model: DiffusersModel, sample: S, options?: RunOptions): Promise<S>;
+  /**
+   * The model as a difflow denoiser on `schedule` (scale_model_input, model time and output conversion
+   * included), for any difflow sampler over `grid` or another grid; `precision` is the array type the model gets.
+   */
+  denoiser(model: DiffusersModel, precision?: 'float32' | 'float64'): Denoiser;
 }
 
 /** A supported class: its translation, its config keys, and what does its step in difflow. */
@@ -64,5 +70,5 @@ export function fromDiffusersConfig(config: DiffusersConfig, options: { numInfer
   }
   const plan = DIFFUSERS_SCHEDULERS[name as DiffusersSchedulerName].plan(config, options.numInferenceSteps, options.mu);
   const run: DiffusersSchedule['run'] = (model, sample, o) => runPlan(plan, model, sample, o);
-  return Object.freeze({ ...plan, run });
+  return Object.freeze({ ...plan, run, denoiser: (model: DiffusersModel, precision: 'float32' | 'float64' = 'float32') => planDenoiser(plan, model, precision) });
 }

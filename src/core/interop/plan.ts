@@ -17,7 +17,11 @@ export type DiffusersModel = (
   timestep: number,
 ) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
-/** What the model outputs: a difflow output kind on `schedule`'s α, σ, or EDM's preconditioned F. */
+/**
+ * What the model outputs, for the sample it sees (c_in·z): a difflow output kind relative to the VP α, σ of
+ * that sample (for the β-table classes, the table's own VP schedule; for flow matching, α = 1 − t, σ = t),
+ * or EDM's preconditioned F (x̂ = c_skip z + c_out F).
+ */
 export type DiffusersOutput = OutputKind | 'edm';
 
 export interface RunOptions {
