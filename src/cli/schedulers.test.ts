@@ -27,3 +27,10 @@ test('difflow schedulers --class shows one class, and an unknown class is a one-
   assert.match(one.out, /\| sigma_data +\| +0.5 \|/);
   assert.equal((await cli('schedulers', '--class', 'PNDMScheduler')).code, 2);
 });
+
+test("docs/diffusers.md's key tables are the current `difflow schedulers --markdown` listing", async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../docs/diffusers.md', import.meta.url), 'utf8');
+  const block = doc.split('<!-- schedulers:begin -->\n')[1]?.split('<!-- schedulers:end -->')[0];
+  assert.equal(block?.trim(), (await cli('schedulers', '--markdown')).out.trim(), 'regenerate the block with `difflow schedulers --markdown`');
+});

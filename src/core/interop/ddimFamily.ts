@@ -11,7 +11,7 @@ import { toXEps } from '../outputs.js';
 import { ddim, type StepInfo } from '../samplers/index.js';
 import { ancestralStep } from '../samplers/sampler.js';
 import { DifflowError } from '../validate.js';
-import { bool, num, oneOf, readConfig, type DiffusersConfig } from './config.js';
+import { bool, int, num, oneOf, readConfig, type DiffusersConfig } from './config.js';
 import { betaTable, TABLE_KEYS, type BetaTable } from './betaTable.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler, type RunOptions } from './plan.js';
 import { spacedTimesteps, spacingKey } from './spacing.js';
@@ -20,7 +20,7 @@ import { PREDICTION_KINDS, predictionKey, thresholdingKeys } from './prediction.
 const COMMON_KEYS = {
   ...TABLE_KEYS,
   prediction_type: predictionKey,
-  steps_offset: num(0, 'added to every "leading" timestep'),
+  steps_offset: int(0, 'added to every "leading" timestep'),
   clip_sample: bool(true, 'clip x̂ to [−clip_sample_range, clip_sample_range]'),
   clip_sample_range: num(1, 'the clipping range of x̂'),
   ...thresholdingKeys,

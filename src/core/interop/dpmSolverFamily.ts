@@ -7,7 +7,7 @@
  */
 import { toXEps } from '../outputs.js';
 import { ddim, dpmpp2m } from '../samplers/index.js';
-import { bool, num, oneOf, readConfig, type DiffusersConfig, onlyFalse } from './config.js';
+import { bool, int, num, oneOf, onlyFalse, readConfig, type DiffusersConfig } from './config.js';
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS } from './betaTable.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';
 import { PREDICTION_KINDS, predictionKey, thresholdingKeys } from './prediction.js';
@@ -19,7 +19,7 @@ export const DPM_SOLVER_KEYS = {
   ...TABLE_KEYS,
   prediction_type: predictionKey,
   timestep_spacing: spacingKey('linspace'),
-  steps_offset: num(0, 'added to every "leading" timestep'),
+  steps_offset: int(0, 'added to every "leading" timestep'),
   solver_order: oneOf(2, [1, 2] as const, 'the multistep order', [3]),
   // diffusers maps DEIS's algorithm and DEIS/UniPC solver types (left by a scheduler switch) to these.
   algorithm_type: oneOf('dpmsolver++', ['dpmsolver++', 'deis'] as const, 'data-prediction DPM-Solver++', ['dpmsolver', 'sde-dpmsolver', 'sde-dpmsolver++']),

@@ -10,7 +10,7 @@ import { ddim, heun } from '../samplers/index.js';
 import { rescale, type Schedule } from '../schedule/index.js';
 import { DifflowError } from '../validate.js';
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS, type BetaTable } from './betaTable.js';
-import { bool, num, oneOf, optionalNum, readConfig, type DiffusersConfig, onlyFalse } from './config.js';
+import { bool, int, num, oneOf, onlyFalse, optionalNum, readConfig, type DiffusersConfig } from './config.js';
 import { clipped } from './ddimFamily.js';
 import { interpIndex } from './numpy.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';
@@ -22,7 +22,7 @@ const ANCESTRAL_KEYS = {
   ...TABLE_KEYS,
   prediction_type: predictionKey,
   timestep_spacing: spacingKey('linspace'),
-  steps_offset: num(0, 'added to every "leading" timestep'),
+  steps_offset: int(0, 'added to every "leading" timestep'),
 } as const;
 
 export const EULER_ANCESTRAL_KEYS = ANCESTRAL_KEYS;

@@ -10,7 +10,7 @@ import { toXEps } from '../outputs.js';
 import { fmEuler } from '../samplers/index.js';
 import { flowMatching } from '../schedule/index.js';
 import { DifflowError } from '../validate.js';
-import { bool, inert, int, num, oneOf, onlyDefault, readConfig, type DiffusersConfig, onlyFalse } from './config.js';
+import { bool, inert, int, num, oneOf, onlyDefault, onlyFalse, readConfig, type DiffusersConfig } from './config.js';
 import { linspace } from './numpy.js';
 import { gridModelTime, noEta, type Plan } from './plan.js';
 import { float32 } from './sigmaGrids.js';
