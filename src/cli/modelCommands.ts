@@ -13,22 +13,15 @@ import type { Schedule } from '../core/schedule/index.js';
 import type { Network } from '../models/network.js';
 import type { TrainConfig } from '../train/config.js';
 import { dataByName, type Dataset } from '../train/data.js';
-import { loadRun } from '../train/loadDenoiser.js';
+import { loadRun, type LoadedRun } from '../train/loadDenoiser.js';
 import type { ConditioningOptions, NetworkDenoiser } from '../train/networkDenoiser.js';
 import type { TrainState, Weights } from '../train/trainer.js';
 import { scatterPng } from './png.js';
 import { fmt } from './table.js';
 import { evalImageCommand, sampleImageCommand } from './imageCommands.js';
 
-/** A trained run loaded for sampling: config, state, network, weights and a denoiser factory. */
-export interface LoadedModel {
-  readonly runDir: string;
-  readonly config: TrainConfig;
-  readonly state: TrainState;
-  readonly net: Network;
-  readonly schedule: Schedule;
-  readonly weights: Weights;
-  readonly classNames: readonly string[];
+/** A trained run loaded for sampling: its parts (loadRun), the training data and a denoiser factory. */
+export interface LoadedModel extends LoadedRun {
   /** The training data (read on first use). */
   readonly dataset: Dataset;
   /** A denoiser with the given labels and guidance (class-conditional networks need labels). */
@@ -40,7 +33,7 @@ export interface LoadedModel {
 export function loadModel(runDir: string, useEma = true): LoadedModel {
   const run = loadRun(runDir, { ema: useEma });
   // Sampling and evaluation spin ONNX Runtime's threads when the machine is otherwise idle, as training does.
-  const makeDenoiser = (conditioning: ConditioningOptions = {}) => run.denoiser({ spinning: 'auto', ...conditioning });
+  const makeDenoiser = (conditioning: ConditioningOptions = {}) => run.toDenoiser({ spinning: 'auto', ...conditioning });
   let dataset: Dataset | undefined;
   let denoiser: NetworkDenoiser | undefined;
   return {

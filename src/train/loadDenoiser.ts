@@ -27,7 +27,7 @@ export interface LoadedRun {
   /** Class names of a class-conditional run (label i is classNames[i]); empty otherwise. */
   readonly classNames: readonly string[];
   /** The trained network as a denoiser on its schedule, with labels and guidance where it is class-conditional. */
-  denoiser(options?: RuntimeOptions & ConditioningOptions & { readonly runtime?: Runtime }): NetworkDenoiser;
+  toDenoiser(options?: RuntimeOptions & ConditioningOptions & { readonly runtime?: Runtime }): NetworkDenoiser;
 }
 
 export function loadRun(runDir: string, options: LoadOptions = {}): LoadedRun {
@@ -38,7 +38,7 @@ export function loadRun(runDir: string, options: LoadOptions = {}): LoadedRun {
   const weights = unflatten(net, options.ema === false ? state.params : state.ema);
   return {
     runDir, config, state, net, schedule, weights, classNames: shape.classes ?? [],
-    denoiser: ({ runtime = nodeRuntime, ...rest } = {}) => networkDenoiser(net, weights, config.output, schedule, runtime, rest),
+    toDenoiser: ({ runtime = nodeRuntime, ...rest } = {}) => networkDenoiser(net, weights, config.output, schedule, runtime, rest),
   };
 }
 
@@ -49,5 +49,5 @@ export function loadRun(runDir: string, options: LoadOptions = {}): LoadedRun {
  */
 export function loadDenoiser(runDir: string, options: LoadOptions & RuntimeOptions & ConditioningOptions & { readonly runtime?: Runtime } = {}): NetworkDenoiser {
   const { ema, ...rest } = options;
-  return loadRun(runDir, { ema }).denoiser(rest);
+  return loadRun(runDir, { ema }).toDenoiser(rest);
 }
