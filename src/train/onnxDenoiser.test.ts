@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ddim, dpmpp2m, heun } from '../core/samplers/index.js';
 import { ddpm } from '../core/schedule/index.js';
+import { rng } from '../core/rng.js';
+import { cosine } from '../core/schedule/index.js';
+import { toOnnx } from '../engine/onnx.js';
+import { nodeRuntime } from '../engine/ortNode.js';
 import { webRuntime } from '../engine/ortWeb.js';
+import { buildForward } from '../engine/trainStep.js';
+import { mlp } from '../models/mlp.js';
+import { initParams } from '../models/network.js';
+import { networkDenoiser } from './networkDenoiser.js';
 import { loadOnnxDenoiser } from './loadOnnxDenoiser.js';
 import { onnxDenoiser } from './onnxDenoiser.js';
 
@@ -85,4 +93,18 @@ test('a missing conditioning input, a wrong name or a sample of the wrong size i
   const eps = await loadOnnxDenoiser(fixture('eps.onnx'), { schedule, output: 'eps', time, threads: 1 });
   await assert.rejects(eps.model(new Float64Array(3), 10), /a sample of 3 values is not a batch of samples of 2 values/);
   await eps.release();
+});
+
+test("difflow's own exported model (z [batch, 2], float t [batch, 1]) through onnxDenoiser equals networkDenoiser", async () => {
+  const net = mlp({ hidden: 16, layers: 2 });
+  const weights = initParams(net, rng(1));
+  const bytes = toOnnx(buildForward(net, 1, weights), { batchDim: 'batch' }); // as `difflow export` writes it
+  const s = cosine();
+  const viaOnnx = await onnxDenoiser(nodeRuntime, bytes, { schedule: s, output: 'v', time: (t) => t, threads: 1 });
+  assert.deepEqual(viaOnnx.signature.timestep.dims, ['batch', 1]);
+  const native = networkDenoiser(net, weights, 'v', s, nodeRuntime, { threads: 1 });
+  const z = rng(2).normals(14);
+  const [a, b] = [await viaOnnx.denoise(z, 0.3), await native.denoise(z, 0.3)];
+  assert.ok(maxDiff(a.x, b.x) < 1e-6 && maxDiff(a.eps, b.eps) < 1e-6, `${maxDiff(a.x, b.x)}`);
+  await Promise.all([viaOnnx.release(), native.release()]);
 });

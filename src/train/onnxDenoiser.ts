@@ -119,9 +119,9 @@ function sampleDims(signature: Signature, shape: readonly number[] | undefined):
   return (shape ?? signature.sample.dims.slice(1)) as number[];
 }
 
-/** The timestep tensor: one value for all ([] or [1]) or one per sample, in the model's element type. */
+/** The timestep tensor: one value for all ([] or [1]) or one per sample ([n] or [n, 1]), in the model's element type. */
 function timestepTensor(signature: Signature, timestep: number, n: number): TypedTensor {
   const { type, dims } = signature.timestep;
-  if (signature.timestepPerSample) return typedTensor(type, new Float64Array(n).fill(timestep), [n]);
+  if (signature.timestepPerSample) return typedTensor(type, new Float64Array(n).fill(timestep), [n, ...dims.slice(1).map(() => 1)]);
   return typedTensor(type, [timestep], dims as number[]);
 }

@@ -25,7 +25,7 @@ export interface Signature {
   readonly dim: number;
   /** The model's fixed batch size, or undefined when the batch dimension is symbolic. */
   readonly batch: number | undefined;
-  /** Whether the timestep has one value per sample ([batch]) rather than one for all ([] or [1]). */
+  /** Whether the timestep has one value per sample ([batch] or [batch, 1]) rather than one for all ([] or [1]). */
   readonly timestepPerSample: boolean;
 }
 
@@ -77,8 +77,9 @@ export function readSignature(session: Session, given: readonly string[], names:
     throw new DifflowError(`the sample input '${sample.name}' [${sample.dims.join(', ')}] leaves its per-sample shape open: give shape`);
   }
   const batch = typeof sample.dims[0] === 'number' && sample.dims[0] > 0 ? sample.dims[0] : undefined;
-  const timestepPerSample = timestep.dims.length === 1 && timestep.dims[0] !== 1;
-  if (timestep.dims.length > 1) throw new DifflowError(`the timestep input '${timestep.name}' has shape [${timestep.dims.join(', ')}]; expected [], [1] or [batch]`);
+  const [first, ...others] = timestep.dims;
+  if (others.some((d) => d !== 1)) throw new DifflowError(`the timestep input '${timestep.name}' has shape [${timestep.dims.join(', ')}]; expected [], [1], [batch] or [batch, 1]`);
+  const timestepPerSample = first !== undefined && (first !== 1 || others.length > 0);
   return { sample, timestep, output, dim: (sizes as number[]).reduce((a, b) => a * b, 1), batch, timestepPerSample };
 }
 
