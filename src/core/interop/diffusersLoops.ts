@@ -37,6 +37,23 @@ export function eulerLoop(p: Plan, model: ArrayModel, sample: Float64Array, o: {
   return sample;
 }
 
+/** EulerAncestralDiscreteScheduler over a plan with noise from `noise` (e.g. torch's); `testLoop` as in `eulerLoop`. */
+export function eulerAncestralLoop(p: Plan, model: ArrayModel, sample: Float64Array, noise: { normals(n: number): Float64Array }, o: { testLoop?: boolean } = {}): Float64Array {
+  const s = planSigmas(p);
+  for (let i = 0; i < p.timesteps.length; i++) {
+    const scaled = sample.map((v) => v / Math.sqrt(s[i] ** 2 + 1));
+    if (o.testLoop) sample = scaled;
+    const x0 = eulerX0(p.outputKind, sample, model(scaled, p.timesteps[i]), s[i]);
+    const [from, to] = [s[i], s[i + 1]];
+    const sigmaUp = Math.sqrt((to * to * (from * from - to * to)) / (from * from));
+    const sigmaDown = Math.sqrt(to * to - sigmaUp * sigmaUp);
+    const derivative = sample.map((v, k) => (v - x0[k]) / from);
+    const xi = noise.normals(sample.length);
+    sample = sample.map((v, k) => v + derivative[k] * (sigmaDown - from) + xi[k] * sigmaUp);
+  }
+  return sample;
+}
+
 /** HeunDiscreteScheduler over a plan (timesteps t_0, t_1, t_1, …); `testLoop` as in `eulerLoop`. */
 export function heunLoop(p: Plan, model: ArrayModel, sample: Float64Array, o: { testLoop?: boolean; start?: number; clip?: number } = {}): Float64Array {
   const g = planSigmas(p);
