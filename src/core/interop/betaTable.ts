@@ -4,7 +4,7 @@
  * samples in: σ̃_k = sqrt((1 − ᾱ_k)/ᾱ_k) (Euler-type schedulers) and the timestep ↔ σ̃ interpolation.
  */
 import { DifflowError } from '../validate.js';
-import { fromBetas, type Schedule } from '../schedule/index.js';
+import { betas, fromBetas, type Schedule } from '../schedule/index.js';
 import { bool, int, num, numbers, oneOf, type Parsed } from './config.js';
 
 export const TABLE_KEYS = {
@@ -51,49 +51,46 @@ export function configBetas(c: TableConfig): Float64Array {
       return linspace32(c.beta_start, c.beta_end, T);
     case 'scaled_linear':
       return linspace32(Math.sqrt(c.beta_start), Math.sqrt(c.beta_end), T).map((b) => Math.fround(b * b));
-    case 'squaredcos_cap_v2': {
-      const abar = (s: number) => Math.cos(((s + 0.008) / 1.008) * (Math.PI / 2)) ** 2;
-      return Float64Array.from({ length: T }, (_, i) => Math.fround(Math.min(1 - abar((i + 1) / T) / abar(i / T), 0.999)));
-    }
+    case 'squaredcos_cap_v2':
+      return betas('squaredcos_cap_v2', T).map(Math.fround);
   }
 }
 
-/**
- * ᾱ_k as diffusers computes it: torch.cumprod of the float32 (1 − β) (accumulated in double, stored in
- * float32), with Lin et al.'s zero-SNR rescale of sqrt(ᾱ) when asked.
- */
+/** ᾱ_k as diffusers computes it: torch.cumprod of the float32 (1 − β), accumulated in double, stored in float32. */
 export function configAlphaBar(c: TableConfig): Float64Array {
   const b = configBetas(c);
-  const abar = new Float64Array(b.length);
+  const alphaBar = new Float64Array(b.length);
   let product = 1;
   for (let k = 0; k < b.length; k++) {
     product *= Math.fround(1 - b[k]);
-    abar[k] = Math.fround(product);
+    alphaBar[k] = Math.fround(product);
   }
-  if (!c.rescale_betas_zero_snr) return abar;
-  const root = abar.map(Math.sqrt);
-  const first = root[0];
-  const last = root[root.length - 1];
-  return root.map((r) => (((r - last) * first) / (first - last)) ** 2);
+  return alphaBar;
 }
 
 /**
- * The table of a config: diffusers' float32 ᾱ as difflow knots (the β that reproduce them), so that the
- * grid is the one diffusers steps on. `terminalAlphaBar` is what diffusers' σ-based schedulers put at
- * ᾱ_{T−1} after the zero-SNR rescale (2^−24, so that σ̃ stays finite).
+ * The table of a config: diffusers' float32 ᾱ as difflow knots (the β that reproduce them, with the
+ * zero-SNR rescale of schedule/ddpm.ts), so that the grid is the one diffusers steps on. `terminalAlphaBar`
+ * is what diffusers' σ-based schedulers put at ᾱ_{T−1} after the rescale (2^−24, keeping σ̃ finite).
  */
 export function betaTable(c: TableConfig, options: { terminalAlphaBar?: number } = {}): BetaTable {
   const T = c.num_train_timesteps;
-  const abar = configAlphaBar(c);
-  if (c.rescale_betas_zero_snr && options.terminalAlphaBar !== undefined) abar[T - 1] = options.terminalAlphaBar;
-  const knotBetas = abar.map((a, k) => (k === 0 ? 1 - a : 1 - a / abar[k - 1]));
-  const schedule = fromBetas(knotBetas, {
-    name: `diffusers-${c.trained_betas ? 'trained' : c.beta_schedule}${c.rescale_betas_zero_snr ? '-ztsnr' : ''}`,
-  });
+  const alphaBar = configAlphaBar(c);
+  const schedule = fromBetas(
+    alphaBar.map((a, k) => (k === 0 ? 1 - a : 1 - a / alphaBar[k - 1])),
+    {
+      name: `diffusers-${c.trained_betas ? 'trained' : c.beta_schedule}${c.rescale_betas_zero_snr ? '-ztsnr' : ''}`,
+      zeroTerminalSnr: c.rescale_betas_zero_snr,
+      terminalAlphaBar: c.rescale_betas_zero_snr ? options.terminalAlphaBar : undefined,
+    },
+  );
   const tOf = (k: number) => (k + 1) / T;
   // diffusers' float32 σ̃ = ((1 − ᾱ)/ᾱ)^½.
   const f = Math.fround;
-  const sigmas = abar.map((a) => f(Math.sqrt(f(f(1 - a) / a))));
+  const sigmas = Float64Array.from({ length: T }, (_, k) => {
+    const a = f(schedule.alpha(tOf(k)) ** 2);
+    return f(Math.sqrt(f(f(1 - a) / a)));
+  });
   return { schedule, T, tOf, sigmas };
 }
 

@@ -119,3 +119,33 @@ test("EDM Euler's timesteps are c_noise = ¼ log σ on the Karras grid from σ_m
   assert.equal(s.outputKind, 'edm');
   assert.equal(s.grid[10], 0);
 });
+
+test("rescale_betas_zero_snr: DDIM's table ends at α = 0 (trailing starts there, v-prediction runs), Euler's at ᾱ = 2^−24", async () => {
+  const ddim = translate({ ...DDIM, rescale_betas_zero_snr: true, timestep_spacing: 'trailing', prediction_type: 'v_prediction' }, 10);
+  assert.equal(ddim.grid[0], 1);
+  assert.equal(ddim.schedule.alpha(1), 0);
+  assert.equal(ddim.schedule.lambdaRange[0], -Infinity);
+  const out = await ddim.run((x) => x.map((v) => -v), new Float64Array(8).fill(0.5));
+  assert.ok(out.every(Number.isFinite));
+  const euler = translate({ _class_name: 'EulerDiscreteScheduler', rescale_betas_zero_snr: true }, 10);
+  assert.ok(Math.abs(euler.initNoiseSigma - Math.sqrt(2 ** 24 - 1)) < 1e-3, `${euler.initNoiseSigma}`);
+});
+
+test('trained_betas equal to a named table give the same grid and timesteps', () => {
+  const T = 1000;
+  const linear = Array.from({ length: T }, (_, i) => 0.0001 + ((0.02 - 0.0001) * i) / (T - 1));
+  for (const name of ['DDIMScheduler', 'EulerDiscreteScheduler', 'DPMSolverMultistepScheduler']) {
+    const named = translate({ _class_name: name }, 8);
+    const trained = translate({ _class_name: name, trained_betas: linear }, 8);
+    assert.deepEqual(Array.from(trained.timesteps), Array.from(named.timesteps), name);
+    Array.from(trained.grid).forEach((t, i) => assert.ok(Math.abs(t - named.grid[i]) < 1e-6, `${name} grid[${i}]`));
+  }
+});
+
+test("EDM's rho and sigma_min/sigma_max set the Karras grid (σ_i^{1/ρ} linear in i)", () => {
+  const s = translate({ _class_name: 'EDMEulerScheduler', rho: 3, sigma_min: 0.01, sigma_max: 20 }, 5);
+  const sigmas = Array.from(s.grid.subarray(0, 5), (t) => s.schedule.sigma(t));
+  const roots = sigmas.map((v) => v ** (1 / 3));
+  assert.ok(Math.abs(sigmas[0] - 20) < 1e-5 && Math.abs(sigmas[4] - 0.01) < 1e-7);
+  for (let i = 1; i < 4; i++) assert.ok(Math.abs(roots[i + 1] - 2 * roots[i] + roots[i - 1]) < 1e-6);
+});
