@@ -17,6 +17,9 @@ export function planSigmas(p: Plan): number[] {
   return Array.from(p.grid, (t) => (t === 0 ? 0 : p.schedule.sigma(t) / p.schedule.alpha(t)));
 }
 
+/** The σ̃ a step goes to; where the plan dropped a final σ̃ equal to the last one, that same σ̃ (an identity step). */
+const nextSigma = (s: number[], i: number) => s[i + 1] ?? s[i];
+
 /** Euler-family x0 from the model output at σ̃ (EulerDiscreteScheduler.step). */
 function eulerX0(kind: Kind, sample: Float64Array, out: Float64Array, sigma: number): Float64Array {
   if (kind === 'eps') return sample.map((v, k) => v - sigma * out[k]);
@@ -32,7 +35,7 @@ export function eulerLoop(p: Plan, model: ArrayModel, sample: Float64Array, o: {
     if (o.testLoop) sample = scaled;
     const x0 = eulerX0(p.outputKind, sample, model(scaled, p.timesteps[i]), s[i]);
     const derivative = sample.map((v, k) => (v - x0[k]) / s[i]);
-    sample = axpy(sample, derivative, s[i + 1] - s[i]);
+    sample = axpy(sample, derivative, nextSigma(s, i) - s[i]);
   }
   return sample;
 }
@@ -44,7 +47,7 @@ export function eulerAncestralLoop(p: Plan, model: ArrayModel, sample: Float64Ar
     const scaled = sample.map((v) => v / Math.sqrt(s[i] ** 2 + 1));
     if (o.testLoop) sample = scaled;
     const x0 = eulerX0(p.outputKind, sample, model(scaled, p.timesteps[i]), s[i]);
-    const [from, to] = [s[i], s[i + 1]];
+    const [from, to] = [s[i], nextSigma(s, i)];
     const sigmaUp = Math.sqrt((to * to * (from * from - to * to)) / (from * from));
     const sigmaDown = Math.sqrt(to * to - sigmaUp * sigmaUp);
     const derivative = sample.map((v, k) => (v - x0[k]) / from);

@@ -11,7 +11,7 @@ import { bool, int, num, oneOf, onlyFalse, readConfig, type DiffusersConfig } fr
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS } from './betaTable.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';
 import { PREDICTION_KINDS, predictionKey, thresholdingKeys } from './prediction.js';
-import { float32, karrasSigmas, logUniformSigmas, sigmaToTimestep } from './sigmaGrids.js';
+import { float32, karrasSigmas, logUniformSigmas, sigmaToTimestep, withoutRepeatedEnd } from './sigmaGrids.js';
 import { spacedTimesteps, spacingKey } from './spacing.js';
 import { interpIndex, roundHalfEven } from './numpy.js';
 
@@ -64,9 +64,9 @@ export function dpmSolverPlan(config: DiffusersConfig, steps: number): Plan {
     modelTimes = sigmas.map((s) => roundHalfEven(sigmaToTimestep(s, table.sigmas)));
   }
   const all = float32(Float64Array.from([...sigmas, c.final_sigmas_type === 'zero' ? 0 : sigmaMin]));
-  // A Karras or Lu grid already ends at σ̃_min: diffusers' step from σ̃_min to σ̃_min (h = 0) leaves z as it is.
-  const repeated = all[all.length - 1] === all[all.length - 2];
-  const grid = (repeated ? all.subarray(0, -1) : all).map((s) => (s === 0 ? 0 : schedule.tOfLambda(-2 * Math.log(s))));
+  const kept = withoutRepeatedEnd(all);
+  const repeated = kept.length < all.length;
+  const grid = kept.map((s) => (s === 0 ? 0 : schedule.tOfLambda(-2 * Math.log(s))));
   const kind = PREDICTION_KINDS[c.prediction_type];
   const firstOrderLast = !repeated && (c.final_sigmas_type === 'zero' || c.euler_at_final || (c.lower_order_final && grid.length - 1 < 15));
   const sampler: PlanSampler = async (denoiser, z, g, o) => {

@@ -31,7 +31,11 @@ const cases: [string, Record<string, unknown>, number, (s: ReturnType<typeof fro
   ['Euler, ε (linspace)', { _class_name: 'EulerDiscreteScheduler', ...TABLE }, 9, (s, z) => eulerLoop(s, model, z)],
   ['Euler, v, leading, steps_offset 1', { _class_name: 'EulerDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_spacing: 'leading', steps_offset: 1 }, 9, (s, z) => eulerLoop(s, model, z)],
   ['Euler, ε, Karras σ', { _class_name: 'EulerDiscreteScheduler', ...TABLE, use_karras_sigmas: true }, 9, (s, z) => eulerLoop(s, model, z)],
+  ['Euler, ε, final σ̃ = σ̃_min (final_sigmas_type sigma_min)', { _class_name: 'EulerDiscreteScheduler', ...TABLE, final_sigmas_type: 'sigma_min' }, 9, (s, z) => eulerLoop(s, model, z)],
+  ['Euler, v, continuous timesteps (¼ log σ̃)', { _class_name: 'EulerDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_type: 'continuous' }, 9, (s, z) => eulerLoop(s, model, z)],
+  ['Euler, trailing, zero terminal SNR', { _class_name: 'EulerDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_spacing: 'trailing', rescale_betas_zero_snr: true }, 9, (s, z) => eulerLoop(s, model, z)],
   ['Heun, ε (linspace)', { _class_name: 'HeunDiscreteScheduler', ...TABLE }, 6, (s, z) => heunLoop(s, model, z)],
+  ['Heun, 2 steps', { _class_name: 'HeunDiscreteScheduler', ...TABLE }, 2, (s, z) => heunLoop(s, model, z)],
   ['Heun, v, Karras σ', { _class_name: 'HeunDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', use_karras_sigmas: true }, 6, (s, z) => heunLoop(s, model, z)],
   ['Heun, ε, clip_sample range 2', { _class_name: 'HeunDiscreteScheduler', ...TABLE, clip_sample: true, clip_sample_range: 2 }, 6, (s, z) => heunLoop(s, model, z, { clip: 2 })],
   ['DPM-Solver++ 2M, defaults (final σ 0, lower_order_final)', { _class_name: 'DPMSolverMultistepScheduler', ...TABLE }, 10, (s, z) => dpmLoop(s, model, z, true)],
@@ -53,6 +57,12 @@ for (const [name, config, steps, reference] of cases) {
     assert.ok(diff < 1e-9, `max relative difference ${diff}`);
   });
 }
+
+test('run from startStep (img2img) equals the loop started there: Heun', async () => {
+  const s = fromDiffusersConfig({ _class_name: 'HeunDiscreteScheduler', ...TABLE }, { numInferenceSteps: 8 });
+  const out = await s.run((x, t) => model(Float64Array.from(x), t), sample, { startStep: 3 });
+  assert.ok(maxRel(out, heunLoop(s, model, sample, { start: 3 })) < 1e-9);
+});
 
 test("the Euler tests' loop (scaled sample passed on to step) is not the pipeline loop, which run keeps", async () => {
   const { s, z, out } = await runOf({ _class_name: 'EulerDiscreteScheduler', ...TABLE }, 9, sample);

@@ -15,7 +15,7 @@ import { clipped } from './ddimFamily.js';
 import { interpIndex } from './numpy.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';
 import { PREDICTION_KINDS, predictionKey } from './prediction.js';
-import { float32, karrasSigmas, sigmaToTimestep } from './sigmaGrids.js';
+import { float32, karrasSigmas, sigmaToTimestep, withoutRepeatedEnd } from './sigmaGrids.js';
 import { spacedTimesteps, spacingKey } from './spacing.js';
 
 const ANCESTRAL_KEYS = {
@@ -75,7 +75,7 @@ function eulerSigmas(c: EulerLike, table: BetaTable, steps: number, karras: bool
     sigmas = karrasSigmas(range.min ?? sigmas[sigmas.length - 1], range.max ?? sigmas[0], steps);
     modelTimes = sigmas.map((s) => sigmaToTimestep(s, table.sigmas));
   }
-  return { sigmas: float32(Float64Array.from([...sigmas, finalSigma])), modelTimes };
+  return { sigmas: withoutRepeatedEnd(float32(Float64Array.from([...sigmas, finalSigma]))), modelTimes };
 }
 
 function eulerPlan(

@@ -37,3 +37,12 @@ export function sigmaToTimestep(sigma: number, trainingSigmas: ArrayLike<number>
 export function float32(a: Float64Array): Float64Array {
   return a.map(Math.fround);
 }
+
+/**
+ * A σ grid whose final σ repeats the last evaluated one (a Karras or Lu grid ending at σ_min, then
+ * final_sigmas_type "sigma_min"): diffusers' step from σ to σ leaves z as it is, so that point is dropped.
+ */
+export function withoutRepeatedEnd(sigmas: Float64Array): Float64Array {
+  const n = sigmas.length;
+  return n > 2 && sigmas[n - 1] === sigmas[n - 2] ? sigmas.subarray(0, -1) : sigmas;
+}
