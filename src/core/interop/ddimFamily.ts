@@ -9,8 +9,7 @@
 import type { Denoised } from '../denoiser.js';
 import { toXEps } from '../outputs.js';
 import { ddim, type StepInfo } from '../samplers/index.js';
-import { ancestralStep } from '../samplers/sampler.js';
-import { DifflowError } from '../validate.js';
+import { ancestralStep, needRng } from '../samplers/sampler.js';
 import { bool, int, num, oneOf, readConfig, type DiffusersConfig } from './config.js';
 import { betaTable, TABLE_KEYS, type BetaTable } from './betaTable.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler, type RunOptions } from './plan.js';
@@ -143,7 +142,7 @@ export function ddpmPlan(config: DiffusersConfig, steps: number): Plan {
   const sampler = ddimSteps(s.target, () => 1);
   return vpPlan('DDPMScheduler', c, s, true, (d, z, g, o) => {
     noEta('DDPMScheduler', o);
-    if (!o.rng) throw new DifflowError('DDPMScheduler is stochastic: pass options.rng (e.g. rng(seed))');
+    needRng('DDPMScheduler', o.rng);
     return sampler(d, z, g, o);
   }, c);
 }

@@ -8,7 +8,7 @@
 import { toXEps } from '../outputs.js';
 import { ddim, heun } from '../samplers/index.js';
 import { rescale, type Schedule } from '../schedule/index.js';
-import { DifflowError } from '../validate.js';
+import { needRng } from '../samplers/sampler.js';
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS, type BetaTable } from './betaTable.js';
 import { bool, int, num, oneOf, onlyFalse, optionalNum, readConfig, type DiffusersConfig } from './config.js';
 import { clipped } from './ddimFamily.js';
@@ -106,8 +106,7 @@ function eulerPlan(
     predict(output, z, t) {
       const alphaVp = vpScale(t);
       const sigmaVp = alphaVp * schedule.sigma(t);
-      const { x, eps } = toXEps(kind, output, z.map((v) => alphaVp * v), alphaVp, sigmaVp);
-      const d = { x, eps };
+      const d = toXEps(kind, output, z.map((v) => alphaVp * v), alphaVp, sigmaVp);
       return clip === undefined ? d : clipped(d, z, 1, schedule.sigma(t), clip, true);
     },
     sampler,
@@ -120,7 +119,7 @@ export function eulerDiscretePlan(config: DiffusersConfig, steps: number): Plan 
   const table = betaTable(c, { terminalAlphaBar: EULER_TERMINAL_ALPHA_BAR });
   const g = eulerSigmas(c, table, steps, c.use_karras_sigmas, { min: c.sigma_min, max: c.sigma_max }, c.final_sigmas_type === 'zero' ? 0 : table.sigmas[0]);
   const continuous = c.timestep_type === 'continuous' && c.prediction_type === 'v_prediction';
-  const modelTimes = continuous ? g.sigmas.subarray(0, -1).map((s) => 0.25 * Math.log(s)) : g.modelTimes;
+  const modelTimes = continuous ? g.sigmas.subarray(0, steps).map((s) => 0.25 * Math.log(s)) : g.modelTimes;
   return eulerPlan('EulerDiscreteScheduler', c, table, { ...g, modelTimes }, modelTimes, undefined, (d, z, grid, o) => {
     noEta('EulerDiscreteScheduler', o);
     return ddim(d, z, grid, { onStep: o.onStep });
@@ -133,8 +132,7 @@ export function eulerAncestralPlan(config: DiffusersConfig, steps: number): Plan
   const g = eulerSigmas(c, table, steps, false, { min: null, max: null }, 0);
   return eulerPlan('EulerAncestralDiscreteScheduler', c, table, g, g.modelTimes, undefined, (d, z, grid, o) => {
     noEta('EulerAncestralDiscreteScheduler', o);
-    if (!o.rng) throw new DifflowError('EulerAncestralDiscreteScheduler is stochastic: pass options.rng (e.g. rng(seed))');
-    return ddim(d, z, grid, { eta: 1, rng: o.rng, onStep: o.onStep });
+    return ddim(d, z, grid, { eta: 1, rng: needRng('EulerAncestralDiscreteScheduler', o.rng), onStep: o.onStep });
   }, c);
 }
 
