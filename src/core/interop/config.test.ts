@@ -25,7 +25,7 @@ test('an unknown key is one line naming it and the keys of the class', () => {
 });
 
 test('values difflow does not support are refused by name, with the supported values', () => {
-  refuses(() => translate({ ...DDIM, thresholding: true }), 'DDIMScheduler.thresholding', 'not supported', 'false');
+  refuses(() => translate({ ...DDIM, thresholding: true }), 'DDIMScheduler with thresholding needs options.sampleSize');
   refuses(() => translate({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'sde-dpmsolver++' }), 'algorithm_type', '"dpmsolver++"');
   refuses(() => translate({ _class_name: 'DPMSolverMultistepScheduler', solver_order: 3 }), 'solver_order', '1, 2');
   refuses(() => translate({ _class_name: 'DDPMScheduler', variance_type: 'learned_range' }), 'variance_type', '"fixed_small"');
@@ -148,4 +148,15 @@ test("EDM's rho and sigma_min/sigma_max set the Karras grid (σ_i^{1/ρ} linear 
   const roots = sigmas.map((v) => v ** (1 / 3));
   assert.ok(Math.abs(sigmas[0] - 20) < 1e-5 && Math.abs(sigmas[4] - 0.01) < 1e-7);
   for (let i = 1; i < 4; i++) assert.ok(Math.abs(roots[i + 1] - 2 * roots[i] + roots[i - 1]) < 1e-6);
+});
+
+test("dynamic thresholding: per sample, s = the ratio quantile of |x̂| clamped to [1, sample_max_value], x̂ → clip(x̂, ±s)/s", async () => {
+  const { dynamicThreshold } = await import('./xLimit.js');
+  const x = Float64Array.from([0.5, -4, 2, 8, /* second sample */ 0.1, 0.2, -0.3, 0.4]);
+  const out = dynamicThreshold(0.5, 3, 4)(x);
+  // Sample 1: |x| sorted 0.5, 2, 4, 8 → median 3 → s = 3. Sample 2: median 0.25 → s = 1.
+  assert.deepEqual(Array.from(out.subarray(0, 4)), [0.5 / 3, -1, 2 / 3, 1]);
+  assert.deepEqual(Array.from(out.subarray(4)), [0.1, 0.2, -0.3, 0.4]);
+  // torch.clamp(s, min=1, max) with max < 1 is max: every sample is clipped to ±max and divided by it.
+  assert.deepEqual(Array.from(dynamicThreshold(0.5, 0.5, 4)(x).subarray(4)), [0.2, 0.4, -0.6, 0.8]);
 });

@@ -6,22 +6,21 @@
  * Clipping: DDIM clips x̂ and keeps the model's ε̂ (use_clipped_model_output = false), DDPM's posterior mean
  * uses the clipped x̂ with z_t, i.e. ε̂ recomputed from it.
  */
-import type { Denoised } from '../denoiser.js';
 import { toXEps } from '../outputs.js';
 import { ddim, type StepInfo } from '../samplers/index.js';
 import { ancestralStep, needRng } from '../samplers/sampler.js';
 import { bool, int, num, oneOf, readConfig, type DiffusersConfig } from './config.js';
 import { betaTable, TABLE_KEYS, type BetaTable } from './betaTable.js';
-import { gridModelTime, noEta, type Plan, type PlanSampler, type RunOptions } from './plan.js';
+import { gridModelTime, noEta, type Plan, type PlanExtras, type PlanSampler, type RunOptions } from './plan.js';
 import { spacedTimesteps, spacingKey } from './spacing.js';
-import { PREDICTION_KINDS, predictionKey, thresholdingKeys } from './prediction.js';
+import { PREDICTION_KINDS, predictionKey } from './prediction.js';
+import { clipKeys, limited, thresholdingKeys, xLimit, type XLimit } from './xLimit.js';
 
 const COMMON_KEYS = {
   ...TABLE_KEYS,
   prediction_type: predictionKey,
   steps_offset: int(0, 'added to every "leading" timestep'),
-  clip_sample: bool(true, 'clip x̂ to [−clip_sample_range, clip_sample_range]'),
-  clip_sample_range: num(1, 'the clipping range of x̂'),
+  ...clipKeys(true),
   ...thresholdingKeys,
 } as const;
 
@@ -38,13 +37,6 @@ export const DDPM_KEYS = {
     'fixed_large', 'fixed_large_log', 'learned', 'learned_range',
   ]),
 } as const;
-
-/** x̂ clipped to ±range; ε̂ kept (DDIM) or recomputed from the clipped x̂ (DDPM, Heun). */
-export function clipped(d: Denoised, z: Float64Array, alpha: number, sigma: number, range: number, recomputeEps: boolean): Denoised {
-  const x = d.x.map((v) => Math.min(range, Math.max(-range, v)));
-  const eps = recomputeEps && sigma > 0 ? z.map((zk, k) => (zk - alpha * x[k]) / sigma) : d.eps;
-  return { x, eps };
-}
 
 interface Steps {
   readonly table: BetaTable;
@@ -98,7 +90,8 @@ function ddimSteps(target: ReadonlyMap<number, number>, eta: (o: RunOptions) => 
 
 function vpPlan(
   className: string,
-  c: { prediction_type: keyof typeof PREDICTION_KINDS; clip_sample: boolean; clip_sample_range: number },
+  c: { prediction_type: keyof typeof PREDICTION_KINDS },
+  limit: XLimit | undefined,
   s: Steps,
   recomputeEps: boolean,
   sampler: PlanSampler,
@@ -119,28 +112,28 @@ function vpPlan(
       const alpha = schedule.alpha(t);
       const sigma = schedule.sigma(t);
       const d = toXEps(kind, output, z, alpha, sigma);
-      return c.clip_sample ? clipped(d, z, alpha, sigma, c.clip_sample_range, recomputeEps) : d;
+      return limit ? limited(d, z, alpha, sigma, limit, recomputeEps) : d;
     },
     sampler,
     config,
   };
 }
 
-export function ddimPlan(config: DiffusersConfig, steps: number): Plan {
+export function ddimPlan(config: DiffusersConfig, steps: number, extra: PlanExtras = {}): Plan {
   const c = readConfig('DDIMScheduler', config, DDIM_KEYS);
   const table = betaTable(c);
   const timesteps = spacedTimesteps({ T: table.T, steps, spacing: c.timestep_spacing, stepsOffset: c.steps_offset, roundLinspace: true });
   const s = discreteSteps(table, timesteps, steps, c.set_alpha_to_one ? 0 : table.tOf(0));
-  return vpPlan('DDIMScheduler', c, s, false, ddimSteps(s.target, (o) => o.eta ?? 0), c);
+  return vpPlan('DDIMScheduler', c, xLimit('DDIMScheduler', c, extra.sampleSize), s, false, ddimSteps(s.target, (o) => o.eta ?? 0), c);
 }
 
-export function ddpmPlan(config: DiffusersConfig, steps: number): Plan {
+export function ddpmPlan(config: DiffusersConfig, steps: number, extra: PlanExtras = {}): Plan {
   const c = readConfig('DDPMScheduler', config, DDPM_KEYS);
   const table = betaTable(c);
   const timesteps = spacedTimesteps({ T: table.T, steps, spacing: c.timestep_spacing, stepsOffset: c.steps_offset, roundLinspace: true });
   const s = discreteSteps(table, timesteps, steps, 0);
   const sampler = ddimSteps(s.target, () => 1);
-  return vpPlan('DDPMScheduler', c, s, true, (d, z, g, o) => {
+  return vpPlan('DDPMScheduler', c, xLimit('DDPMScheduler', c, extra.sampleSize), s, true, (d, z, g, o) => {
     noEta('DDPMScheduler', o);
     needRng('DDPMScheduler', o.rng);
     return sampler(d, z, g, o);

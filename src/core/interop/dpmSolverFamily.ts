@@ -9,8 +9,9 @@ import { toXEps } from '../outputs.js';
 import { ddim, dpmpp2m } from '../samplers/index.js';
 import { bool, int, num, oneOf, onlyFalse, readConfig, type DiffusersConfig } from './config.js';
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS } from './betaTable.js';
-import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';
-import { PREDICTION_KINDS, predictionKey, thresholdingKeys } from './prediction.js';
+import { gridModelTime, noEta, type Plan, type PlanExtras, type PlanSampler } from './plan.js';
+import { PREDICTION_KINDS, predictionKey } from './prediction.js';
+import { limited, thresholdingKeys, xLimit } from './xLimit.js';
 import { float32, karrasSigmas, logUniformSigmas, sigmaToTimestep, withoutRepeatedEnd } from './sigmaGrids.js';
 import { spacedTimesteps, spacingKey } from './spacing.js';
 import { interpIndex, roundHalfEven } from './numpy.js';
@@ -38,7 +39,7 @@ export const DPM_SOLVER_KEYS = {
   ...thresholdingKeys,
 } as const;
 
-export function dpmSolverPlan(config: DiffusersConfig, steps: number): Plan {
+export function dpmSolverPlan(config: DiffusersConfig, steps: number, extra: PlanExtras = {}): Plan {
   const c = readConfig('DPMSolverMultistepScheduler', config, DPM_SOLVER_KEYS);
   const table = betaTable(c, { terminalAlphaBar: EULER_TERMINAL_ALPHA_BAR });
   const { schedule, T } = table;
@@ -68,7 +69,8 @@ export function dpmSolverPlan(config: DiffusersConfig, steps: number): Plan {
   const repeated = kept.length < all.length;
   const grid = kept.map((s) => (s === 0 ? 0 : schedule.tOfLambda(-2 * Math.log(s))));
   const kind = PREDICTION_KINDS[c.prediction_type];
-  const firstOrderLast = !repeated && (c.final_sigmas_type === 'zero' || c.euler_at_final || (c.lower_order_final && grid.length - 1 < 15));
+  const limit = xLimit('DPMSolverMultistepScheduler', c, extra.sampleSize);
+  const firstOrderLast = !repeated && (c.final_sigmas_type === 'zero' || c.euler_at_final || (c.lower_order_final && modelTimes.length < 15));
   const sampler: PlanSampler = async (denoiser, z, g, o) => {
     noEta('DPMSolverMultistepScheduler', o);
     if (c.solver_order === 1) return ddim(denoiser, z, g, { onStep: o.onStep });
@@ -86,7 +88,10 @@ export function dpmSolverPlan(config: DiffusersConfig, steps: number): Plan {
     initNoiseSigma: 1,
     modelTime: gridModelTime(grid, modelTimes, (t) => sigmaToTimestep(schedule.sigma(t) / schedule.alpha(t), table.sigmas)),
     inputScale: () => 1,
-    predict: (output, z, t) => toXEps(kind, output, z, schedule.alpha(t), schedule.sigma(t)),
+    predict(output, z, t) {
+      const d = toXEps(kind, output, z, schedule.alpha(t), schedule.sigma(t));
+      return limit ? limited(d, z, schedule.alpha(t), schedule.sigma(t), limit, true) : d;
+    },
     sampler,
     config: c,
   };

@@ -11,7 +11,7 @@ import { rescale, type Schedule } from '../schedule/index.js';
 import { needRng } from '../samplers/sampler.js';
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS, type BetaTable } from './betaTable.js';
 import { bool, int, num, oneOf, onlyFalse, optionalNum, readConfig, type DiffusersConfig } from './config.js';
-import { clipped } from './ddimFamily.js';
+import { clipKeys, clipX, limited, type XLimit } from './xLimit.js';
 import { interpIndex } from './numpy.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';
 import { PREDICTION_KINDS, predictionKey } from './prediction.js';
@@ -42,8 +42,7 @@ export const EULER_KEYS = {
 export const HEUN_KEYS = {
   ...ANCESTRAL_KEYS,
   use_karras_sigmas: EULER_KEYS.use_karras_sigmas,
-  clip_sample: bool(false, 'clip x̂ to [−clip_sample_range, clip_sample_range]'),
-  clip_sample_range: num(1, 'the clipping range of x̂'),
+  ...clipKeys(false),
   use_exponential_sigmas: onlyFalse('exponential σ̃ grid'),
   use_beta_sigmas: onlyFalse('beta-distribution σ̃ grid'),
 } as const;
@@ -84,7 +83,7 @@ function eulerPlan(
   table: BetaTable,
   g: SigmaGrid,
   timesteps: Float64Array,
-  clip: number | undefined,
+  limit: XLimit | undefined,
   sampler: PlanSampler,
   config: Record<string, unknown>,
 ): Plan {
@@ -107,7 +106,7 @@ function eulerPlan(
       const alphaVp = vpScale(t);
       const sigmaVp = alphaVp * schedule.sigma(t);
       const d = toXEps(kind, output, z.map((v) => alphaVp * v), alphaVp, sigmaVp);
-      return clip === undefined ? d : clipped(d, z, 1, schedule.sigma(t), clip, true);
+      return limit ? limited(d, z, 1, schedule.sigma(t), limit, true) : d;
     },
     sampler,
     config,
@@ -142,7 +141,7 @@ export function heunPlan(config: DiffusersConfig, steps: number): Plan {
   const g = eulerSigmas(c, table, steps, c.use_karras_sigmas, { min: null, max: null }, 0);
   // diffusers' timesteps: the first once, every later one twice (predictor, then corrector at the same σ̃).
   const timesteps = Float64Array.from([g.modelTimes[0], ...Array.from(g.modelTimes.subarray(1)).flatMap((k) => [k, k])]);
-  return eulerPlan('HeunDiscreteScheduler', c, table, g, timesteps, c.clip_sample ? c.clip_sample_range : undefined, (d, z, grid, o) => {
+  return eulerPlan('HeunDiscreteScheduler', c, table, g, timesteps, c.clip_sample ? clipX(c.clip_sample_range) : undefined, (d, z, grid, o) => {
     noEta('HeunDiscreteScheduler', o);
     return heun(d, z, grid, { onStep: o.onStep });
   }, c);

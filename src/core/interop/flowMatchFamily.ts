@@ -12,7 +12,7 @@ import { flowMatching } from '../schedule/index.js';
 import { DifflowError } from '../validate.js';
 import { bool, inert, int, num, oneOf, onlyDefault, onlyFalse, readConfig, type DiffusersConfig } from './config.js';
 import { linspace } from './numpy.js';
-import { gridModelTime, noEta, type Plan } from './plan.js';
+import { gridModelTime, noEta, type Plan, type PlanExtras } from './plan.js';
 import { float32 } from './sigmaGrids.js';
 
 export const FLOW_MATCH_KEYS = {
@@ -32,7 +32,7 @@ export const FLOW_MATCH_KEYS = {
   stochastic_sampling: onlyFalse('re-noised steps'),
 } as const;
 
-export function flowMatchPlan(config: DiffusersConfig, steps: number, mu?: number): Plan {
+export function flowMatchPlan(config: DiffusersConfig, steps: number, { mu }: PlanExtras = {}): Plan {
   const c = readConfig('FlowMatchEulerDiscreteScheduler', config, FLOW_MATCH_KEYS);
   const T = c.num_train_timesteps;
   let shift: (s: number) => number = (s) => (c.shift * s) / (1 + (c.shift - 1) * s);

@@ -10,7 +10,7 @@ import { EDM_EULER_KEYS, edmEulerPlan } from './edmFamily.js';
 import { FLOW_MATCH_KEYS, flowMatchPlan } from './flowMatchFamily.js';
 import { EULER_ANCESTRAL_KEYS, EULER_KEYS, HEUN_KEYS, eulerAncestralPlan, eulerDiscretePlan, heunPlan } from './eulerFamily.js';
 import type { Denoiser } from '../denoiser.js';
-import { planDenoiser, runPlan, type DiffusersModel, type Plan, type RunOptions } from './plan.js';
+import { planDenoiser, runPlan, type DiffusersModel, type Plan, type PlanExtras, type RunOptions } from './plan.js';
 
 /** A translated scheduler: the plan's parts and its pipeline loop. */
 export interface DiffusersSchedule extends Plan {
@@ -29,7 +29,7 @@ export interface DiffusersSchedule extends Plan {
 
 /** A supported class: its translation, its config keys, and what does its step in difflow. */
 export interface DiffusersSchedulerEntry {
-  readonly plan: (config: DiffusersConfig, steps: number, mu?: number) => Plan;
+  readonly plan: (config: DiffusersConfig, steps: number, extra?: PlanExtras) => Plan;
   readonly keys: KeyTable;
   /** The difflow sampler(s) that reproduce its step(), and on which schedule. */
   readonly sampler: string;
@@ -54,9 +54,10 @@ export const DIFFUSERS_SCHEDULER_NAMES = Object.keys(DIFFUSERS_SCHEDULERS) as Di
 
 /**
  * Translates a parsed scheduler_config.json (with `_class_name`) for a run of `numInferenceSteps` steps.
- * `mu` is FlowMatchEulerDiscreteScheduler's dynamic shift (required with use_dynamic_shifting).
+ * `mu` is FlowMatchEulerDiscreteScheduler's dynamic shift (required with use_dynamic_shifting); `sampleSize`,
+ * the values per sample (e.g. C·H·W), is required by thresholding = true (DDIM, DDPM, DPM-Solver).
  */
-export function fromDiffusersConfig(config: DiffusersConfig, options: { numInferenceSteps: number; mu?: number }): DiffusersSchedule {
+export function fromDiffusersConfig(config: DiffusersConfig, options: { numInferenceSteps: number } & PlanExtras): DiffusersSchedule {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new DifflowError('a diffusers scheduler config must be a JSON object');
   }
@@ -68,7 +69,7 @@ export function fromDiffusersConfig(config: DiffusersConfig, options: { numInfer
   if (options.mu !== undefined && name !== 'FlowMatchEulerDiscreteScheduler') {
     throw new DifflowError(`options.mu applies to FlowMatchEulerDiscreteScheduler only, not to ${name}`);
   }
-  const plan = DIFFUSERS_SCHEDULERS[name as DiffusersSchedulerName].plan(config, options.numInferenceSteps, options.mu);
+  const plan = DIFFUSERS_SCHEDULERS[name as DiffusersSchedulerName].plan(config, options.numInferenceSteps, options);
   const run: DiffusersSchedule['run'] = (model, sample, o) => runPlan(plan, model, sample, o);
   return Object.freeze({ ...plan, run, denoiser: (model: DiffusersModel, precision: 'float32' | 'float64' = 'float32') => planDenoiser(plan, model, precision) });
 }

@@ -11,8 +11,7 @@ import { torchGenerator } from './torchRandn.js';
  * translated config. Fixtures (test_schedulers.py): dummy_sample_deter = arange(768)/768 and
  * dummy_noise_deter = its reverse, as a permuted 4×3×8×8 tensor; dummy_model = sample·t/(t + 1) with the
  * timestep t diffusers passes. The stochastic loops get torch's own noise (torchRandn.ts).
- * Not here: dpm_multi's test_full_loop_no_noise_thres (thresholding is not supported) and the sum of
- * ddpm's test_full_loop_with_noise (see its entry).
+ * Not here: the sum of ddpm's test_full_loop_with_noise (see its entry).
  * Loops: "pipeline" is diffusers' pipeline loop, i.e. `run` (DDIM, DPM-Solver and EDM tests use it);
  * "euler test" / "heun test" are the Euler-family tests' own loop, which reassigns
  * `sample = scale_model_input(sample, t)` and so passes the scaled sample on to step(): it is reproduced by
@@ -77,6 +76,7 @@ const GOLDENS: readonly Golden[] = [
   { file: 'heun', test: 'test_full_loop_with_noise', config: h, loop: 'heun test', start: 8, sum: 75074.8906, mean: 97.7538, sumTol: 1e-2, meanTol: 1e-3 },
   { file: 'dpm_multi', test: 'test_full_loop_no_noise', config: DPM, loop: 'pipeline', mean: 0.3301, meanTol: 1e-3 },
   { file: 'dpm_multi', test: 'test_full_loop_with_noise', config: DPM, loop: 'pipeline', start: 5, sum: 318.4111, mean: 0.4146, sumTol: 1e-2, meanTol: 1e-3 },
+  { file: 'dpm_multi', test: 'test_full_loop_no_noise_thres', config: { ...DPM, thresholding: true, dynamic_thresholding_ratio: 0.87, sample_max_value: 0.5 }, loop: 'pipeline', mean: 1.1364, meanTol: 1e-3 },
   { file: 'dpm_multi', test: 'test_full_loop_with_v_prediction', config: { ...DPM, prediction_type: 'v_prediction' }, loop: 'pipeline', mean: 0.2251, meanTol: 1e-3 },
   { file: 'dpm_multi', test: 'test_full_loop_with_karras_and_v_prediction', config: { ...DPM, prediction_type: 'v_prediction', use_karras_sigmas: true }, loop: 'pipeline', mean: 0.2096, meanTol: 1e-3 },
   { file: 'dpm_multi', test: 'test_full_loop_with_lu_and_v_prediction', config: { ...DPM, prediction_type: 'v_prediction', use_lu_lambdas: true }, loop: 'pipeline', mean: 0.1554, meanTol: 1e-3 },
@@ -101,7 +101,8 @@ const dummyModel: ArrayModel = (sample, t) => sample.map((v) => (v * t) / (t + 1
 const sumAbs = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + Math.abs(v), 0);
 
 async function reproduce(g: Golden): Promise<Float64Array> {
-  const s = fromDiffusersConfig(g.config, { numInferenceSteps: g.steps ?? 10 });
+  // sampleSize: one sample of the [4, 3, 8, 8] batch, for dynamic thresholding.
+  const s = fromDiffusersConfig(g.config, { numInferenceSteps: g.steps ?? 10, sampleSize: 192 });
   const torch = g.torchNoise ? torchGenerator(0) : undefined;
   let sample = sampleDeter.map((v) => v * s.initNoiseSigma);
   if (g.start !== undefined) {
@@ -125,8 +126,8 @@ for (const g of GOLDENS) {
   });
 }
 
-test('the golden table covers the full-loop assertions of the seven test files (29 assertion groups; dpm_multi thresholding and one DDPM sum missing)', () => {
+test('the golden table covers the full-loop assertions of the seven test files (30 assertion groups; one DDPM sum missing)', () => {
   const files = ['ddim', 'ddpm', 'euler', 'euler_ancestral', 'heun', 'dpm_multi', 'edm_euler'];
   const perFile = Object.fromEntries(files.map((f) => [f, GOLDENS.filter((g) => g.file === f).length]));
-  assert.deepEqual(perFile, { ddim: 5, ddpm: 3, euler: 4, euler_ancestral: 3, heun: 5, dpm_multi: 7, edm_euler: 2 });
+  assert.deepEqual(perFile, { ddim: 5, ddpm: 3, euler: 4, euler_ancestral: 3, heun: 5, dpm_multi: 8, edm_euler: 2 });
 });

@@ -37,6 +37,12 @@ export interface RunOptions {
   readonly startStep?: number;
 }
 
+/** Translation options beyond the config: FlowMatch's dynamic shift μ, the values per sample (for thresholding). */
+export interface PlanExtras {
+  readonly mu?: number;
+  readonly sampleSize?: number;
+}
+
 /** The sampler step of a class: a pure difflow sampler call over the part of the grid that is run. */
 export type PlanSampler = (denoiser: Denoiser, z: Float64Array, grid: TimeGrid, options: RunOptions) => Promise<Float64Array>;
 
