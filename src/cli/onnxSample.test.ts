@@ -4,9 +4,23 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { main } from './main.js';
 
 const fixture = 'test/fixtures/diffusers-tiny';
 const reference = JSON.parse(readFileSync(`${fixture}/reference.json`, 'utf8')) as { runs: Record<string, { sample: number[] }> };
+
+/** The CLI in this process, for its one-line refusals: exit code and stderr. */
+async function refusal(...args: string[]) {
+  const write = process.stderr.write.bind(process.stderr);
+  let err = '';
+  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args, () => {});
+    return { code, err };
+  } finally {
+    process.stderr.write = write;
+  }
+}
 
 function difflow(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8' });
@@ -33,7 +47,7 @@ test('difflow sample --onnx --scheduler-config samples the PyTorch-exported mode
   assert.deepEqual([...readFileSync(join(dir, 'ddim.png')).subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
 });
 
-test('difflow sample --onnx: a missing config, a run-only option or a missing conditioning input is one line and exit code 2', () => {
+test('difflow sample --onnx: a missing config, a run-only option or a missing conditioning input is one line and exit code 2', async () => {
   const cases: [string[], RegExp][] = [
     [['--onnx', `${fixture}/eps.onnx`, '--out', 'x.json'], /^difflow: --onnx needs --scheduler-config scheduler_config\.json\n$/],
     [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/eps-ddim.json`, '--guidance', '3', '--out', 'x.json'], /^difflow: --guidance applies to --model runs, not to --onnx\n$/],
@@ -41,9 +55,11 @@ test('difflow sample --onnx: a missing config, a run-only option or a missing co
     [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/nothing.json`, '--out', 'x.json'], /^difflow: cannot read --scheduler-config '.*nothing\.json': ENOENT\n$/],
     [['--model', 'run', '--scheduler-config', `${fixture}/eps-ddim.json`, '--out', 'x.json'], /^difflow: --scheduler-config applies to --onnx, not to --model runs\n$/],
     [['--out', 'x.json'], /^difflow: sample needs --model <run folder> or --onnx <model\.onnx>\n$/],
+    [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/eps-ddim.json`, '--churn', '0.3', '--out', 'x.json'], /^difflow: --churn applies to --sampler churn\n$/],
+    [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/eps-ddim.json`, '--sampler', 'heun', '--eta', '1', '--out', 'x.json'], /^difflow: --eta applies to --sampler ddim or sde \(or the config's DDIM\), not to heun\n$/],
   ];
   for (const [args, message] of cases) {
-    const r = difflow('sample', ...args);
+    const r = await refusal('sample', ...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
     assert.match(r.err, message);
   }

@@ -74,6 +74,8 @@ export async function onnxSampleCommand(o: OnnxSampleOptions, log: (line: string
   const ext = extname(o.out).toLowerCase();
   if (!['.json', '.png'].includes(ext)) throw new DifflowError(`--out must end in .json or .png, got '${o.out}'`);
   const sampler = o.sampler === undefined ? undefined : checkName('sampler', o.sampler, SAMPLER_NAMES);
+  if (o.churn !== undefined && sampler !== 'churn') throw new DifflowError('--churn applies to --sampler churn');
+  if (o.eta !== undefined && sampler !== undefined && sampler !== 'ddim' && sampler !== 'sde') throw new DifflowError(`--eta applies to --sampler ddim or sde (or the config's DDIM), not to ${sampler}`);
   const plan = fromDiffusersConfig(readJson('--scheduler-config', o.schedulerConfig) as DiffusersConfig, { numInferenceSteps: o.steps });
   const denoiser = await loadOnnxDenoiser(o.onnx, {
     schedule: plan.schedule,
