@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import onnxProto from 'onnx-proto';
 import { ddim, dpmpp2m, heun } from '../core/samplers/index.js';
 import { ddpm } from '../core/schedule/index.js';
 import { rng } from '../core/rng.js';
@@ -93,6 +94,19 @@ test('a missing conditioning input, a wrong name or a sample of the wrong size i
   const eps = await loadOnnxDenoiser(fixture('eps.onnx'), { schedule, output: 'eps', time, threads: 1 });
   await assert.rejects(eps.model(new Float64Array(3), 10), /a sample of 3 values is not a batch of samples of 2 values/);
   await eps.release();
+  // An output with twice the sample's values (as a UNet with learned variance channels) is refused, not cut.
+  const { onnx } = onnxProto;
+  const info = (name: string, elemType: number, dim: number[]) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dim.map((d) => (d < 0 ? { dimParam: 'batch' } : { dimValue: d })) } } } });
+  const doubled = onnx.ModelProto.encode(onnx.ModelProto.create({
+    irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
+    graph: onnx.GraphProto.create({
+      name: 'variance', node: [onnx.NodeProto.create({ opType: 'Concat', input: ['sample', 'sample'], output: ['out'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] })],
+      input: [info('sample', 1, [-1, 2]), info('timestep', 7, [-1])], output: [info('out', 1, [-1, 4])],
+    }),
+  })).finish();
+  const variance = await loadOnnxDenoiser(doubled, { schedule, output: 'eps', time, threads: 1 });
+  await assert.rejects(variance.denoise(new Float64Array(4), 0.5), /^DifflowError: the output 'out' has 4 values per sample, the sample 2 \(an output with learned variance channels/);
+  await variance.release();
 });
 
 test("difflow's own exported model (z [batch, 2], float t [batch, 1]) through onnxDenoiser equals networkDenoiser", async () => {

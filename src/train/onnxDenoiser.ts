@@ -86,7 +86,9 @@ export async function onnxDenoiser(runtime: Runtime, bytes: Uint8Array, options:
         for (const [name, t] of Object.entries(conditioning)) feeds[name] = t.dims[0] === n ? rows(t, start, count, rowsIn) : t;
         const result = (await session.runTensors(feeds))[signature.output.name];
         const values = floatValues(result);
-        if (values.length < count * dim) throw new DifflowError(`the output '${signature.output.name}' has ${values.length} values for ${count} samples of ${dim}`);
+        if (values.length !== rowsIn * dim) {
+          throw new DifflowError(`the output '${signature.output.name}' has ${values.length / rowsIn} values per sample, the sample ${dim} (an output with learned variance channels is not a denoiser's prediction)`);
+        }
         out.set(values.subarray(0, count * dim), start * dim);
       }
       return out;
