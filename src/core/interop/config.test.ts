@@ -34,6 +34,8 @@ test('values difflow does not support are refused by name, with the supported va
   refuses(() => translate({ ...DDIM, timestep_spacing: 'uniform' }), 'timestep_spacing', 'trailing');
   refuses(() => translate({ ...DDIM, num_train_timesteps: 10, trained_betas: [0.1, 0.2] }), 'trained_betas has 2 entries');
   refuses(() => translate({ ...DDIM, beta_end: 2, beta_start: 0.1 }), 'betas must lie in (0, 1)');
+  refuses(() => translate({ ...DDIM, num_train_timesteps: 100 }, 101), 'numInferenceSteps = 101 exceeds the 100 training timesteps');
+  refuses(() => translate(DDIM, 0), 'numInferenceSteps must be an integer ≥ 1');
 });
 
 test('the dynamic flow-matching shift needs mu, and mu belongs to that class only', () => {
@@ -159,4 +161,14 @@ test("dynamic thresholding: per sample, s = the ratio quantile of |x̂| clamped 
   assert.deepEqual(Array.from(out.subarray(4)), [0.1, 0.2, -0.3, 0.4]);
   // torch.clamp(s, min=1, max) with max < 1 is max: every sample is clipped to ±max and divided by it.
   assert.deepEqual(Array.from(dynamicThreshold(0.5, 0.5, 4)(x).subarray(4)), [0.2, 0.4, -0.6, 0.8]);
+});
+
+test('keys that do not change the numbers are accepted and change nothing (pipeline-side shift keys, metadata)', () => {
+  const plain = translate({ _class_name: 'FlowMatchEulerDiscreteScheduler', shift: 3 }, 6);
+  const full = translate({
+    _class_name: 'FlowMatchEulerDiscreteScheduler', _diffusers_version: '0.30.0', shift: 3, base_shift: 0.5, max_shift: 1.15,
+    base_image_seq_len: 256, max_image_seq_len: 4096, use_dynamic_shifting: false, invert_sigmas: false, shift_terminal: null,
+  }, 6);
+  assert.deepEqual(Array.from(full.grid), Array.from(plain.grid));
+  assert.deepEqual(Array.from(full.timesteps), Array.from(plain.timesteps));
 });

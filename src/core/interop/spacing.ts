@@ -29,6 +29,7 @@ export interface SpacingOptions {
 /** The timesteps, descending. */
 export function spacedTimesteps(o: SpacingOptions): Float64Array {
   checkInteger('numInferenceSteps', o.steps, 1);
+  if (o.steps > o.T) throw new DifflowError(`numInferenceSteps = ${o.steps} exceeds the ${o.T} training timesteps (num_train_timesteps)`);
   const n = o.dropLast ? o.steps + 1 : o.steps;
   const ks = new Float64Array(o.steps);
   switch (o.spacing) {
