@@ -1,7 +1,7 @@
 """Builds test/fixtures/diffusers-tiny: two tiny diffusers-convention denoisers exported to ONNX, their
 scheduler_config.json files and reference samples from a plain PyTorch loop of diffusers' updates.
 
-Run with Debian's PyTorch (no diffusers needed): /usr/bin/python3 scripts/make_diffusers_fixture.py
+Run with Debian's PyTorch (no diffusers needed): /usr/bin/python3 scripts/make_diffusers_fixture.py [OUT_DIR]
 
 The models follow diffusers' UNet call convention, model(sample, timestep[, class_labels]) -> out_sample, with
 integer DDPM timesteps 0..999 and a scaled_linear beta table:
@@ -18,12 +18,13 @@ float64, the network float32, as in difflow. reference.json holds the initial no
 import json
 import math
 import os
+import sys
 
 import numpy as np
 import torch
 from torch import nn
 
-OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'diffusers-tiny')
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'diffusers-tiny')
 T = 1000
 BETA_START, BETA_END = 0.00085, 0.012
 STEPS = 10
