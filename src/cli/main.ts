@@ -107,6 +107,7 @@ function program(log: (line: string) => void): Command {
     .option('--scheduler-config <file>', "--onnx: a diffusers scheduler_config.json (its sampler is the default)")
     .option('--input <name=file.json...>', '--onnx: conditioning inputs, e.g. class_labels=labels.json ({"type", "dims", "data"})')
     .option('--shape <dims>', '--onnx: per-sample shape where the model leaves it open, e.g. 4,64,64')
+    .option('--mu <value>', "--onnx: FlowMatchEulerDiscreteScheduler's dynamic shift (use_dynamic_shifting)", Number)
     .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')}; default dpmpp2m, with --onnx the config's own)`)
     .option('--steps <count>', 'sampling steps', int('--steps'), 20)
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')

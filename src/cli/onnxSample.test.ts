@@ -4,6 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { rng } from '../core/rng.js';
+import { fromDiffusersConfig } from '../core/interop/index.js';
+import { ddpm } from '../core/schedule/index.js';
+import { loadOnnxDenoiser } from '../train/loadOnnxDenoiser.js';
 import { main } from './main.js';
 
 const fixture = 'test/fixtures/diffusers-tiny';
@@ -55,6 +59,7 @@ test('difflow sample --onnx: a missing config, a run-only option or a missing co
     [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/nothing.json`, '--out', 'x.json'], /^difflow: cannot read --scheduler-config '.*nothing\.json': ENOENT\n$/],
     [['--model', 'run', '--scheduler-config', `${fixture}/eps-ddim.json`, '--out', 'x.json'], /^difflow: --scheduler-config applies to --onnx, not to --model runs\n$/],
     [['--out', 'x.json'], /^difflow: sample needs --model <run folder> or --onnx <model\.onnx>\n$/],
+    [['--model', 'run', '--mu', '0.5', '--out', 'x.json'], /^difflow: --mu applies to --onnx, not to --model runs\n$/],
     [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/eps-ddim.json`, '--churn', '0.3', '--out', 'x.json'], /^difflow: --churn applies to --sampler churn\n$/],
     [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/eps-ddim.json`, '--sampler', 'heun', '--eta', '1', '--out', 'x.json'], /^difflow: --eta applies to --sampler ddim or sde \(or the config's DDIM\), not to heun\n$/],
   ];
@@ -63,4 +68,25 @@ test('difflow sample --onnx: a missing config, a run-only option or a missing co
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
     assert.match(r.err, message);
   }
+});
+
+test('difflow sample --onnx with a thresholding config: the per-sample size comes from the model', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'difflow-onnx-'));
+  const config = { ...JSON.parse(readFileSync(`${fixture}/eps-ddim.json`, 'utf8')), thresholding: true, dynamic_thresholding_ratio: 0.995, sample_max_value: 3 };
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  const lines: string[] = [];
+  const code = await main(['sample', '--onnx', `${fixture}/eps.onnx`, '--scheduler-config', join(dir, 'config.json'), '--steps', '10', '--n', '32', '--seed', '3', '--out', join(dir, 's.json')], (l) => lines.push(l));
+  assert.equal(code, 0);
+  assert.match(lines[0], /^32 samples of \[2\] with DDIMScheduler, 10 steps \(10 model calls\)/);
+  const { samples } = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8')) as { samples: number[] };
+  // The same run through the API with the per-sample size 2, and with a wrong one (1), which thresholds otherwise.
+  const eps = await loadOnnxDenoiser(`${fixture}/eps.onnx`, { schedule: ddpm(), output: 'eps', time: (t) => t, threads: 1 });
+  const api = async (sampleSize: number) => {
+    const plan = fromDiffusersConfig(config, { numInferenceSteps: 10, sampleSize });
+    return plan.run(eps.model, rng(3).normals(64).map((v) => v * plan.initNoiseSigma));
+  };
+  const [right, wrong] = [await api(2), await api(1)];
+  await eps.release();
+  assert.deepEqual(samples, Array.from(right));
+  assert.ok(samples.some((v, i) => Math.abs(v - wrong[i]) > 1e-3), 'the per-sample size matters here');
 });

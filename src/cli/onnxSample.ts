@@ -27,6 +27,8 @@ export interface OnnxSampleOptions {
   readonly seed: number;
   readonly eta?: number;
   readonly churn?: number;
+  /** FlowMatchEulerDiscreteScheduler's dynamic shift (use_dynamic_shifting). */
+  readonly mu?: number;
   readonly out: string;
   /** Conditioning inputs, `name=file.json` with {"type", "dims", "data"}. */
   readonly input?: readonly string[];
@@ -76,7 +78,10 @@ export async function onnxSampleCommand(o: OnnxSampleOptions, log: (line: string
   const sampler = o.sampler === undefined ? undefined : checkName('sampler', o.sampler, SAMPLER_NAMES);
   if (o.churn !== undefined && sampler !== 'churn') throw new DifflowError('--churn applies to --sampler churn');
   if (o.eta !== undefined && sampler !== undefined && sampler !== 'ddim' && sampler !== 'sde') throw new DifflowError(`--eta applies to --sampler ddim or sde (or the config's DDIM), not to ${sampler}`);
-  const plan = fromDiffusersConfig(readJson('--scheduler-config', o.schedulerConfig) as DiffusersConfig, { numInferenceSteps: o.steps });
+  const config = readJson('--scheduler-config', o.schedulerConfig) as DiffusersConfig;
+  const translate = (sampleSize: number) => fromDiffusersConfig(config, { numInferenceSteps: o.steps, mu: o.mu, sampleSize });
+  // Checked before the model is loaded; dynamic thresholding needs the values per sample, known from the model.
+  let plan = translate(1);
   const denoiser = await loadOnnxDenoiser(o.onnx, {
     schedule: plan.schedule,
     output: (F, z, t) => plan.predict(F, z, t),
@@ -88,6 +93,7 @@ export async function onnxSampleCommand(o: OnnxSampleOptions, log: (line: string
   });
   try {
     const { dim, batch, sample } = denoiser.signature;
+    plan = translate(dim);
     const n = o.n ?? batch ?? 16;
     const noise = rng(o.seed).normals(n * dim).map((v) => v * plan.initNoiseSigma);
     const started = performance.now();
@@ -134,7 +140,7 @@ export function sampleOrOnnx(o: SampleCliOptions, command: Command, log: (line: 
     return onnxSampleCommand({ ...o, onnx: o.onnx }, log);
   }
   if (o.model === undefined) throw new DifflowError('sample needs --model <run folder> or --onnx <model.onnx>');
-  const onnxOnly = given(['schedulerConfig', 'input', 'shape']);
+  const onnxOnly = given(['schedulerConfig', 'input', 'shape', 'mu']);
   if (onnxOnly.length) throw new DifflowError(`${applies(onnxOnly, '--onnx')}, not to --model runs`);
   return sampleCommand({ ...o, model: o.model, sampler: o.sampler ?? 'dpmpp2m', n: o.n ?? 5000 }, log);
 }
