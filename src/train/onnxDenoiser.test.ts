@@ -68,7 +68,7 @@ test('a float16 model runs through the same denoiser, to float16 precision', asy
   assert.equal(half.signature.sample.type, 'float16');
   const { grid, z } = translated('eps-ddim');
   const diff = maxDiff(await ddim(half, z, grid), reference.runs['eps-ddim'].sample);
-  assert.ok(diff < 2e-2 && diff > 0, `max |float16 − PyTorch float32| = ${diff}`);
+  assert.ok(diff < 3e-3 && diff > 0, `max |float16 − PyTorch float32| = ${diff}`); // measured 7.2e-4
   await half.release();
 });
 
