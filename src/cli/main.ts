@@ -10,11 +10,13 @@ import { DENSITY_NAMES, WEIGHTING_NAMES } from '../core/index.js';
 import { ALL_DATA_NAMES } from '../data/datasets.js';
 import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
 import { trainCommand } from './trainCommand.js';
+import { registerSchedulers } from './schedulers.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
 import { FileError, checkOutputFolder } from '../io/files.js';
 import { integerOption as int, numberOption as num, pathOption as path, pointsOption as points, seedOption as seed, stepsOption as steps } from './options.js';
 import { checkSamplerFlags } from './samplerFlags.js';
 import { derivedSeed } from './seeds.js';
+import { sampleOrOnnx } from './onnxSample.js';
 
 /** Where the CLI writes: results (stdout) and the one-line error of a failed command (stderr). */
 export interface Output {
@@ -116,11 +118,16 @@ function program(out: Output, exit: (code: number) => void): Command {
 
   p.command('sample')
     .description('sample a trained model with any sampler')
-    .requiredOption('--model <dir>', 'run folder', path('--model'))
-    .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'dpmpp2m')
+    .option('--model <dir>', 'run folder', path('--model'))
+    .option('--onnx <file>', 'or an external ONNX denoiser (diffusers convention), with --scheduler-config; see docs/onnx-models.md', path('--onnx'))
+    .option('--scheduler-config <file>', "--onnx: a diffusers scheduler_config.json (its sampler is the default)", path('--scheduler-config'))
+    .option('--input <name=file.json...>', '--onnx: conditioning inputs, e.g. class_labels=labels.json ({"type", "dims", "data"})')
+    .option('--shape <dims>', '--onnx: per-sample shape where the model leaves it open, e.g. 4,64,64')
+    .option('--mu <value>', "--onnx: FlowMatchEulerDiscreteScheduler's dynamic shift (use_dynamic_shifting)", num('--mu'))
+    .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')}; default dpmpp2m, with --onnx the config's own)`)
     .option('--steps <count>', 'sampling steps', steps, 20)
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
-    .option('--n <count>', '2-D models: number of samples (default 5000)', int('--n'))
+    .option('--n <count>', "2-D models: number of samples (default 5000; --onnx: the model's fixed batch, else 16)", int('--n'))
     .option('--eta <value>', 'η for ddim / sde', num('--eta'))
     .option('--churn <value>', 'churn for the churn sampler', num('--churn'))
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
@@ -129,7 +136,7 @@ function program(out: Output, exit: (code: number) => void): Command {
     .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg (image models: a grid .png or .json)', path('--out'))
-    .action((o: Parameters<typeof sampleCommand>[0]) => sampleCommand(o, log));
+    .action((o: Parameters<typeof sampleOrOnnx>[0], command: Command) => sampleOrOnnx(o, command, log));
 
   p.command('eval')
     .description('2-D: energy distance, sliced Wasserstein and NLL; images: classifier accuracy and FD-FMNIST')
@@ -152,6 +159,7 @@ function program(out: Output, exit: (code: number) => void): Command {
     .option('--safetensors <file>', 'output .safetensors file: the weights with PyTorch names and shapes (docs/export.md)', path('--safetensors'))
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof exportCommand>[0]) => exportCommand(o, log));
+  registerSchedulers(p, log);
   return p;
 }
 

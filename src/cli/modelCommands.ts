@@ -2,11 +2,11 @@
 import { extname } from 'node:path';
 import {
   DifflowError, GRID_NAMES, SAMPLERS, checkName, energyDistance, gridByName, logLikelihood, mixtureOracle, priorSample, rng,
-  samplingGrid, scheduleByName, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
+  samplingGrid, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
 } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { toOnnxAnyBatch } from '../engine/onnx.js';
-import { buildForward, unflatten } from '../engine/trainStep.js';
+import { buildForward } from '../engine/trainStep.js';
 import { scatterChart } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { encodeSafetensors } from '../io/safetensors.js';
@@ -14,27 +14,20 @@ import { derivedRng } from './seeds.js';
 import { checkOutputFile } from '../io/files.js';
 import { checkMemory, samplingBytes } from '../train/resources.js';
 import { checkSamplerFlags, refuseFlags } from './samplerFlags.js';
-import { loadTrainState } from '../train/checkpointing.js';
 import type { Schedule } from '../core/schedule/index.js';
 import type { Network } from '../models/network.js';
 import { torchStateDict } from '../models/torchNames.js';
 import type { TrainConfig } from '../train/config.js';
-import { dataForRun, dataShape, type Dataset } from '../train/data.js';
-import { networkDenoiser, type ConditioningOptions, type NetworkDenoiser } from '../train/networkDenoiser.js';
-import { networkFor, type TrainState, type Weights } from '../train/trainer.js';
+import { dataForRun, type Dataset } from '../train/data.js';
+import { loadRun, type LoadedRun } from '../train/loadDenoiser.js';
+import type { ConditioningOptions, NetworkDenoiser } from '../train/networkDenoiser.js';
+import type { TrainState, Weights } from '../train/trainer.js';
 import { scatterPng } from './png.js';
 import { fmt } from './table.js';
 import { evalImageCommand, sampleImageCommand } from './imageCommands.js';
 
-/** A trained run loaded for sampling: config, state, network, weights and a denoiser factory. */
-export interface LoadedModel {
-  readonly runDir: string;
-  readonly config: TrainConfig;
-  readonly state: TrainState;
-  readonly net: Network;
-  readonly schedule: Schedule;
-  readonly weights: Weights;
-  readonly classNames: readonly string[];
+/** A trained run loaded for sampling: its parts (loadRun), the training data and a denoiser factory. */
+export interface LoadedModel extends LoadedRun {
   /** The training data (read on first use). */
   readonly dataset: Dataset;
   /** A denoiser with the given labels and guidance (class-conditional networks need labels). */
@@ -44,19 +37,15 @@ export interface LoadedModel {
 }
 
 export function loadModel(runDir: string, useEma = true): LoadedModel {
-  const { config, state } = loadTrainState(runDir);
-  const shape = dataShape(config.data);
-  const net = networkFor(config, shape);
-  const schedule = scheduleByName(config.schedule);
-  const weights = unflatten(net, useEma ? state.ema : state.params);
+  const run = loadRun(runDir, { ema: useEma });
   // Sampling and evaluation spin ONNX Runtime's threads when the machine is otherwise idle, as training does.
-  const makeDenoiser = (conditioning: ConditioningOptions = {}) => networkDenoiser(net, weights, config.output, schedule, nodeRuntime, { spinning: 'auto', ...conditioning });
+  const makeDenoiser = (conditioning: ConditioningOptions = {}) => run.toDenoiser({ spinning: 'auto', ...conditioning });
   let dataset: Dataset | undefined;
   let denoiser: NetworkDenoiser | undefined;
   return {
-    runDir, config, state, net, schedule, weights, classNames: shape.classes ?? [], makeDenoiser,
+    ...run, makeDenoiser,
     get dataset() {
-      dataset ??= dataForRun(config, runDir);
+      dataset ??= dataForRun(run.config, runDir);
       return dataset;
     },
     get denoiser() {

@@ -1,16 +1,45 @@
 /**
  * One interface over ONNX Runtime for Node (onnxruntime-node) and browsers (onnxruntime-web): sessions are
- * created once and reused; tensors cross as Float32Arrays with their shapes.
+ * created once and reused. difflow's own graphs take and give float32 (`run`); models made elsewhere may use
+ * float16, float64, int32 or int64 tensors (`runTensors`, with the model's inputs and outputs described).
  */
+
+/** A float32 tensor: what difflow's own graphs take and give. `type` may be left out. */
 export interface TensorData {
+  readonly type?: 'float32';
   readonly data: Float32Array;
   readonly dims: readonly number[];
+}
+
+/** A tensor of any element type the runtimes carry; float16 values are held as their IEEE bits (io/float16). */
+export type TypedTensor =
+  | TensorData
+  | { readonly type: 'float16'; readonly data: Uint16Array; readonly dims: readonly number[] }
+  | { readonly type: 'float64'; readonly data: Float64Array; readonly dims: readonly number[] }
+  | { readonly type: 'int32'; readonly data: Int32Array; readonly dims: readonly number[] }
+  | { readonly type: 'int64'; readonly data: BigInt64Array; readonly dims: readonly number[] };
+
+export type TensorType = NonNullable<TypedTensor['type']>;
+export const TENSOR_TYPES: readonly TensorType[] = ['float32', 'float16', 'float64', 'int32', 'int64'];
+
+/** A model input or output as the model declares it: a symbolic dimension is its name (e.g. 'batch'). */
+export interface TensorInfo {
+  readonly name: string;
+  /** The element type, as ONNX Runtime names it ('float32', 'int64', …; types beyond TensorType are possible). */
+  readonly type: string;
+  readonly dims: readonly (number | string)[];
 }
 
 export interface Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** The model's inputs and outputs, in order, with element types and shapes. */
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  /** float32 in, float32 out (a model with another output type is refused, naming the output). */
   run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;
+  /** Any of the carried element types in and out. */
+  runTensors(feeds: Record<string, TypedTensor>): Promise<Record<string, TypedTensor>>;
   release(): Promise<void>;
 }
 

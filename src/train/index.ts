@@ -11,3 +11,7 @@ export { FmnistClassifier, classify, imageMetrics, realStatistics } from './fmni
 export { unet } from '../models/unet.js';
 export { dit } from '../models/dit.js';
 export { writeCheckpoint, readCheckpoint } from '../io/checkpoint.js';
+export { onnxDenoiser, type OnnxDenoiser, type OnnxDenoiserOptions } from './onnxDenoiser.js';
+export { loadOnnxDenoiser } from './loadOnnxDenoiser.js';
+export { readSignature, type Signature, type SignatureNames } from './onnxSignature.js';
+export { loadDenoiser, loadRun, type LoadedRun, type LoadOptions } from './loadDenoiser.js';

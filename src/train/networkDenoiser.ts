@@ -4,11 +4,12 @@
  * sampler then works with it unchanged.
  *
  * Class-conditional networks take one label per sample (K = the null class) and a classifier-free guidance
- * scale w (Ho & Salimans 2022): out = out(z, ∅) + w·(out(z, c) − out(z, ∅)); w = 1 is the conditional model,
- * w = 0 the unconditional one. Every output kind (ε, x, v, u) is an affine function of the others at fixed
- * z and t, so guiding the raw output is the same as guiding x̂ and ε̂.
+ * scale w (Ho & Salimans 2022), the core's `guided` of the network with the labels and with the null class:
+ * x̂ = x̂(z, ∅) + w·(x̂(z, c) − x̂(z, ∅)), the same as guiding the raw output (ε, x, v and u are affine in each
+ * other at fixed z and t); w = 1 is the conditional model, w = 0 the unconditional one.
  */
 import { denoiserFromModel, type Denoiser } from '../core/denoiser.js';
+import { guided } from '../core/guided.js';
 import type { OutputKind } from '../core/outputs.js';
 import type { Schedule } from '../core/schedule/index.js';
 import { DifflowError, checkBatch, checkFinite } from '../core/validate.js';
@@ -78,18 +79,15 @@ export function networkDenoiser(
     }
     return out;
   };
-  const model = async (z: Float64Array, t: number): Promise<Float64Array> => {
-    const n = checkBatch('z', z, net.dim);
-    if (labels && labels.length !== n) throw new DifflowError(`${labels.length} labels for a batch of ${n} samples`);
-    if (!labels || guidance === 1) return forward(z, t, labels, n);
-    const none = new Int32Array(n).fill(K!);
-    if (guidance === 0) return forward(z, t, none, n);
-    const cond = await forward(z, t, labels, n);
-    const uncond = await forward(z, t, none, n);
-    for (let i = 0; i < cond.length; i++) cond[i] = uncond[i] + guidance * (cond[i] - uncond[i]);
-    return cond;
-  };
-  const denoiser = denoiserFromModel(model, kind, schedule);
+  /** The network with one label per row (or none) as a denoiser. */
+  const withLabels = (rows: (n: number) => Int32Array | undefined) =>
+    denoiserFromModel(async (z, t) => {
+      const n = checkBatch('z', z, net.dim);
+      if (labels && labels.length !== n) throw new DifflowError(`${labels.length} labels for a batch of ${n} samples`);
+      return forward(z, t, rows(n), n);
+    }, kind, schedule);
+  const cond = withLabels(() => labels);
+  const denoiser = labels ? guided(cond, withLabels((n) => new Int32Array(n).fill(K!)), guidance) : cond;
   return {
     schedule,
     denoise: denoiser.denoise,

@@ -30,13 +30,28 @@ export function betas(table: BetaTable, steps = 1000): Float64Array {
  */
 export function ddpm(options: { table?: BetaTable; steps?: number; zeroTerminalSnr?: boolean } = {}): Schedule {
   const table = options.table ?? 'linear';
-  const T = options.steps ?? 1000;
-  const b = betas(table, T);
+  return fromBetas(betas(table, options.steps ?? 1000), {
+    name: `ddpm-${table}${options.zeroTerminalSnr ? '-ztsnr' : ''}`,
+    zeroTerminalSnr: options.zeroTerminalSnr,
+  });
+}
+
+/**
+ * The schedule of any β table β_1..β_T, with the knots of `ddpm`. `terminalAlphaBar` replaces ᾱ_T after the
+ * zero-terminal-SNR rescale (diffusers' Euler-type schedulers use 2^−24 there to keep σ/α finite).
+ */
+export function fromBetas(
+  b: ArrayLike<number>,
+  options: { name?: string; zeroTerminalSnr?: boolean; terminalAlphaBar?: number } = {},
+): Schedule {
+  const T = b.length;
+  checkInteger('the number of betas', T, 2);
   const a = new Float64Array(T + 1); // α at knots
   const q = new Float64Array(T + 1); // 1 − α at knots
   a[0] = 1;
   let logAbar = 0;
   for (let i = 1; i <= T; i++) {
+    if (!(b[i - 1] > 0 && b[i - 1] < 1)) throw new DifflowError(`betas must lie in (0, 1), but beta[${i - 1}] = ${b[i - 1]}`);
     logAbar += Math.log1p(-b[i - 1]);
     a[i] = Math.exp(0.5 * logAbar);
     q[i] = -Math.expm1(logAbar) / (1 + a[i]); // 1 − sqrt(ᾱ) = (1 − ᾱ)/(1 + sqrt(ᾱ))
@@ -53,6 +68,16 @@ export function ddpm(options: { table?: BetaTable; steps?: number; zeroTerminalS
     a[T] = 0;
     q[T] = 1;
   }
+  if (options.terminalAlphaBar !== undefined) {
+    a[T] = Math.sqrt(options.terminalAlphaBar);
+    q[T] = 1 - a[T];
+  }
+  return knotSchedule(options.name ?? 'discrete', a, q);
+}
+
+/** The piecewise-linear-α schedule through knots α_i = a[i], 1 − α_i = q[i] at t = i/T. */
+function knotSchedule(name: string, a: Float64Array, q: Float64Array): Schedule {
+  const T = a.length - 1;
   const seg = (t: number) => Math.min(T - 1, Math.floor(t * T));
   const lerp = (k: number[] | Float64Array, t: number) => {
     const i = seg(t);
@@ -70,7 +95,7 @@ export function ddpm(options: { table?: BetaTable; steps?: number; zeroTerminalS
   };
   const sigma = (t: number) => Math.sqrt(sigma2(t));
   return defineSchedule({
-    name: `ddpm-${table}${options.zeroTerminalSnr ? '-ztsnr' : ''}`,
+    name,
     alpha,
     sigma,
     dAlpha,

@@ -1,0 +1,31 @@
+import type { Denoised, Denoiser } from './denoiser.js';
+import { DifflowError, checkFinite } from './validate.js';
+
+/**
+ * Classifier-free guidance (Ho & Salimans 2022) of any two denoisers on one schedule, e.g. a model with and
+ * without its conditioning: x̂ = x̂_u + w·(x̂_c − x̂_u), ε̂ = ε̂_u + w·(ε̂_c − ε̂_u). Every output kind is affine in
+ * (x̂, ε̂) at fixed z and t, so this equals guiding the raw ε̂, v̂ or û, and z = αx̂ + σε̂ still holds. w = 1 is
+ * `cond` alone, w = 0 `uncond` alone (each evaluated only then); otherwise cond, then uncond, is evaluated.
+ */
+export function guided(cond: Denoiser, uncond: Denoiser, w: number): Denoiser {
+  checkFinite('guidance w', w);
+  if (cond.schedule !== uncond.schedule) {
+    throw new DifflowError(`guided: the two denoisers are on different schedules ('${cond.schedule.name}', '${uncond.schedule.name}')`);
+  }
+  if (w === 1) return cond;
+  if (w === 0) return uncond;
+  const combine = (c: Denoised, u: Denoised): Denoised => ({
+    x: u.x.map((ux, i) => ux + w * (c.x[i] - ux)),
+    eps: u.eps.map((ue, i) => ue + w * (c.eps[i] - ue)),
+  });
+  return {
+    schedule: cond.schedule,
+    denoise(z, t) {
+      // One after the other: two networks (or one network twice) need not run at once.
+      const c = cond.denoise(z, t);
+      if (c instanceof Promise) return c.then(async (a) => combine(a, await uncond.denoise(z, t)));
+      const u = uncond.denoise(z, t);
+      return u instanceof Promise ? u.then((b) => combine(c, b)) : combine(c, u);
+    },
+  };
+}
