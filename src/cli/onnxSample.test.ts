@@ -61,7 +61,7 @@ test('difflow sample --onnx: a missing config, a run-only option or a missing co
     [['--out', 'x.json'], /^difflow: sample needs --model <run folder> or --onnx <model\.onnx>\n$/],
     [['--model', 'run', '--mu', '0.5', '--out', 'x.json'], /^difflow: --mu applies to --onnx, not to --model runs\n$/],
     [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/eps-ddim.json`, '--churn', '0.3', '--out', 'x.json'], /^difflow: --churn applies to --sampler churn\n$/],
-    [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/eps-ddim.json`, '--sampler', 'heun', '--eta', '1', '--out', 'x.json'], /^difflow: --eta applies to --sampler ddim or sde \(or the config's DDIM\), not to heun\n$/],
+    [['--onnx', `${fixture}/eps.onnx`, '--scheduler-config', `${fixture}/eps-ddim.json`, '--sampler', 'heun', '--eta', '1', '--out', 'x.json'], /^difflow: --eta applies to the ddim and sde samplers, not to heun\n$/],
   ];
   for (const [args, message] of cases) {
     const r = await refusal('sample', ...args);

@@ -146,5 +146,5 @@ export function sampleOrOnnx(o: SampleCliOptions, command: Command, log: (line: 
   if (o.model === undefined) throw new DifflowError('sample needs --model <run folder> or --onnx <model.onnx>');
   const onnxOnly = given(['schedulerConfig', 'input', 'shape', 'mu']);
   if (onnxOnly.length) throw new DifflowError(`${applies(onnxOnly, '--onnx')}, not to --model runs`);
-  return sampleCommand({ ...o, model: o.model, sampler: o.sampler ?? 'dpmpp2m', n: o.n ?? 5000 }, log);
+  return sampleCommand({ ...o, model: o.model, sampler: o.sampler ?? 'dpmpp2m' }, log);
 }
