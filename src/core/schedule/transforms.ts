@@ -1,4 +1,4 @@
-import { sigmoid } from '../math.js';
+import { logSigmoid } from '../math.js';
 import { DifflowError, checkFinite, checkPositive } from '../validate.js';
 import { defineSchedule, nudged, type Schedule } from './schedule.js';
 
@@ -109,7 +109,8 @@ function isVariancePreserving(base: Schedule): boolean {
  * A variance-preserving schedule from any decreasing λ(t): α = sqrt(sigmoid(λ)), σ = sqrt(sigmoid(−λ)),
  * α' = ½ασ²λ', σ' = −½σα²λ'. Without `dLambda` the derivative is a central difference with step
  * h = min(1e-6, d/100), d the distance to an end where λ is infinite (so the stencil never reaches it, and
- * (h/d)² bounds the relative error), one-sided at an end where λ is finite; at an end where λ is infinite,
+ * (h/d)² bounds the relative error), but at least 4 ulps of t (one-sided within those of t = 1); one-sided at
+ * an end where λ is finite; at an end where λ is infinite,
  * dλ/dt = −∞. Without `tOfLambda` the inverse is found by bisection. 0·∞ products at the ends use the
  * 1e-9-inside limit.
  */
@@ -123,8 +124,9 @@ export function fromLambda(spec: {
   if (!(lambda(0.25) > lambda(0.75))) throw new DifflowError('lambda(t) must decrease in t');
   const dLambda = spec.dLambda ?? centralDifference(lambda);
   const tOfLambda = spec.tOfLambda ?? ((l: number) => bisect((t) => lambda(t) - l));
-  const alpha = (t: number) => Math.sqrt(sigmoid(lambda(t)));
-  const sigma = (t: number) => Math.sqrt(sigmoid(-lambda(t)));
+  // exp(½ log sigmoid(±λ)): σ stays representable (1e-300 at λ = 1381) where sigmoid(−λ) underflows.
+  const alpha = (t: number) => Math.exp(0.5 * logSigmoid(lambda(t)));
+  const sigma = (t: number) => Math.exp(0.5 * logSigmoid(-lambda(t)));
   return defineSchedule({
     name: spec.name ?? 'from-lambda',
     alpha,
@@ -144,9 +146,10 @@ function centralDifference(lambda: (t: number) => number): (t: number) => number
   return (t) => {
     if ((t === 0 && infiniteAt0) || (t === 1 && infiniteAt1)) return -Infinity;
     const room = Math.min(infiniteAt0 ? t : Infinity, infiniteAt1 ? 1 - t : Infinity);
-    const h = Math.min(1e-6, room / 100);
+    // At least 4 ulps of t; within those of an infinite λ(1) the difference is one-sided.
+    const h = Math.max(Math.min(1e-6, room / 100), 4 * Number.EPSILON * t);
     const lo = Math.max(0, t - h);
-    const hi = Math.min(1, t + h);
+    const hi = t + h >= 1 && infiniteAt1 ? t : Math.min(1, t + h);
     return (lambda(hi) - lambda(lo)) / (hi - lo);
   };
 }
