@@ -30,7 +30,7 @@ export function uniformT(steps: number, options: { tMax?: number; tMin?: number 
   const grid = new Float64Array(steps + 1);
   for (let i = 0; i <= steps; i++) grid[i] = tMax - ((tMax - tMin) * i) / steps;
   grid[steps] = tMin;
-  return grid;
+  return exactGrid(grid, steps);
 }
 
 /**
@@ -128,11 +128,11 @@ export function customGrid(times: ArrayLike<number>): TimeGrid {
   return Float64Array.from(times);
 }
 
-/** The grid of `steps` steps through `ts`; two equal times (a step finer than the schedule resolves) are refused. */
-function exactGrid(ts: number[], steps: number): TimeGrid {
+/** The grid of `steps` steps through `ts`; two equal times (steps finer than the schedule or a double resolves) are refused. */
+function exactGrid(ts: ArrayLike<number>, steps: number): TimeGrid {
   for (let i = 1; i < ts.length; i++) {
     if (!(ts[i] < ts[i - 1])) {
-      throw new DifflowError(`${steps} steps are finer than the schedule resolves: times ${i - 1} and ${i} are both ${ts[i]}`);
+      throw new DifflowError(`${steps} steps are finer than the schedule or a double resolves here: times ${i - 1} and ${i} are both ${ts[i]}`);
     }
   }
   checkGrid(ts);

@@ -16,13 +16,13 @@ export function fuzzParameters(share = 1): { numRuns: number; seed: number } {
 }
 
 /**
- * A time in [0, 1], half of the draws within 1e-3 of an end, down to 1e-300 from it (closer, a true derivative
- * such as 2/t exceeds the double range), and the fixed times at and near the ends.
+ * A time in [0, 1], half of the draws within 1e-3 of an end, down to `closest` from it (default 1e-300: closer, a
+ * true derivative such as 2/t exceeds the double range), and the fixed times at and near the ends.
  */
-export const time = (): fc.Arbitrary<number> =>
+export const time = (closest = 1e-300): fc.Arbitrary<number> =>
   fc.oneof(
     fc.constantFrom(...EDGE_TIMES),
-    fc.double({ min: 0, max: 1, noNaN: true }).map((t) => (t < 1e-300 ? 0 : t)),
-    fc.double({ min: 1e-300, max: 1e-3, noNaN: true }),
-    fc.double({ min: 1e-300, max: 1e-3, noNaN: true }).map((d) => 1 - d),
+    fc.double({ min: 0, max: 1, noNaN: true }).map((t) => (t < closest ? 0 : t > 1 - closest ? 1 : t)),
+    fc.double({ min: closest, max: 1e-3, noNaN: true }),
+    fc.double({ min: closest, max: 1e-3, noNaN: true }).map((d) => 1 - d),
   );
