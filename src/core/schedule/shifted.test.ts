@@ -65,3 +65,11 @@ test('PF-Euler runs through 1e-9 of both ends on fromLambda without λ\' and lan
   const z = await pfEuler(oracle, z1, grid);
   assert.ok(maxDiff(z, gaussianPath([0.5], 0.3, s, z1, 1, 0)) < 5e-3);
 });
+
+test('fromLambda keeps σ representable where sigmoid(−λ) underflows, and λ\' finite within a few ulps of t = 1', () => {
+  const s = fromLambda({ lambda: (t) => 2 * (Math.log1p(-t) - Math.log(t)) });
+  assert.ok(Math.abs(s.sigma(1e-300) / 1e-300 - 1) < 1e-12, `σ(1e-300) = ${s.sigma(1e-300)}`);
+  const t = 1 - 5 * 2 ** -53;
+  const exact = -2 / (t * (1 - t));
+  assert.ok(Math.abs(s.dLambda(t) / exact - 1) < 0.5, `λ'(${t}) = ${s.dLambda(t)}, exact ${exact}`);
+});
