@@ -22,7 +22,7 @@ export async function demo(
   const started = performance.now();
   const s = await setup(schedule, options.n, options.seed);
   const steps = [5, 10, 20, 50, 100];
-  log('\nDeterministic samplers: RMS distance to the exact ODE answer (Dormand–Prince, rtol 1e-9), by steps (NFE):');
+  log('\nDeterministic samplers: RMS distance to the exact ODE answer from the grid\'s first time (Dormand–Prince, rtol 1e-9), by steps (NFE):');
   const rows: string[][] = [];
   for (const name of DETERMINISTIC) {
     const row: string[] = [name];

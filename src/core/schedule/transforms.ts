@@ -108,11 +108,10 @@ function isVariancePreserving(base: Schedule): boolean {
 /**
  * A variance-preserving schedule from any decreasing λ(t): α = sqrt(sigmoid(λ)), σ = sqrt(sigmoid(−λ)),
  * α' = ½ασ²λ', σ' = −½σα²λ'. Without `dLambda` the derivative is a central difference with step
- * h = min(1e-6, d/100), d the distance to an end where λ is infinite (so the stencil never reaches it, and
- * (h/d)² bounds the relative error), but at least 4 ulps of t (one-sided within those of t = 1); one-sided at
- * an end where λ is finite; at an end where λ is infinite,
- * dλ/dt = −∞. Without `tOfLambda` the inverse is found by bisection. 0·∞ products at the ends use the
- * 1e-9-inside limit.
+ * h = min(1e-6, d/100), d the distance to an end where λ is infinite, so that the stencil never reaches that
+ * end and (h/d)² bounds the relative error; h is at least 4 ulps of t (one-sided within those of t = 1), the
+ * difference one-sided at an end where λ is finite, and dλ/dt = −∞ at an end where λ is infinite. Without
+ * `tOfLambda` the inverse is found by bisection. 0·∞ products at the ends use the 1e-9-inside limit.
  */
 export function fromLambda(spec: {
   name?: string;
