@@ -5,7 +5,7 @@ import { ddim, dpmpp2m, pfEuler } from '../samplers/index.js';
 import { customGrid, uniformT } from '../grids.js';
 import { priorSample } from '../prior.js';
 import { rng } from '../rng.js';
-import { cosine, edm, fromLambda, linearVP, shifted, ve } from './index.js';
+import { cosine, edm, flowMatching, fromLambda, linearVP, shifted, ve } from './index.js';
 
 const maxDiff = (a: Float64Array, b: Float64Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
@@ -72,4 +72,12 @@ test('fromLambda keeps σ representable where sigmoid(−λ) underflows, and λ\
   const t = 1 - 5 * 2 ** -53;
   const exact = -2 / (t * (1 - t));
   assert.ok(Math.abs(s.dLambda(t) / exact - 1) < 0.5, `λ'(${t}) = ${s.dLambda(t)}, exact ${exact}`);
+});
+
+test('shifted(fm, 2) at the last double below t = 1 has SD3\'s α = (1 − t)/(1 + t) and α\' = −2/(1 + t)², not 0', () => {
+  const s = shifted(flowMatching(), 2);
+  const t = 1 - 2 ** -53;
+  assert.ok(Math.abs(s.alpha(t) / ((1 - t) / (1 + t)) - 1) < 1e-12, `α = ${s.alpha(t)}`);
+  assert.ok(Math.abs(s.dAlpha(t) + 2 / (1 + t) ** 2) < 1e-12, `α' = ${s.dAlpha(t)}`);
+  assert.ok(Math.abs(s.dSigma(t) - 2 / (1 + t) ** 2) < 1e-12, `σ' = ${s.dSigma(t)}`);
 });

@@ -61,9 +61,6 @@ export function shifted(base: Schedule, s: number): Schedule {
   checkPositive('shift', s);
   const offset = 2 * Math.log(s);
   const name = `shifted(${base.name}, ${s})`;
-  const lambda = (t: number) => base.lambda(t) - offset;
-  const tOfLambda = (l: number) => base.tOfLambda(l + offset);
-  const [lambdaMin, lambdaMax] = base.lambdaRange;
   // σ/α times s with α kept: the shift itself, and the result for bases that are neither VP nor covered.
   const sigmaScaled = defineSchedule({
     name,
@@ -71,9 +68,9 @@ export function shifted(base: Schedule, s: number): Schedule {
     sigma: (t) => s * base.sigma(t),
     dAlpha: base.dAlpha,
     dSigma: (t) => s * base.dSigma(t),
-    lambda,
+    lambda: (t) => base.lambda(t) - offset,
     dLambda: base.dLambda,
-    tOfLambda,
+    tOfLambda: (l) => base.tOfLambda(l + offset),
   });
   if (isVariancePreserving(base)) {
     const m = (t: number) => Math.hypot(base.alpha(t), s * base.sigma(t));
@@ -81,22 +78,35 @@ export function shifted(base: Schedule, s: number): Schedule {
     const dm = (t: number) => ((1 - s * s) * base.alpha(t) * base.dAlpha(t)) / m(t);
     return rescale(sigmaScaled, (t) => 1 / m(t), (t) => -dm(t) / m(t) ** 2, name);
   }
+  const [lambdaMin, lambdaMax] = base.lambdaRange;
   const covered = s === 1 || (s > 1 ? lambdaMin === -Infinity : lambdaMax === Infinity);
-  if (!covered) return sigmaScaled;
-  const tau = (t: number) => base.tOfLambda(lambda(t));
+  return covered ? atShiftedTime(base, sigmaScaled) : sigmaScaled;
+}
+
+/**
+ * The base read at τ(t) = t_base(λ(t)), λ the shifted schedule's (`shifted`), dτ/dt = λ'(t)/λ'_base(τ). The
+ * smaller of α, σ is the larger times the exact ratio at t, and λ'_base(τ) is 2(α'/α − σ'/σ) with those values:
+ * both stay accurate where τ rounds to an end (at the last double below t = 1 on shifted(fm, 2), α = 5.6e-17
+ * and α' = −½, not 0 and 0).
+ */
+function atShiftedTime(base: Schedule, shifted: Schedule): Schedule {
+  const tau = (t: number) => base.tOfLambda(shifted.lambda(t));
+  const sigmaLarger = (t: number) => base.sigma(tau(t)) >= base.alpha(tau(t));
+  const alpha = (t: number) => (sigmaLarger(t) ? (base.sigma(tau(t)) * shifted.alpha(t)) / shifted.sigma(t) : base.alpha(tau(t)));
+  const sigma = (t: number) => (sigmaLarger(t) ? base.sigma(tau(t)) : (base.alpha(tau(t)) * shifted.sigma(t)) / shifted.alpha(t));
   const dTau = nudged((t) => {
-    const r = base.dLambda(t) / base.dLambda(tau(t));
+    const r = base.dLambda(t) / (2 * (base.dAlpha(tau(t)) / alpha(t) - base.dSigma(tau(t)) / sigma(t)));
     return Number.isFinite(r) ? r : NaN;
   });
   return defineSchedule({
-    name,
-    alpha: (t) => base.alpha(tau(t)),
-    sigma: (t) => base.sigma(tau(t)),
+    name: shifted.name,
+    alpha,
+    sigma,
     dAlpha: (t) => base.dAlpha(tau(t)) * dTau(t),
     dSigma: (t) => base.dSigma(tau(t)) * dTau(t),
-    lambda,
-    dLambda: base.dLambda,
-    tOfLambda,
+    lambda: shifted.lambda,
+    dLambda: shifted.dLambda,
+    tOfLambda: shifted.tOfLambda,
   });
 }
 
