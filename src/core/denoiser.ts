@@ -1,4 +1,4 @@
-import { toXEps, type OutputKind } from './outputs.js';
+import { toXEps, undetermined, type OutputKind } from './outputs.js';
 import type { Schedule } from './schedule/index.js';
 import { DifflowError, checkTime } from './validate.js';
 
@@ -33,14 +33,8 @@ export function denoiserFromModel(model: ModelFn, kind: OutputKind, schedule: Sc
       checkTime('t', t);
       const alpha = schedule.alpha(t);
       const sigma = schedule.sigma(t);
-      if (kind === 'eps' && alpha === 0) {
-        throw new DifflowError(
-          `an ε-prediction determines no x̂ where α = 0 (t = ${t} on '${schedule.name}'): start the time grid below that t or use an x, v or u output`,
-        );
-      }
-      if (kind === 'x' && sigma === 0) {
-        throw new DifflowError(`an x-prediction determines no ε̂ where σ = 0 (t = ${t} on '${schedule.name}')`);
-      }
+      const reason = undetermined(kind, alpha, sigma);
+      if (reason) throw new DifflowError(`${reason}, or keep the time grid off t = ${t} on '${schedule.name}'`);
       const out = model(z, t);
       const convert = (output: Float64Array) => {
         if (output.length !== z.length) throw new DifflowError(`the model returned ${output.length} values for a z of ${z.length} values (it must return one per entry of z)`);

@@ -30,12 +30,14 @@ export function uniformT(steps: number, options: { tMax?: number; tMin?: number 
   const grid = new Float64Array(steps + 1);
   for (let i = 0; i <= steps; i++) grid[i] = tMax - ((tMax - tMin) * i) / steps;
   grid[steps] = tMin;
-  return grid;
+  return exactGrid(grid, steps);
 }
 
 /**
- * `steps` steps uniform in λ from `lambdaMin` to `lambdaMax` (defaults: the schedule's range clipped to
- * [−10, 10]); with `toZero` (default true) the last step goes on to t = 0 explicitly, so `steps` counts it.
+ * `steps` steps uniform in λ from `lambdaMin` to `lambdaMax` (defaults −10 and 10; both clipped to the
+ * schedule's range). With `toZero` (default true) the last step goes on to t = 0 explicitly, so `steps` counts
+ * it — unless `lambdaMax` already reaches t = 0 (a schedule with finite λ(0), e.g. VE), where all `steps`
+ * steps are uniform in λ.
  */
 export function uniformLambda(
   schedule: Schedule,
@@ -44,43 +46,52 @@ export function uniformLambda(
 ): TimeGrid {
   checkInteger('steps', steps);
   const toZero = options.toZero ?? true;
-  const lambdaMin = options.lambdaMin ?? Math.max(schedule.lambdaRange[0], -10);
-  const lambdaMax = options.lambdaMax ?? Math.min(schedule.lambdaRange[1], 10);
-  checkFinite('lambdaMin', lambdaMin);
-  checkFinite('lambdaMax', lambdaMax);
-  if (!(lambdaMin < lambdaMax)) throw new DifflowError(`lambdaMin must be below lambdaMax, got ${lambdaMin} ≥ ${lambdaMax}`);
-  const n = toZero ? steps - 1 : steps;
-  if (n < 1) throw new DifflowError('uniformLambda with toZero needs steps ≥ 2');
-  const ts = Array.from({ length: n + 1 }, (_, i) => schedule.tOfLambda(lambdaMin + ((lambdaMax - lambdaMin) * i) / n));
-  if (toZero) ts.push(0);
-  return strictGrid(ts);
+  const [rangeMin, rangeMax] = schedule.lambdaRange;
+  checkFinite('lambdaMin', options.lambdaMin ?? 0);
+  checkFinite('lambdaMax', options.lambdaMax ?? 0);
+  const lambdaMin = Math.max(options.lambdaMin ?? -10, rangeMin);
+  const lambdaMax = Math.min(options.lambdaMax ?? 10, rangeMax);
+  if (!(lambdaMin < lambdaMax)) {
+    throw new DifflowError(`lambdaMin must be below lambdaMax within '${schedule.name}'s λ range [${rangeMin}, ${rangeMax}], got ${lambdaMin} ≥ ${lambdaMax}`);
+  }
+  const extraStep = toZero && schedule.tOfLambda(lambdaMax) > 0;
+  const n = extraStep ? steps - 1 : steps;
+  if (n < 1) throw new DifflowError(`a λ-uniform grid to t = 0 on '${schedule.name}' needs steps ≥ 2`);
+  const ts = Array.from({ length: n + 1 }, (_, i) => schedule.tOfLambda(i === n ? lambdaMax : lambdaMin + ((lambdaMax - lambdaMin) * i) / n));
+  if (extraStep) ts.push(0);
+  return exactGrid(ts, steps);
 }
 
 /**
  * Karras et al. (2022) ρ grid in σ̃ = σ/α = e^{−λ/2}: σ̃_i = (σ̃_max^{1/ρ} + i/(N−1)(σ̃_min^{1/ρ} − σ̃_max^{1/ρ}))^ρ
- * for i < N, then t = 0. Defaults are EDM's (σ̃ ∈ [0.002, 80], ρ = 7), clipped to the schedule's range.
+ * for i < N, then t = 0. Defaults are EDM's (σ̃ ∈ [0.002, 80], ρ = 7), clipped to the schedule's range; where
+ * σ̃_min reaches t = 0 (finite λ(0), e.g. VE) the N steps are all ρ-spaced, i ≤ N.
  */
 export function karras(
   schedule: Schedule,
   steps: number,
   options: { sigmaMin?: number; sigmaMax?: number; rho?: number } = {},
 ): TimeGrid {
-  checkInteger('steps', steps, 2);
+  checkInteger('steps', steps);
   const rho = options.rho ?? 7;
   checkPositive('rho', rho);
+  checkPositive('sigmaMin', options.sigmaMin ?? 1);
+  checkPositive('sigmaMax', options.sigmaMax ?? 1);
   const sigmaMin = Math.max(options.sigmaMin ?? 0.002, Math.exp(-schedule.lambdaRange[1] / 2));
   const sigmaMax = Math.min(options.sigmaMax ?? 80, Math.exp(-schedule.lambdaRange[0] / 2));
-  checkPositive('sigmaMin', sigmaMin);
-  checkPositive('sigmaMax', sigmaMax);
+  if (!(sigmaMin < sigmaMax)) {
+    throw new DifflowError(`sigmaMin must be below sigmaMax within '${schedule.name}'s σ/α range, got ${sigmaMin} ≥ ${sigmaMax}`);
+  }
+  const extraStep = schedule.tOfLambda(-2 * Math.log(sigmaMin)) > 0;
+  const n = extraStep ? steps - 1 : steps;
+  if (n < 1) throw new DifflowError(`a Karras grid on '${schedule.name}' needs steps ≥ 2`);
   const a = sigmaMax ** (1 / rho);
   const b = sigmaMin ** (1 / rho);
   const ts: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const s = (a + (i / (steps - 1)) * (b - a)) ** rho;
-    ts.push(schedule.tOfLambda(-2 * Math.log(s)));
-  }
-  ts.push(0);
-  return strictGrid(ts);
+  for (let i = 0; i < n; i++) ts.push(schedule.tOfLambda(-2 * rho * Math.log(a + (i / n) * (b - a))));
+  ts.push(schedule.tOfLambda(-2 * Math.log(sigmaMin)));
+  if (extraStep) ts.push(0);
+  return exactGrid(ts, steps);
 }
 
 /** The EDM grid: Karras ρ = 7 with σ̃ ∈ [0.002, 80]. */
@@ -90,13 +101,25 @@ export function edmGrid(schedule: Schedule, steps: number): TimeGrid {
 
 /**
  * A grid moved by a log-SNR shift s (λ → λ − 2 log s at every point; s > 1 spends more steps near noise).
- * On flow matching this is SD3's t' = s t / (1 + (s − 1) t).
+ * On flow matching this is SD3's t' = s t / (1 + (s − 1) t). The end points 0 and 1 stay; an inner point that
+ * the shift would move past an end of a schedule with finite λ there is refused (use `shifted(schedule, s)`).
  */
 export function shiftGrid(schedule: Schedule, grid: TimeGrid, s: number): TimeGrid {
   checkPositive('shift', s);
   checkGrid(grid);
   const offset = 2 * Math.log(s);
-  return strictGrid(Array.from(grid, (t) => (t === 0 || t === 1 ? t : schedule.tOfLambda(schedule.lambda(t) - offset))));
+  const [rangeMin, rangeMax] = schedule.lambdaRange;
+  const ts = Array.from(grid, (t) => {
+    if (t === 0 || t === 1) return t;
+    const l = schedule.lambda(t) - offset;
+    if (!(l > rangeMin && l < rangeMax)) {
+      throw new DifflowError(
+        `shift ${s} moves t = ${t} (λ = ${l}) past the end of '${schedule.name}'s λ range [${rangeMin}, ${rangeMax}]: use shifted(schedule, ${s}) or a smaller shift`,
+      );
+    }
+    return schedule.tOfLambda(l);
+  });
+  return exactGrid(ts, grid.length - 1);
 }
 
 /** Validates a user grid and returns it as a Float64Array. */
@@ -105,11 +128,15 @@ export function customGrid(times: ArrayLike<number>): TimeGrid {
   return Float64Array.from(times);
 }
 
-/** Drops repeated times that clamping can create at the ends, then validates. */
-function strictGrid(ts: number[]): TimeGrid {
-  const out = ts.filter((t, i) => i === 0 || t < ts[i - 1]);
-  checkGrid(out);
-  return Float64Array.from(out);
+/** The grid of `steps` steps through `ts`; two equal times (steps finer than the schedule or a double resolves) are refused. */
+function exactGrid(ts: ArrayLike<number>, steps: number): TimeGrid {
+  for (let i = 1; i < ts.length; i++) {
+    if (!(ts[i] < ts[i - 1])) {
+      throw new DifflowError(`${steps} steps are finer than the schedule or a double resolves here: times ${i - 1} and ${i} are both ${ts[i]}`);
+    }
+  }
+  checkGrid(ts);
+  return Float64Array.from(ts);
 }
 
 /** The grid makers by name, for the CLI and the web page. */

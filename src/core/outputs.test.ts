@@ -115,3 +115,22 @@ test('clipDenoised keeps x̂ in the data range, leaves values inside it alone, a
   }
   assert.throws(() => clipDenoised(raw, 1, -1), /empty/);
 });
+
+test('convert refuses, with the reason, to turn ε̂ into anything where α = 0 or x̂ where σ = 0, and converts v̂, û there', () => {
+  const z = new Float64Array([0.7, -1.1]);
+  const out = new Float64Array([0.2, 0.4]);
+  for (const to of ['x', 'v', 'u'] as const) {
+    assert.throws(() => convert('eps', to, out, z, 0, 1), /ε-prediction determines no x̂ where α = 0 .*use an x, v or u output/);
+  }
+  for (const to of ['eps', 'v', 'u'] as const) {
+    assert.throws(() => convert('x', to, out, z, 1, 0), /x-prediction determines no ε̂ where σ = 0/);
+  }
+  assert.deepEqual(convert('eps', 'eps', out, z, 0, 1), out, 'the identity needs no x̂');
+  for (const [alpha, sigma] of [[0, 1], [1, 0]]) {
+    for (const from of ['v', 'u'] as const) {
+      for (const to of OUTPUT_KINDS) assert.ok(convert(from, to, out, z, alpha, sigma).every(Number.isFinite), `${from}→${to} at α = ${alpha}`);
+    }
+  }
+  assert.throws(() => convert('v', 'x', out, z, 0, 0), /α and σ must be finite, ≥ 0 and not both 0/);
+  assert.throws(() => toXEps('v', new Float64Array(3), z, 0.6, 0.8), /the v output and z must have the same length, got 3 and 2/);
+});

@@ -2,12 +2,26 @@
  * Network outputs ε̂, x̂, v̂, û and every conversion between them given z_t (FRAMEWORK.md §3).
  * All arrays are flat [batch·dim]; α, σ are the schedule's values at the current t.
  */
+import { DifflowError, checkSameLength } from './validate.js';
 
 /** What a network predicts: noise ε, data x, velocity v = αε − σx, or the flow-matching field u = ε − x. */
 export type OutputKind = 'eps' | 'x' | 'v' | 'u';
 export const OUTPUT_KINDS: readonly OutputKind[] = ['eps', 'x', 'v', 'u'];
 
-/** x̂ and ε̂ from an output of `kind` at z. */
+/**
+ * Why an output of `kind` determines no x̂ or ε̂ at (α, σ), or undefined where it determines both: ε̂ says nothing
+ * about x̂ where α = 0 (x̂ = (z − σε̂)/α), x̂ nothing about ε̂ where σ = 0; v̂ and û need only α, σ ≥ 0, not both 0.
+ */
+export function undetermined(kind: OutputKind, alpha: number, sigma: number): string | undefined {
+  if (!(alpha >= 0 && sigma >= 0 && alpha + sigma > 0 && Number.isFinite(alpha + sigma))) {
+    return `α and σ must be finite, ≥ 0 and not both 0, got α = ${alpha}, σ = ${sigma}`;
+  }
+  if (kind === 'eps' && alpha === 0) return 'an ε-prediction determines no x̂ where α = 0 (x̂ = (z − σε̂)/α): use an x, v or u output there';
+  if (kind === 'x' && sigma === 0) return 'an x-prediction determines no ε̂ where σ = 0 (ε̂ = (z − αx̂)/σ): use an ε, v or u output there';
+  return undefined;
+}
+
+/** x̂ and ε̂ from an output of `kind` at z; refused where the output does not determine them (`undetermined`). */
 export function toXEps(
   kind: OutputKind,
   out: Float64Array,
@@ -15,6 +29,9 @@ export function toXEps(
   alpha: number,
   sigma: number,
 ): { x: Float64Array; eps: Float64Array } {
+  const reason = undetermined(kind, alpha, sigma);
+  if (reason) throw new DifflowError(reason);
+  checkSameLength(`the ${kind} output`, out, 'z', z);
   const n = z.length;
   const x = new Float64Array(n);
   const eps = new Float64Array(n);
@@ -72,7 +89,7 @@ export function fromXEps(kind: OutputKind, x: Float64Array, eps: Float64Array, a
   return out;
 }
 
-/** Converts an output of kind `from` into kind `to` at z. */
+/** Converts an output of kind `from` into kind `to` at z; refused where `from` does not determine x̂ and ε̂. */
 export function convert(
   from: OutputKind,
   to: OutputKind,

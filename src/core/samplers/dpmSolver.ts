@@ -3,7 +3,8 @@ import { sampleLoop, type Sampler } from './sampler.js';
 /**
  * DPM-Solver++(2M) (Lu et al. 2022) with data prediction, in half-log-SNR steps h = (λ_s − λ_t)/2:
  * z_s = (σ_s/σ_t) z_t − α_s (e^{−h} − 1) D, D = (1 + 1/(2r)) x̂_t − 1/(2r) x̂_prev, r = h_prev/h.
- * First order (D = x̂_t, which is DDIM) on the first step and on any step next to an infinite h.
+ * First order (D = x̂_t, which is DDIM) on the first step and on any step next to an infinite or zero h (two
+ * times whose λ is equal to rounding, e.g. within 1e-100 of t = 0 on VE).
  */
 export const dpmpp2m: Sampler = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;
@@ -13,7 +14,7 @@ export const dpmpp2m: Sampler = async (denoiser, z0, grid, options = {}) => {
     const h = (schedule.lambda(s) - schedule.lambda(t)) / 2;
     const ratio = schedule.sigma(s) / schedule.sigma(t);
     const c = -schedule.alpha(s) * Math.expm1(-h);
-    const previous = Number.isFinite(h) && Number.isFinite(hPrev) ? xPrev : undefined;
+    const previous = h > 0 && hPrev > 0 && Number.isFinite(h) && Number.isFinite(hPrev) ? xPrev : undefined;
     const w = previous ? 1 / (2 * (hPrev / h)) : 0;
     const next = new Float64Array(z.length);
     for (let k = 0; k < z.length; k++) {
