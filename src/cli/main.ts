@@ -93,6 +93,12 @@ function program(log: (line: string) => void): Command {
     .option('--spinning [when]', "ONNX Runtime's threads spin between ops: auto (spin when no other process is running), always, never")
     .option('--out <dir>', 'run folder', 'run')
     .option('--resume', 'continue the run in --out from its checkpoint')
+    .option('--backend <name>', "onnx (default) or torch: PyTorch's torchrun + DDP (docs/scale-out.md)")
+    .option('--nproc <count>', 'torch backend: processes per node (default 1)')
+    .option('--nnodes <count>', 'torch backend: nodes (default 1; more need --rdzv-endpoint)')
+    .option('--rdzv-endpoint <host:port>', "torch backend: the nodes' rendezvous")
+    .option('--device <name>', 'torch backend: cpu (gloo) or cuda (NCCL)')
+    .option('--python <path>', 'torch backend: the python3 with torch (default $DIFFLOW_PYTHON, else the first on PATH)')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const { out, resume, ...rest } = o;
       await trainCommand(String(out), rest, resume === true, log);

@@ -6,8 +6,10 @@ import cliProgress from 'cli-progress';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { trainRun } from '../train/loop.js';
 import type { TrainConfig } from '../train/config.js';
+import { backendFlags, torchRun } from '../train/torchBackend.js';
 
-export async function trainCommand(runDir: string, flags: Partial<Record<keyof TrainConfig, unknown>>, resume: boolean, log: (line: string) => void): Promise<void> {
+export async function trainCommand(runDir: string, allFlags: Partial<Record<string, unknown>>, resume: boolean, log: (line: string) => void): Promise<void> {
+  const { backend, torch, rest: flags } = backendFlags(allFlags);
   const tty = process.stderr.isTTY === true;
   const bar = tty
     ? new cliProgress.SingleBar({ format: 'train {bar} {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -23,12 +25,11 @@ export async function trainCommand(runDir: string, flags: Partial<Record<keyof T
   let started = false;
   let nextReport = 0;
   try {
-    const result = await trainRun({
-      runDir,
-      config: flags,
-      resume,
+    const run = { runDir, config: flags as Partial<Record<keyof TrainConfig, unknown>>, resume, shouldStop: () => stop };
+    const result = await (backend === 'torch' ? torchRun : trainRun)({
+      ...run,
       runtime: nodeRuntime,
-      shouldStop: () => stop,
+      torch,
       onProgress: (p) => {
         if (!started) {
           started = true;
