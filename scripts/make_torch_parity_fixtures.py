@@ -20,11 +20,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
-try:
-    import torch
-except ImportError:
-    sys.stderr.write("needs PyTorch: apt-get install python3-torch (run with /usr/bin/python3)\n")
-    sys.exit(2)
+from difflow_torch import require_torch  # noqa: E402
+
+torch = require_torch(2)
 
 from difflow_torch.image_models import difflow_names  # noqa: E402
 from difflow_torch.networks import network_for  # noqa: E402

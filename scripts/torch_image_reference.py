@@ -24,11 +24,9 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
-try:
-    import torch
-except ImportError:
-    sys.stderr.write("needs PyTorch: apt-get install python3-torch (run with /usr/bin/python3)\n")
-    sys.exit(1)
+from difflow_torch import require_torch  # noqa: E402
+
+torch = require_torch(1)
 
 from difflow_torch.image_models import difflow_names, difflow_state, load_difflow_state, make_dit, make_unet  # noqa: E402
 

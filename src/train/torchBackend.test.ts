@@ -12,6 +12,7 @@ import { energyDistance } from '../core/metrics/energy.js';
 import { rng } from '../core/rng.js';
 import { DifflowError } from '../core/validate.js';
 import { loadModel, sampleModel } from '../cli/modelCommands.js';
+import { signalAfterProgress } from '../../test/helpers/kill.js';
 import { compareStep } from '../../test/helpers/torchParity.js';
 import { loadTrainState } from './checkpointing.js';
 import { PYTHON_DIR, backendFlags, findPython, torchrunArgs } from './torchBackend.js';
@@ -130,19 +131,7 @@ test('a batch that does not split over the processes is one line (exit 2); SIGIN
   assert.match(bad.stderr, /--batch 255 does not split over 2 processes/);
   const dir = tmp();
   const child = spawn(process.execPath, [...CLI, 'train', ...moons, '--nproc', '2', '--steps', '100000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  await new Promise<void>((done) => {
-    const poll = setInterval(() => {
-      if (/step \d+\/100000/.test(output)) {
-        clearInterval(poll);
-        child.kill('SIGINT');
-        done();
-      }
-    }, 20);
-  });
-  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  const { code, output } = await signalAfterProgress(child, /step \d+\/100000/, 'SIGINT');
   assert.equal(code, 0, output);
   const stopped = /stopped at step (\d+)/.exec(output);
   assert.ok(stopped, output);

@@ -16,7 +16,7 @@ import { writeAtomic } from '../io/atomic.js';
 import { checkpointPath, loadTrainState, saveTrainState } from './checkpointing.js';
 import { makeConfig, type TrainConfig } from './config.js';
 import { dataShape } from './data.js';
-import { lossCurve, type Progress } from './loop.js';
+import { lossCurve, type Progress, type RunOptions } from './loop.js';
 import { freshState, lossWeightScale, networkFor } from './trainer.js';
 
 export type Backend = 'onnx' | 'torch';
@@ -78,14 +78,8 @@ export function torchrunArgs(o: TorchOptions, specPath: string): string[] {
   return ['-m', 'torch.distributed.run', ...STD_FIX, '--nnodes', String(o.nnodes), '--nproc_per_node', String(o.nproc), ...rendezvous, '-m', 'difflow_torch.train', specPath];
 }
 
-export interface TorchRunOptions {
-  readonly runDir: string;
-  readonly config?: Partial<Record<keyof TrainConfig, unknown>>;
-  readonly resume?: boolean;
-  readonly torch: TorchOptions;
-  readonly onProgress?: (p: Progress) => void;
-  readonly shouldStop?: () => boolean;
-}
+/** `trainRun`'s options, with the torch settings in place of the ONNX runtime. */
+export type TorchRunOptions = Omit<RunOptions, 'runtime' | 'onCheckpoint'> & { readonly torch: TorchOptions };
 
 /** The config of a fresh or resumed run (as loop.ts `trainRun`), and the checkpoint the workers start from. */
 function startingPoint(o: TorchRunOptions, work: string): { config: TrainConfig; checkpoint: string } {
