@@ -7,7 +7,8 @@ same initial parameters). Every rank draws the whole global batch of step k from
 (seed, k) and keeps its B/N slice (DistributedSampler-style shards): the run is deterministic for a given seed
 and N, a resumed run draws the batches an uninterrupted one would, and 1 and N processes see the same global
 batch. Rank 0 prints one JSON line per step and writes difflow's checkpoint. A stop file (written by difflow on
-SIGINT/SIGTERM) or a signal to a worker ends the run after the step in flight, on every rank at once.
+SIGINT/SIGTERM), the end of that difflow process or a signal to a worker ends the run after the step in
+flight, on every rank at once.
 """
 
 import json
@@ -58,6 +59,15 @@ def global_batch(sample, recipe, config, classes, dim, k):
     return x, labels, t, eps
 
 
+def should_stop(spec):
+    """This node's difflow asked to stop (its stop file), or is gone (killed): end after this step and save."""
+    try:
+        os.kill(spec["launcherPid"], 0)
+    except ProcessLookupError:
+        return True
+    return os.path.exists(spec["stopFile"])
+
+
 def main(spec_path):
     with open(spec_path) as f:
         spec = json.load(f)
@@ -84,7 +94,7 @@ def main(spec_path):
     lo, hi = rank * share, (rank + 1) * share
     started, first = time.perf_counter(), state["step"]
     while state["step"] < config["steps"]:
-        flag = torch.tensor([1.0 if stop["flag"] or os.path.exists(spec["stopFile"]) else 0.0])
+        flag = torch.tensor([1.0 if stop["flag"] or should_stop(spec) else 0.0])
         if world > 1:
             dist.all_reduce(flag, op=dist.ReduceOp.MAX)
         if flag.item() > 0:

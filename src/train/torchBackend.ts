@@ -8,14 +8,14 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DifflowError, checkInteger, checkName } from '../core/validate.js';
 import { writeAtomic } from '../io/atomic.js';
 import { checkpointPath, loadTrainState, saveTrainState } from './checkpointing.js';
 import { makeConfig, type TrainConfig } from './config.js';
-import { dataShape } from './data.js';
+import { dataByName, dataShape } from './data.js';
 import { lossCurve, type Progress, type RunOptions } from './loop.js';
 import { freshState, lossWeightScale, networkFor } from './trainer.js';
 
@@ -106,8 +106,8 @@ function checkSplit(config: TrainConfig, o: TorchOptions): void {
 /** Runs the training on PyTorch; resolves like `trainRun` with the run's config, last step and losses. */
 export async function torchRun(o: TorchRunOptions): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
   const python = findPython(o.torch.python);
-  const work = join(o.runDir, '.torch');
-  rmSync(work, { recursive: true, force: true });
+  // One scratch folder per launcher: on several nodes sharing the run folder, each node's difflow has its own.
+  const work = join(o.runDir, `.torch-${hostname()}-${process.pid}`);
   try {
     return await runIn(work, python, o);
   } finally {
@@ -120,13 +120,14 @@ async function runIn(work: string, python: string, o: TorchRunOptions): Promise<
   const { config, checkpoint } = startingPoint(o, work);
   checkSplit(config, o.torch);
   mkdirSync(work, { recursive: true });
+  dataByName(config.data); // a missing or malformed data file is one line here, not a traceback from every rank
   const shape = dataShape(config.data);
   const net = networkFor(config, shape);
   const spec = {
     runDir: resolve(o.runDir), config, configJson: JSON.stringify(config), checkpoint: resolve(checkpoint), stopFile: resolve(work, 'stop'),
     data: /\.(json|csv)$/i.test(config.data) ? resolve(config.data) : config.data, dim: shape.dim, classes: shape.classes?.length ?? null,
     params: net.params.map((p) => [p.name, p.shape]), weightScale: lossWeightScale(config), device: o.torch.device,
-    threads: config.threads ?? Math.max(1, Math.floor(availableParallelism() / o.torch.nproc)),
+    threads: config.threads ?? Math.max(1, Math.floor(availableParallelism() / o.torch.nproc)), launcherPid: process.pid,
   };
   const specPath = join(work, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
