@@ -70,7 +70,7 @@ function program(log: (line: string) => void): Command {
       log(`${sampler} on ${schedule.name}, ${o.steps} steps (${r.nfe} NFE): energy distance to data ${fmt(r.energy)}${rmse}`);
     });
   p.command('train')
-    .description('train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime')
+    .description('train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime, or by PyTorch with --backend torch')
     .option('--data <name>', `data set (${ALL_DATA_NAMES.join(', ')}, or a .json/.csv file of 2-D points)`)
     .option('--model <name>', `network (${MODEL_NAMES.join(', ')}; default mlp for 2-D data, ${DEFAULT_IMAGE_MODEL} for images)`)
     .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`)

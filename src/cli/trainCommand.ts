@@ -25,11 +25,13 @@ export async function trainCommand(runDir: string, allFlags: Partial<Record<stri
   let started = false;
   let nextReport = 0;
   try {
-    const run = { runDir, config: flags as Partial<Record<keyof TrainConfig, unknown>>, resume, shouldStop: () => stop };
     const result = await (backend === 'torch' ? torchRun : trainRun)({
-      ...run,
+      runDir,
+      config: flags as Partial<Record<keyof TrainConfig, unknown>>,
+      resume,
       runtime: nodeRuntime,
       torch,
+      shouldStop: () => stop,
       onProgress: (p) => {
         if (!started) {
           started = true;
