@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Benchmark worker for difflow's image networks, against their PyTorch mirrors
-(bench/torch_image_models.py, proven identical by src/models/torch_parity.test.ts).
+(python/difflow_torch/image_models.py, proven identical by src/models/torch_parity.test.ts).
 
 Benchmark worker (same protocol as bench/torch_peer.py), for the default
 image models of `difflow train` (U-Net C = 32; DiT patch 4, width 128, 6
@@ -29,8 +29,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "python"))
 import torch_peer  # noqa: E402  (helpers: BLAS kernel choice, re-exec under /usr/bin/python3)
-from torch_image_models import DIM, make_model  # noqa: E402
+from difflow_torch.image_models import DIM, make_model  # noqa: E402
 
 
 

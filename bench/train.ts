@@ -7,7 +7,9 @@
  *   - The image models, the default class-conditional U-Net (C = 32) and the DiT (width 128, 6 blocks): a
  *     training step at batch 64 and a sampling forward at batch 256 (peer: bench/torch_image_peer.py, their
  *     PyTorch mirrors; parity in src/models/torch_parity.test.ts) — bench/image.ts. Shared: bench/common.ts.
- *   npm run bench [-- --only mlp|image|unet|dit --rounds 7 --image-rounds 5 --profile --markdown --coretype NAME]
+ *   - Only when asked (`--only torch-backend`): whole runs on the ONNX backend and on `--backend torch` with 1
+ *     and 2 processes (bench/torchBackend.ts).
+ *   npm run bench [-- --only mlp|image|unet|dit|torch-backend --rounds 7 --image-rounds 5 --profile --markdown --coretype NAME]
  * --profile adds ONNX Runtime's per-op profile of the U-Net train step and sampling forward.
  */
 import { formatTable } from '../src/cli/table.js';
@@ -20,6 +22,7 @@ import { mlp } from '../src/models/mlp.js';
 import { initParams } from '../src/models/network.js';
 import { THREADS, forwardCalls, freshState, median, peerSeconds, startPeer, trainSteps } from './common.js';
 import { benchImage, profileImage } from './image.js';
+import { benchTorchBackend } from './torchBackend.js';
 
 const args = process.argv.slice(2);
 const option = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
@@ -28,7 +31,7 @@ const rounds = flag('rounds', 7);
 const imageRounds = flag('image-rounds', 5);
 const markdown = args.includes('--markdown');
 const only = option('only');
-if (only !== undefined && !['mlp', 'image', 'unet', 'dit'].includes(only)) throw new Error(`--only takes mlp, image (U-Net and DiT), unet or dit; got '${only}'`);
+if (only !== undefined && !['mlp', 'image', 'unet', 'dit', 'torch-backend'].includes(only)) throw new Error(`--only takes mlp, image (U-Net and DiT), unet, dit or torch-backend; got '${only}'`);
 const runMlp = only === undefined || only === 'mlp';
 const runUnet = only === undefined || only === 'image' || only === 'unet';
 const runDit = only === undefined || only === 'image' || only === 'dit';
@@ -113,4 +116,5 @@ if (runMlp) await benchMlp();
 if (runUnet) await benchImage('unet', { rounds: imageRounds, markdown, coretype: chosenCoretype });
 if (runDit) await benchImage('dit', { rounds: imageRounds, markdown, coretype: chosenCoretype });
 if (profile) await profileImage(markdown);
+if (only === 'torch-backend') await benchTorchBackend({ mlpSteps: flag('mlp-steps', 300), unetSteps: flag('unet-steps', 20), markdown });
 console.log(`\n(${((performance.now() - began) / 1000).toFixed(0)} s)`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write src/models/fixtures/{unet,dit}_torch_reference.json: the PyTorch
-mirrors of difflow's U-Net and DiT (bench/torch_image_models.py `make_unet`,
+mirrors of difflow's U-Net and DiT (python/difflow_torch/image_models.py `make_unet`,
 `make_dit`) at small configurations, evaluated in float64, for
 src/models/torch_parity.test.ts.
 
@@ -22,15 +22,13 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "bench"))
+sys.path.insert(0, os.path.join(ROOT, "python"))
 
-try:
-    import torch
-except ImportError:
-    sys.stderr.write("needs PyTorch: apt-get install python3-torch (run with /usr/bin/python3)\n")
-    sys.exit(1)
+from difflow_torch import require_torch  # noqa: E402
 
-from torch_image_models import difflow_names, difflow_state, load_difflow_state, make_dit, make_unet  # noqa: E402
+torch = require_torch(1)
+
+from difflow_torch.image_models import difflow_names, difflow_state, load_difflow_state, make_dit, make_unet  # noqa: E402
 
 MODELS = {
     "unet": {
@@ -112,7 +110,7 @@ def write(kind):
 
     fixture = {
         "about": "PyTorch float64 reference for difflow's %s (src/models/%s.ts), written by "
-                 "scripts/torch_image_reference.py with the mirror in bench/torch_image_models.py. "
+                 "scripts/torch_image_reference.py with the mirror in python/difflow_torch/image_models.py. "
                  "Parameter and z values are q * 2^exp (exact in float32), by difflow name in difflow's layout "
                  "(Linear W [in, out]; conv W [out, in, k, k]). label is one-hot [B, classes + 1] of `labels` "
                  "(class `classes` is the null class). grads: d/dp of L = sum(out^2)." % (kind, kind),

@@ -1,7 +1,7 @@
 """Loads a `difflow export --safetensors` file into difflow's PyTorch mirror with load_state_dict(strict=True)
 and prints the mirror's output on given inputs, as JSON. The file is read byte by byte (no `safetensors`
 package); its metadata 'network' (difflow's description of the architecture) picks the mirror:
-bench/torch_image_models.py's make_unet / make_dit, or bench/torch_peer.py's MLP.
+python/difflow_torch/image_models.py's make_unet / make_dit, or bench/torch_peer.py's MLP.
 
   /usr/bin/python3 scripts/torch_load_export.py model.safetensors inputs.json [model2.safetensors inputs2.json …]
   inputs.json: {"z": [[...], ...] [B, dim], "t": [[t], ...] [B, 1], "labels": [l, ...] (class-conditional models)}
@@ -15,7 +15,11 @@ from pathlib import Path
 
 import torch
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+sys.path.insert(0, str(ROOT / "python"))
+from difflow_torch import image_models  # noqa: E402  (after the path is set)
+
 DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64}
 
 
@@ -46,11 +50,11 @@ def mirror(network):
     """The PyTorch mirror of difflow's network description (src/models/*.ts `describe`)."""
     kind = network["kind"]
     if kind == "unet":
-        return bench_module("torch_image_models").make_unet(
+        return image_models.make_unet(
             torch, classes=network["classes"], channels=network["channels"], embedding=network["embedding"],
             groups=network["groups"], time_frequencies=network["timeFrequencies"], attention=bool(network["attention"]))
     if kind == "dit":
-        return bench_module("torch_image_models").make_dit(
+        return image_models.make_dit(
             torch, classes=network["classes"], patch=network["patch"], width=network["width"], depth=network["depth"],
             heads=network["heads"], mlp_ratio=network["mlpRatio"], time_frequencies=network["timeFrequencies"])
     if kind == "mlp":

@@ -87,7 +87,7 @@ function program(out: Output, exit: (code: number) => void): Command {
       log(`${sampler} on ${schedule.name}, ${o.steps} steps (${r.nfe} NFE): energy distance to data ${fmt(r.energy)}${rmse}`);
     });
   p.command('train')
-    .description('train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime')
+    .description('train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime, or by PyTorch with --backend torch')
     .option('--data <name>', `data set (${ALL_DATA_NAMES.join(', ')}, or a .json/.csv file of 2-D points)`)
     .option('--model <name>', `network (${MODEL_NAMES.join(', ')}; default mlp for 2-D data, ${DEFAULT_IMAGE_MODEL} for images)`)
     .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`)
@@ -110,6 +110,12 @@ function program(out: Output, exit: (code: number) => void): Command {
     .option('--spinning [when]', "ONNX Runtime's threads spin between ops: auto (spin when no other process is running), always, never")
     .option('--out <dir>', 'run folder', path('--out'), 'run')
     .option('--resume', 'continue the run in --out from its checkpoint (only --steps, --lr, --checkpoint-every, --threads, --spinning may change)')
+    .option('--backend <name>', "onnx (default) or torch: PyTorch's torchrun + DDP (docs/scale-out.md)")
+    .option('--nproc <count>', 'torch backend: processes per node (default 1)')
+    .option('--nnodes <count>', 'torch backend: nodes (default 1; more need --rdzv-endpoint)')
+    .option('--rdzv-endpoint <host:port>', "torch backend: the nodes' rendezvous")
+    .option('--device <name>', 'torch backend: cpu (gloo) or cuda (NCCL)')
+    .option('--python <path>', 'torch backend: the python3 with torch (default $DIFFLOW_PYTHON, else the first on PATH)')
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const { out, resume, ...rest } = o;
       const signal = await trainCommand(String(out), rest, resume === true, log);

@@ -8,8 +8,10 @@ import cliProgress from 'cli-progress';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { trainRun } from '../train/loop.js';
 import type { TrainConfig } from '../train/config.js';
+import { backendFlags, torchRun } from '../train/torchBackend.js';
 
-export async function trainCommand(runDir: string, flags: Partial<Record<keyof TrainConfig, unknown>>, resume: boolean, log: (line: string) => void): Promise<NodeJS.Signals | undefined> {
+export async function trainCommand(runDir: string, allFlags: Partial<Record<string, unknown>>, resume: boolean, log: (line: string) => void): Promise<NodeJS.Signals | undefined> {
+  const { backend, torch, rest: flags } = backendFlags(allFlags);
   const tty = process.stderr.isTTY === true;
   const bar = tty
     ? new cliProgress.SingleBar({ format: 'train {bar} {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -25,11 +27,12 @@ export async function trainCommand(runDir: string, flags: Partial<Record<keyof T
   let started = false;
   let nextReport = 0;
   try {
-    const result = await trainRun({
+    const result = await (backend === 'torch' ? torchRun : trainRun)({
       runDir,
-      config: flags,
+      config: flags as Partial<Record<keyof TrainConfig, unknown>>,
       resume,
       runtime: nodeRuntime,
+      torch,
       shouldStop: () => stop !== undefined,
       warn: (line) => process.stderr.write(`difflow: ${line}\n`),
       onProgress: (p) => {

@@ -1,5 +1,5 @@
 /**
- * difflow's parameters as the state_dict of their PyTorch mirrors — bench/torch_image_models.py's
+ * difflow's parameters as the state_dict of their PyTorch mirrors — python/difflow_torch/image_models.py's
  * `make_unet` and `make_dit`, bench/torch_peer.py's MLP — so that `difflow export --safetensors` writes a
  * file those modules load with `load_state_dict(strict=True)`. The one naming map between the two sides:
  *
@@ -10,7 +10,7 @@
  *   MLP `W{l}`, `b{l}` → `mlp.{2l}.weight`, `mlp.{2l}.bias` (an nn.Sequential with a SiLU between Linears),
  *   plus the mirror's persistent buffer `freqs` [E/2] = exp(−ln(10000)·k/(E/2)).
  *
- * (bench/torch_image_models.py's `difflow_names` is the same map read from the PyTorch side.)
+ * (python/difflow_torch/image_models.py's `difflow_names` is the same map read from the PyTorch side.)
  */
 import type { SafetensorsTensor } from '../io/safetensors.js';
 import type { Network } from './network.js';

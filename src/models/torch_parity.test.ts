@@ -1,5 +1,5 @@
 /**
- * difflow's image networks are the same networks as their PyTorch mirrors (bench/torch_image_models.py, the
+ * difflow's image networks are the same networks as their PyTorch mirrors (python/difflow_torch/image_models.py, the
  * peers of the image benchmark in bench/train.ts): same parameters by name and shape, same output and
  * gradients. The fixtures are written by scripts/torch_image_reference.py (float64 PyTorch, small
  * configurations, every parameter random — zero-initialised layers and norm scales included — and exact in

@@ -38,7 +38,7 @@ export interface RunOptions {
 }
 
 /** The run's config: validated flags for a new run (data pinned), or the saved recipe with the allowed changes. */
-function runConfig(o: RunOptions): { config: TrainConfig; state?: ReturnType<typeof loadTrainState>['state'] } {
+function runConfig(o: Pick<RunOptions, 'runDir' | 'config' | 'resume'>): { config: TrainConfig; state?: ReturnType<typeof loadTrainState>['state'] } {
   const hasCheckpoint = existsSync(checkpointPath(o.runDir));
   const flags = { ...o.config };
   if (typeof flags.data === 'string' && isPointFile(flags.data)) flags.data = resolve(flags.data);
@@ -51,7 +51,19 @@ function runConfig(o: RunOptions): { config: TrainConfig; state?: ReturnType<typ
   return { config: resumeConfig(loaded.config, flags), state: loaded.state };
 }
 
-export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
+/** A run folder ready to train in: locked, its config settled (fresh with data pinned, or the saved recipe resumed). */
+export interface PreparedRun {
+  readonly config: TrainConfig;
+  /** The saved state of a resumed run; undefined for a fresh one. */
+  readonly state?: ReturnType<typeof loadTrainState>['state'];
+  readonly unlock: () => void;
+}
+
+/**
+ * What every backend does before its first step: check that the run fits in memory, lock the folder, clear the
+ * temporary files of a killed run, settle the config (runConfig) and clamp the threads to the machine's cores.
+ */
+export function prepareRun(o: Pick<RunOptions, 'runDir' | 'config' | 'resume' | 'warn'>): PreparedRun {
   const warn = o.warn ?? (() => {});
   if (!o.resume) checkFits(makeConfig({ ...o.config })); // Mistakes in the flags are reported before the folder is made.
   const unlock = lockRunFolder(o.runDir);
@@ -61,8 +73,18 @@ export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; st
     const chosen = runConfig(o);
     const config: TrainConfig = { ...chosen.config, threads: clampThreads(chosen.config.threads, warn) };
     checkFits(config);
+    return { config, state: chosen.state, unlock };
+  } catch (e) {
+    unlock();
+    throw e;
+  }
+}
+
+export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
+  const { config, state, unlock } = prepareRun(o);
+  try {
     const dataset = dataForRun(config, o.runDir);
-    const trainer = await Trainer.create(config, o.runtime, chosen.state, dataset);
+    const trainer = await Trainer.create(config, o.runtime, state, dataset);
     try {
       return await train(o, config, trainer);
     } finally {

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killAfterCheckpoint } from '../../test/helpers/kill.js';
+import { killAfterCheckpoint, signalAfterProgress } from '../../test/helpers/kill.js';
 import { loadTrainState } from './checkpointing.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
@@ -37,23 +37,9 @@ test('SIGINT or SIGTERM ends training after the step in flight, saves that step 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const dir = tmp();
     const child = spawn(process.execPath, [...CLI, 'train', ...small, '--steps', '100000', '--checkpoint-every', '100000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
     // The first progress line comes after the first step; stop a little later. No periodic checkpoint comes
     // before step 100000, so a checkpoint at all is the one written on the signal.
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (/step \d+\/100000/.test(output)) {
-          clearInterval(poll);
-          setTimeout(() => {
-            child.kill(signal);
-            resolve();
-          }, 300);
-        }
-      }, 10);
-    });
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const { code, output } = await signalAfterProgress(child, /step \d+\/100000/, signal, 300);
     assert.equal(code, signal === 'SIGINT' ? 130 : 143, `${signal}: exit code ${code}\n${output}`);
     assert.ok(!existsSync(join(dir, '.lock')), `${signal}: the run folder is unlocked`);
     const stopped = /stopped at step (\d+)/.exec(output);

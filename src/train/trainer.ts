@@ -55,6 +55,30 @@ export function freshState(config: TrainConfig, net: Network): TrainState {
   return { step: 0, params, m: new Float32Array(params.length), v: new Float32Array(params.length), ema: params.slice(), rngState: rng.state(), losses: [] };
 }
 
+/** An example's loss weight before normalisation: w(λ)/p(λ)/mseWeight at t kept T_MARGIN inside [0, 1]. */
+function rawLossWeight(config: TrainConfig, weighting: Weighting, density: TimeDensity, schedule: Schedule, t: number): number {
+  const tc = Math.min(1 - T_MARGIN, Math.max(T_MARGIN, t));
+  return outputLossWeight(weighting, density, schedule, config.output, tc);
+}
+
+/**
+ * The mean raw loss weight under p(t) (10,000 draws of a fixed generator), divided out so every recipe trains
+ * at a comparable scale; the torch backend is handed the same number.
+ */
+export function lossWeightScale(config: TrainConfig): number {
+  const schedule = scheduleByName(config.schedule);
+  const weighting = makeWeighting(config.weighting, { bias: config.bias });
+  const density = densityByName(config.density);
+  const probe = Rng.seeded(12345);
+  let sum = 0;
+  for (let i = 0; i < 10_000; i++) sum += rawLossWeight(config, weighting, density, schedule, density.sampleT(probe, schedule));
+  const scale = sum / 10_000;
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    throw new DifflowError(`the weighting '${config.weighting}' with density '${config.density}' and output '${config.output}' gives no finite loss weights on '${config.schedule}'`);
+  }
+  return scale;
+}
+
 export class Trainer {
   readonly net: Network;
   readonly schedule: Schedule;
@@ -73,13 +97,7 @@ export class Trainer {
     this.weighting = makeWeighting(config.weighting, { bias: config.bias });
     this.density = densityByName(config.density);
     this.rng = Rng.fromState(state.rngState);
-    const probe = Rng.seeded(12345);
-    let sum = 0;
-    for (let i = 0; i < 10_000; i++) sum += this.rawWeight(this.density.sampleT(probe, this.schedule));
-    this.weightScale = sum / 10_000;
-    if (!(this.weightScale > 0) || !Number.isFinite(this.weightScale)) {
-      throw new DifflowError(`the weighting '${config.weighting}' with density '${config.density}' and output '${config.output}' gives no finite loss weights on '${config.schedule}'`);
-    }
+    this.weightScale = lossWeightScale(config);
   }
 
   /**
@@ -93,8 +111,7 @@ export class Trainer {
   }
 
   private rawWeight(t: number): number {
-    const tc = Math.min(1 - T_MARGIN, Math.max(T_MARGIN, t));
-    return outputLossWeight(this.weighting, this.density, this.schedule, this.config.output, tc);
+    return rawLossWeight(this.config, this.weighting, this.density, this.schedule, t);
   }
 
   /**

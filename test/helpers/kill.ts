@@ -25,3 +25,26 @@ export async function killAfterCheckpoint(child: ChildProcess, file: string, min
   });
   await new Promise((r) => child.on('exit', r));
 }
+
+/**
+ * For signal tests: collects a training process's stdout and stderr, sends `signal` `delayMs` after its output
+ * first matches `progress`, and resolves with the exit code and everything it printed.
+ */
+export async function signalAfterProgress(child: ChildProcess, progress: RegExp, signal: NodeJS.Signals, delayMs = 0): Promise<{ code: number | null; output: string }> {
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (progress.test(output)) {
+        clearInterval(poll);
+        setTimeout(() => {
+          child.kill(signal);
+          resolve();
+        }, delayMs);
+      }
+    }, 10);
+  });
+  return { code: await exited, output };
+}

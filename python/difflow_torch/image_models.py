@@ -1,6 +1,5 @@
-#!/usr/bin/env python3
-"""PyTorch mirrors of difflow's image networks (used by bench/torch_image_peer.py and
-scripts/torch_image_reference.py).
+"""PyTorch mirrors of difflow's image networks (used by the torch backend, python/difflow_torch,
+bench/torch_image_peer.py and scripts/torch_image_reference.py).
 
 `make_unet` is the class-conditional U-Net of src/models/unet.ts and
 src/models/blocks.ts, `make_dit` the DiT of src/models/dit.ts, layer for
