@@ -13,6 +13,10 @@ import torch
 
 from .safetensors import Tensor, read_checkpoint, write_checkpoint
 
+
+class NonFiniteState(ValueError):
+    """The state to save holds NaN or ±∞ (training diverged)."""
+
 FORMAT = "difflow-train-1"
 CHECKPOINT_FILE = "checkpoint.safetensors"
 PREFIXES = {"params": "param.", "m": "m.", "v": "v.", "ema": "ema."}
@@ -41,8 +45,12 @@ def load_train_state(path, trainer):
 
 
 def save_train_state(run_dir, config_json, trainer, state):
-    """Writes run_dir/checkpoint.safetensors as difflow's trainer would."""
+    """Writes run_dir/checkpoint.safetensors as difflow's trainer would; a state with a non-finite number is
+    refused (NonFiniteState), so the last good checkpoint stays, as on the ONNX backend."""
     vectors = trainer.vectors()
+    for key, vector in vectors.items():
+        if not bool(torch.isfinite(vector).all()):
+            raise NonFiniteState("%s holds a non-finite value" % key)
     tensors = {}
     for key, prefix in PREFIXES.items():
         offset = 0

@@ -20,7 +20,7 @@ import time
 import torch
 import torch.distributed as dist
 
-from .checkpoint import load_train_state, save_train_state
+from .checkpoint import NonFiniteState, load_train_state, save_train_state
 from .data import dataset
 from .networks import network_for
 from .recipe import Recipe, make_batch
@@ -68,6 +68,16 @@ def should_stop(spec):
     return os.path.exists(spec["stopFile"])
 
 
+def save_or_stop(spec, trainer, state, saved):
+    """Saves the state and returns its step; a non-finite state stops the run and keeps the last good checkpoint."""
+    try:
+        save_train_state(spec["runDir"], spec["configJson"], trainer, state)
+    except NonFiniteState as e:
+        kept = "nothing was saved" if saved is None else "the checkpoint of step %d is kept" % saved
+        raise UserError("training diverged at step %d: %s; %s; lower --lr or check the data" % (state["step"], e, kept))
+    return state["step"]
+
+
 def main(spec_path):
     with open(spec_path) as f:
         spec = json.load(f)
@@ -93,6 +103,7 @@ def main(spec_path):
     share = config["batch"] // world
     lo, hi = rank * share, (rank + 1) * share
     started, first = time.perf_counter(), state["step"]
+    saved = first if first > 0 else None
     while state["step"] < config["steps"]:
         flag = torch.tensor([1.0 if stop["flag"] or should_stop(spec) else 0.0])
         if world > 1:
@@ -116,9 +127,9 @@ def main(spec_path):
             rate = (k - first) / (time.perf_counter() - started)
             print(json.dumps({"step": k, "steps": config["steps"], "loss": loss, "stepsPerSecond": rate}), flush=True)
             if k % config["checkpointEvery"] == 0 and k < config["steps"]:
-                save_train_state(spec["runDir"], spec["configJson"], trainer, state)
+                saved = save_or_stop(spec, trainer, state, saved)
     if rank == 0:
-        save_train_state(spec["runDir"], spec["configJson"], trainer, state)
+        save_or_stop(spec, trainer, state, saved)
     if world > 1:
         dist.destroy_process_group()
 
