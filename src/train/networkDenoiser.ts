@@ -13,9 +13,10 @@ import type { OutputKind } from '../core/outputs.js';
 import type { Schedule } from '../core/schedule/index.js';
 import { DifflowError, checkBatch, checkFinite } from '../core/validate.js';
 import { toOnnx } from '../engine/onnx.js';
-import type { Runtime, RuntimeOptions, Session, TensorData } from '../engine/runtime.js';
+import type { Runtime, RuntimeOptions, Session } from '../engine/runtime.js';
 import { buildForward } from '../engine/trainStep.js';
 import type { Network } from '../models/network.js';
+import { denoiserFeeds, guidedModel } from './guidance.js';
 import type { Weights } from './trainer.js';
 
 export interface NetworkDenoiser extends Denoiser {
@@ -59,35 +60,25 @@ export function networkDenoiser(
     return s;
   };
   /** The raw network output for rows of z with the given labels, in chunks. */
-  const forward = async (z: Float64Array, t: number, rows: Int32Array | undefined, n: number): Promise<Float64Array> => {
+  const forward = async (z: Float64Array, t: number, rows?: Int32Array): Promise<Float64Array> => {
     const d = net.dim;
+    const n = z.length / d;
     const out = new Float64Array(n * d);
     for (let start = 0; start < n; start += chunk) {
       const b = Math.min(chunk, n - start);
-      const feeds: Record<string, TensorData> = {
-        z: { data: Float32Array.from(z.subarray(start * d, (start + b) * d)), dims: [b, d] },
-        t: { data: new Float32Array(b).fill(t), dims: [b, 1] },
-      };
-      if (rows && K !== undefined) {
-        const onehot = new Float32Array(b * (K + 1));
-        for (let i = 0; i < b; i++) onehot[i * (K + 1) + rows[start + i]] = 1;
-        feeds.label = { data: onehot, dims: [b, K + 1] };
-      }
+      const feeds = denoiserFeeds(z.subarray(start * d, (start + b) * d), t, d, rows?.subarray(start, start + b), K);
       const result = await (await sessionFor(b)).run(feeds);
       out.set(result.out.data, start * d);
     }
     return out;
   };
+  const guided = labels && guidedModel(forward, labels, K!, guidance);
   const model = async (z: Float64Array, t: number): Promise<Float64Array> => {
     const n = checkBatch('z', z, net.dim);
     if (labels && labels.length !== n) throw new DifflowError(`${labels.length} labels for a batch of ${n} samples`);
-    if (!labels || guidance === 1) return forward(z, t, labels, n);
-    const none = new Int32Array(n).fill(K!);
-    if (guidance === 0) return forward(z, t, none, n);
-    const cond = await forward(z, t, labels, n);
-    const uncond = await forward(z, t, none, n);
-    for (let i = 0; i < cond.length; i++) cond[i] = uncond[i] + guidance * (cond[i] - uncond[i]);
-    return cond;
+    if (!guided || guidance === 1) return forward(z, t, labels);
+    if (guidance === 0) return forward(z, t, new Int32Array(n).fill(K!));
+    return guided(z, t);
   };
   const denoiser = denoiserFromModel(model, kind, schedule);
   return {

@@ -126,8 +126,10 @@ test('the browser and Node produce the same numbers for the same seed', async ()
 });
 
 test('a short training run in the page lowers the loss, keeps the page responsive, and samples appear', async () => {
-  // As a user would: the panel comes into view (ONNX Runtime loads and warms up in the worker), then Train.
+  // As a user would: the panel comes into view, the first interaction with it (here: focus) loads ONNX Runtime
+  // and warms it up in the worker, then Train.
   await page.locator('[data-testid="train-start"]').scrollIntoViewIfNeeded();
+  await page.locator('[data-testid="train-start"]').focus();
   await page.waitForFunction(() => window.__difflow.panels.train?.ready === true, null, { timeout: 90_000, polling: 250 });
   await page.locator('[data-testid="train-start"]').click();
   // Polled every 250 ms, not every frame: the test should not add work to the page it measures.

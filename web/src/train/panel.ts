@@ -8,6 +8,7 @@
 import { rng, type OutputKind } from '../../../src/core/index.js';
 import { builtinDataset } from '../../../src/data/datasets.js';
 import { NATURAL_WEIGHTING } from '../../../src/train/config.js';
+import { onFirstInteraction } from '../firstInteraction.js';
 import { hooks, type DifflowHooks } from '../hooks.js';
 import { ChartBox, fmt, panelSkeleton } from '../panels/controls.js';
 import { PREVIEW_POINTS, lossChart, samplesChart } from './charts.js';
@@ -295,16 +296,12 @@ export function mountTrainPanel(el: HTMLElement): void {
   renderControls();
   lossBox.show((width) => lossChart(state.losses, target, width));
   renderData();
-  // Start ONNX Runtime (a large WebAssembly download and compile) once the panel comes into view, so that
-  // pressing Train does not wait for it and the compile does not compete with the first training steps.
-  if (typeof IntersectionObserver !== 'undefined') {
-    const seen = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      seen.disconnect();
-      if (worker) return;
-      post({ type: 'warm', settings: settings(), sample: sampleRequest() });
-      showStatus();
-    });
-    seen.observe(el);
-  }
+  // Start ONNX Runtime (a large WebAssembly download and compile) on the first interaction with the panel
+  // (not when it scrolls into view: a reader who only scrolls downloads nothing large), so that pressing
+  // Train does not wait for it and the compile does not compete with the first training steps.
+  onFirstInteraction(el, () => {
+    if (worker) return;
+    post({ type: 'warm', settings: settings(), sample: sampleRequest() });
+    showStatus();
+  });
 }
