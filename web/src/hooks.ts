@@ -2,6 +2,8 @@
  * What the page exposes to tests (Playwright reads `window.__difflow`): the numbers each panel plots, so
  * tests assert on data, not on pixels. Every panel keeps its entry up to date after each recomputation.
  */
+import type { ImagesHooks } from './images/hooks.js';
+
 export interface DifflowHooks {
   ready: boolean;
   panels: {
@@ -9,8 +11,9 @@ export interface DifflowHooks {
     samplers?: { schedule: string; output: string; sampler: string; steps: number; nfe: number; error: number; frames: number; done: boolean };
     weightings?: { bias: number; lambda: number[]; curves: { name: string; w: number[] }[] };
     churn?: { churn: number; weights: number[] };
+    images?: ImagesHooks;
     train?: {
-      /** ONNX Runtime is compiled and warmed up in the worker (it starts when the panel comes into view). */
+      /** ONNX Runtime is compiled and warmed up in the worker (it starts on the first interaction with the panel). */
       ready: boolean;
       running: boolean;
       step: number;

@@ -1,0 +1,18 @@
+/** The images panel's words and formulas. */
+import type { Formula } from '../math.js';
+
+export const INTRO = `
+A class-conditional U-Net that difflow trained on Fashion-MNIST (flow matching, u-output), run here by ONNX
+Runtime with the same samplers as the other panels. Each step the network guesses the finished image
+x̂ from the noisy z<sub>t</sub> — early guesses are blurry averages of the class, later ones sharpen — and the
+sampler moves z<sub>t</sub> a little toward its guess. How the model was made: docs/explorer-images.md in the repository.`;
+
+export const TRADE_OFF = `
+Guidance w trades diversity for accuracy: w = 0 samples the unconditional model (any class), w = 1 the
+conditional one, and w > 1 pushes each image further toward what the network thinks its class looks like —
+more of them are recognisably the asked class, and the ten look more alike (the diversity number falls).`;
+
+export const IMAGES_MATH: readonly Formula[] = [
+  { label: 'Classifier-free guidance ($\\varnothing$: no class)', tex: '\\hat u_w = \\hat u(z_t, \\varnothing) + w\\,\\big(\\hat u(z_t, c) - \\hat u(z_t, \\varnothing)\\big)' },
+  { label: 'The guess of the clean image (flow matching: $z_t = (1 - t)\\,x + t\\,\\varepsilon$, $u = \\varepsilon - x$)', tex: '\\hat x = z_t - t\\,\\hat u_w' },
+];
