@@ -1,7 +1,7 @@
 /**
  * The explorer's documentation pages, so that its links work from any static host: README.md,
- * docs/FRAMEWORK.md (the formula sheet) and docs/explorer.md rendered to HTML next to the built page (same
- * relative paths, `.md` → `.html`), with the images they show copied beside them. Links to one of these
+ * docs/FRAMEWORK.md (the formula sheet), docs/explorer.md and docs/explorer-images.md rendered to HTML next to
+ * the built page (same relative paths, `.md` → `.html`), with the images they show copied beside them. Links to one of these
  * pages point to its HTML; links to files that are not part of the site (source files) show as plain text.
  * As a Vite plugin: emitted by `vite build`, served by `vite` (dev).
  */
@@ -11,7 +11,7 @@ import type { Plugin } from 'vite';
 import { markdownToHtml } from './markdown.js';
 
 /** The rendered pages, as repository paths. */
-export const DOC_PAGES = ['README.md', 'docs/FRAMEWORK.md', 'docs/explorer.md'] as const;
+export const DOC_PAGES = ['README.md', 'docs/FRAMEWORK.md', 'docs/explorer.md', 'docs/explorer-images.md'] as const;
 
 const STYLE = `body{font:16px/1.6 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d2433;max-width:900px;margin:0 auto;padding:16px 20px 48px}
 a{color:#0072b2}code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f2f4f7;padding:0 3px;border-radius:3px}

@@ -85,7 +85,7 @@ export function mountImages(el: HTMLElement): void {
     state.loaded = true;
     state.backend = info.backend;
     const threads = info.backend === 'wasm' ? `, ${info.threads} thread${info.threads > 1 ? 's' : ''}` : '';
-    status.textContent = `Running on ${info.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}${threads} (${info.runtime}; ${MB(WASM_BYTES[info.backend])} + model ${MB(info.modelBytes)}, ready in ${info.seconds.toFixed(1)} s).${info.fallback ? ` ${info.fallback}.` : ''}`;
+    status.textContent = `Running on ${info.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}${threads}: ONNX Runtime (${MB(WASM_BYTES[info.backend])}) and the model (${MB(info.modelBytes)}) ready in ${info.seconds.toFixed(1)} s.${info.fallback ? ` ${info.fallback}.` : ''}`;
   };
   const onMessage = (m: FromImagesWorker) => {
     if (m.type === 'loaded') return loaded(m.info);

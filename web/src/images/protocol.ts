@@ -10,7 +10,6 @@ export type ToImagesWorker =
 
 export interface LoadInfo {
   readonly backend: Backend;
-  readonly runtime: string;
   readonly threads: number;
   /** Bytes of the model file. */
   readonly modelBytes: number;

@@ -5,7 +5,8 @@ export const INTRO = `
 A class-conditional U-Net that difflow trained on Fashion-MNIST (flow matching, u-output), run here by ONNX
 Runtime with the same samplers as the other panels. Each step the network guesses the finished image
 x̂ from the noisy z<sub>t</sub> — early guesses are blurry averages of the class, later ones sharpen — and the
-sampler moves z<sub>t</sub> a little toward its guess. How the model was made: docs/explorer-images.md in the repository.`;
+sampler moves z<sub>t</sub> a little toward its guess. How the model was made and what
+was measured: <a href="docs/explorer-images.html">notes on this panel</a>.`;
 
 export const TRADE_OFF = `
 Guidance w trades diversity for accuracy: w = 0 samples the unconditional model (any class), w = 1 the

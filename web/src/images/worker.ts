@@ -17,16 +17,15 @@ const post = (message: FromImagesWorker, transfer: Transferable[] = []) => scope
 
 class Cancelled extends Error {}
 
-async function open(backend: Backend, model: Uint8Array, threads: number): Promise<{ session: Session; runtime: string }> {
-  const runtime = browserRuntime(backend, threads);
-  const session = await runtime.createSession(model, { threads });
+async function open(backend: Backend, model: Uint8Array, threads: number): Promise<Session> {
+  const session = await browserRuntime(backend, threads).createSession(model, { threads });
   // One evaluation, so that the first run does not pay for the kernels' first-use set-up.
   await session.run({
     z: { data: new Float32Array(MODEL_BATCH * PIXELS), dims: [MODEL_BATCH, PIXELS] },
     t: { data: new Float32Array(MODEL_BATCH).fill(0.5), dims: [MODEL_BATCH, 1] },
     label: { data: new Float32Array(MODEL_BATCH * (CLASSES + 1)), dims: [MODEL_BATCH, CLASSES + 1] },
   });
-  return { session, runtime: runtime.name };
+  return session;
 }
 
 async function load(): Promise<{ session: Session; info: LoadInfo }> {
@@ -36,7 +35,7 @@ async function load(): Promise<{ session: Session; info: LoadInfo }> {
   const model = new Uint8Array(await response.arrayBuffer());
   const threads = wasmThreads();
   let backend = await detectBackend();
-  let opened: { session: Session; runtime: string };
+  let opened: Session;
   let fallback: string | undefined;
   try {
     opened = await open(backend, model, threads);
@@ -46,8 +45,8 @@ async function load(): Promise<{ session: Session; info: LoadInfo }> {
     backend = 'wasm';
     opened = await open(backend, model, threads);
   }
-  const info = { backend, runtime: opened.runtime, threads, modelBytes: model.length, seconds: (performance.now() - start) / 1000, fallback };
-  return { session: opened.session, info };
+  const info = { backend, threads, modelBytes: model.length, seconds: (performance.now() - start) / 1000, fallback };
+  return { session: opened, info };
 }
 
 let loading: Promise<Session> | undefined;
