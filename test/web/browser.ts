@@ -92,3 +92,15 @@ type Panels = Window['__difflow']['panels'];
 export function panelState<K extends keyof Panels>(page: Page, key: K): Promise<Panels[K]> {
   return page.evaluate((k) => window.__difflow.panels[k], key) as Promise<Panels[K]>;
 }
+
+/**
+ * A screenshot of a panel. Panels off screen are not rendered (content-visibility: auto) and take their real
+ * height only once on screen, so the panel is scrolled into view and given two frames first.
+ */
+export async function panelShot(page: Page, name: string): Promise<Buffer> {
+  const panel = page.locator(`[data-panel="${name}"]`);
+  await panel.scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  await panel.scrollIntoViewIfNeeded();
+  return panel.screenshot();
+}

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { parityRun } from '../../web/src/parity.js';
-import { ARTIFACTS, PANELS, panelState, setControl, startExplorer, type Explorer } from './browser.js';
+import { ARTIFACTS, PANELS, panelShot, panelState, setControl, startExplorer, type Explorer } from './browser.js';
 import { inkFraction } from './pngStats.js';
 
 let explorer: Explorer;
@@ -29,8 +29,8 @@ const panel = <K extends keyof Window['__difflow']['panels']>(key: K) => panelSt
 
 test('the page loads with no console errors and every panel renders non-blank', async () => {
   for (const name of PANELS) {
-    const shot = await page.locator(`[data-panel="${name}"]`).screenshot();
-    writeFileSync(join(ARTIFACTS, `${name}.png`), shot);
+    const shot = await panelShot(page, name);
+    writeFileSync(join(ARTIFACTS, `${name}-1280.png`), shot);
     assert.ok(inkFraction(shot) > 0.02, `${name} panel looks blank (${inkFraction(shot)})`);
   }
   assert.deepEqual(explorer.problems, [], 'console errors or warnings');
@@ -118,7 +118,7 @@ test('the samplers run side by side from the same noise; the RMS distance to the
   assert.ok(pixels.every((p) => p === pixels[0]), `at t = 1 every canvas shows the same noise (${pixels.map((p) => p.length).join(', ')})`);
   await set('samplers-time', '1');
   await page.waitForFunction(() => window.__difflow.panels.samplers?.progress === 1);
-  console.log(`samplers at 8 steps, RMS to exact: ${s.runs.map((r) => `${r.sampler} ${r.rmsToExact.toPrecision(3)}`).join(', ')}; spread ${s.runs.map((r) => r.spread.toPrecision(3)).join(', ')}`);
+  console.log(`samplers at 8 steps, RMS to exact: ${s.runs.map((r) => `${r.sampler} ${r.rmsToExact.toPrecision(3)} (${r.nfe} calls)`).join(', ')}; spread ${s.runs.map((r) => r.spread.toPrecision(3)).join(', ')}`);
 });
 
 test('the zoom near t = 0 shows the end-point miss, and the legend stays put while a slider moves', async () => {

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, PANELS, startExplorer, type Explorer } from './browser.js';
+import { ARTIFACTS, PANELS, panelShot, startExplorer, type Explorer } from './browser.js';
 import { inkFraction } from './pngStats.js';
 
 let explorer: Explorer;
@@ -126,7 +126,7 @@ test('on a phone every control is a 32 px touch target, formulas wrap, and nothi
   );
   assert.deepEqual(wide, [], 'formulas that scroll sideways on a phone');
   for (const name of PANELS) {
-    const shot = await phone.locator(`[data-panel="${name}"]`).screenshot();
+    const shot = await panelShot(phone, name);
     writeFileSync(join(ARTIFACTS, `${name}-390.png`), shot);
     assert.ok(inkFraction(shot) > 0.02, `${name} panel looks blank at 390 px`);
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ARTIFACTS, loadFactor, panelState, setControl, startExplorer, type Explorer } from './browser.js';
+import { ARTIFACTS, loadFactor, panelShot, panelState, setControl, startExplorer, type Explorer } from './browser.js';
 
 /** The least fraction of the default run's final samples on the checkerboard's black squares. */
 const ON_SQUARES = 0.72;
@@ -59,11 +59,11 @@ test('the default run finishes in about 20 s, samples live on the way, and its f
   // 20 000 steps). Uniform noise over the board scores 50 %. The issue's 90 % is not reached: docs/explorer.md.
   assert.ok(t.onSquares >= ON_SQUARES, `only ${(100 * t.onSquares).toFixed(1)} % of the final samples are on the checkerboard's squares`);
   // Limits for an idle machine (~20 s for 4000 steps at the 180–270 steps/s measured there earlier; no task over
-  // 50 ms), stretched by the load.
-  const load = loadFactor();
+  // 50 ms), stretched by the load and by half again: the 1-minute load average lags the load of the moment.
+  const load = 1.5 * loadFactor();
   assert.ok(t.longestTaskMs <= 50 * load, `the UI thread blocked for ${t.longestTaskMs} ms while training (load ×${load.toFixed(1)})`);
   assert.ok(t.seconds > 0 && t.seconds < 30 * load, `the default run took ${t.seconds} s (load ×${load.toFixed(1)})`);
-  writeFileSync(join(ARTIFACTS, 'train-finished.png'), await page.locator('[data-panel="train"]').screenshot());
+  writeFileSync(join(ARTIFACTS, 'train-finished.png'), await panelShot(page, 'train'));
 });
 
 test('the learned velocity field is drawn as arrows on request', async () => {

@@ -57,7 +57,7 @@ function chart(r: TwoSidesResult, width: number): string {
   return lineChart({
     id: 'two-sides',
     width,
-    height: Math.round(width < 520 ? width * 1.05 : Math.min(480, Math.max(320, width * 0.7))),
+    height: Math.round(width < 520 ? width * 1.05 : Math.min(560, Math.max(320, width * 0.85))),
     title: `Data N(0, ${r.variance}), θ = ${r.theta}${label}`,
     xLabel: 't   (1 = noise, 0 = data)',
     yLabel: 'zₜ',
