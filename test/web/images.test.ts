@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { defaultClassifier } from '../../src/train/fmnistMetric.js';
@@ -39,40 +39,12 @@ after(async () => {
 });
 
 const total = () => responses.reduce((s, r) => s + r.bytes, 0);
-
-/**
- * CPU seconds used so far by this process's descendants (Chromium and its renderer, GPU and utility processes),
- * from /proc (Linux; NaN elsewhere): unlike wall time, it does not grow when other jobs share the cores.
- */
-function browserCpuSeconds(): number {
-  if (!existsSync('/proc/self/stat')) return NaN;
-  const stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-      return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
-    } catch {
-      return []; // the process ended
-    }
-  });
-  const mine = new Set([process.pid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of stats) {
-      if (mine.has(p.ppid) && !mine.has(p.pid)) {
-        mine.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  return stats.filter((p) => p.pid !== process.pid && mine.has(p.pid)).reduce((s, p) => s + p.ticks, 0) / 100; // USER_HZ = 100
-}
 const large = () => responses.filter((r) => /\.wasm|\.onnx|ort\./.test(r.url)).map((r) => r.url.replace(/.*\//, ''));
 
 /** Sets the controls (each change requests a run), then waits for the run of the last change to finish. */
-async function sample(settings: Partial<Record<'class' | 'sampler' | 'steps' | 'guidance', string>>, fresh = false): Promise<{ images: number[]; seconds: number; wall: number; cpu: number; request: ImageRequest; diversity: number }> {
+async function sample(settings: Partial<Record<'class' | 'sampler' | 'steps' | 'guidance', string>>, fresh = false): Promise<{ images: number[]; seconds: number; wall: number; request: ImageRequest; diversity: number }> {
   const before = (await panelState(page, 'images'))!.id;
   const start = Date.now();
-  const cpu = browserCpuSeconds();
   for (const [key, value] of Object.entries(settings)) await setControl(page, `images-${key}`, value);
   if (fresh || (await panelState(page, 'images'))!.id === before) await page.locator('[data-testid="images-sample"]').click();
   await page.waitForFunction(() => {
@@ -81,7 +53,7 @@ async function sample(settings: Partial<Record<'class' | 'sampler' | 'steps' | '
   }, null, { timeout: 120_000, polling: 100 });
   const s = (await panelState(page, 'images'))!;
   assert.equal(s.error, '', 'the run reports no error');
-  return { images: s.images, seconds: s.seconds, wall: (Date.now() - start) / 1000, cpu: browserCpuSeconds() - cpu, request: s.request!, diversity: s.diversity };
+  return { images: s.images, seconds: s.seconds, wall: (Date.now() - start) / 1000, request: s.request!, diversity: s.diversity };
 }
 
 test('before any interaction the page transfers ≤ 1 MB and no ONNX Runtime; the first interaction loads the WebAssembly-only build', async () => {
@@ -125,7 +97,7 @@ test('ten images at guidance 2 are of the asked class for the classifier (≥ 80
     const right = predictions.filter((p) => p === c).length;
     correct += right;
     times.push(run.seconds);
-    console.log(`class ${c}: ${right}/10 recognised; sampling ${run.seconds.toFixed(2)} s in the worker, ${run.wall.toFixed(2)} s from the change to the result, ${run.cpu.toFixed(2)} s of Chromium's CPU`);
+    console.log(`class ${c}: ${right}/10 recognised; sampling ${run.seconds.toFixed(2)} s in the worker, ${run.wall.toFixed(2)} s from the change to the result`);
   }
   const accuracy = correct / (10 * classes.length);
   const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
