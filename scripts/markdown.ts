@@ -1,7 +1,7 @@
 /**
  * A small Markdown-to-HTML renderer for the explorer's documentation pages (the README, the formula sheet and
- * docs/explorer.md as they are written here): ATX headings, paragraphs, `-`/`1.` lists (one level, wrapped
- * lines joined), pipe tables, fenced code, block quotes, and inline code, bold, italic, links and images.
+ * docs/explorer.md as they are written here): ATX headings, paragraphs, `-`/`1.` lists (wrapped lines joined;
+ * a more deeply indented item nests one level), pipe tables, fenced code, block quotes, and inline code, bold, italic, links and images.
  * Links go through `link(href)`: it returns the href to use, or undefined to show the text unlinked.
  */
 
@@ -66,14 +66,21 @@ export function markdownToHtml(source: string, link: (href: string) => string | 
           `<tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${md(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
       );
     } else if (LIST_ITEM.test(line)) {
+      // Items at the first item's indentation; more deeply indented items nest (one level) under the one before.
       const ordered = /^\s*\d+\./.test(line);
-      const items: string[] = [];
+      const indent = (l: string) => l.length - l.trimStart().length;
+      const top = indent(line);
+      const items: { text: string; children: string[] }[] = [];
       for (; i < lines.length && lines[i].trim() !== '' && !lines[i].startsWith('#') && !lines[i].startsWith('```'); i++) {
-        if (LIST_ITEM.test(lines[i])) items.push(lines[i].replace(LIST_ITEM, ''));
-        else items[items.length - 1] += ` ${lines[i].trim()}`;
+        const last = items[items.length - 1];
+        if (LIST_ITEM.test(lines[i]) && indent(lines[i]) <= top) items.push({ text: lines[i].replace(LIST_ITEM, ''), children: [] });
+        else if (LIST_ITEM.test(lines[i])) last.children.push(lines[i].replace(LIST_ITEM, ''));
+        else if (last.children.length > 0) last.children[last.children.length - 1] += ` ${lines[i].trim()}`;
+        else last.text += ` ${lines[i].trim()}`;
       }
       const tag = ordered ? 'ol' : 'ul';
-      out.push(`<${tag}>${items.map((item) => `<li>${md(item)}</li>`).join('')}</${tag}>`);
+      const nested = (children: string[]) => (children.length === 0 ? '' : `<ul>${children.map((c) => `<li>${md(c)}</li>`).join('')}</ul>`);
+      out.push(`<${tag}>${items.map((item) => `<li>${md(item.text)}${nested(item.children)}</li>`).join('')}</${tag}>`);
     } else if (line.startsWith('>')) {
       const quote: string[] = [];
       for (; i < lines.length && lines[i].startsWith('>'); i++) quote.push(lines[i].replace(/^>\s?/, ''));
