@@ -140,9 +140,17 @@ test('on a phone the time scrubber and the Train/Stop/Sample buttons stay in vie
       const box = el.getBoundingClientRect();
       return box.top >= 0 && box.bottom <= window.innerHeight && box.height > 0;
     });
-  await phone.locator('[data-testid="samplers-canvas-ddpm"]').scrollIntoViewIfNeeded();
+  // Scrolled twice, two frames apart: panels that come into view take their real height (content-visibility).
+  const scrollTo = async (testid: string) => {
+    for (let i = 0; i < 2; i++) {
+      await phone.locator(`[data-testid="${testid}"]`).evaluate((el) => el.scrollIntoView({ block: 'end' }));
+      await phone.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    }
+  };
+  await scrollTo('samplers-canvas-ddpm');
   assert.ok(await inView('samplers-time'), 'the scrubber is out of view when the last canvases are');
-  await phone.locator('[data-testid="train-samples"]').evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  writeFileSync(join(ARTIFACTS, 'samplers-phone-scrubber.png'), await phone.screenshot());
+  await scrollTo('train-samples');
   for (const id of ['train-start', 'train-stop', 'train-sample']) assert.ok(await inView(id), `${id} is out of view beside the samples chart`);
   writeFileSync(join(ARTIFACTS, 'train-phone-controls.png'), await phone.screenshot());
   await phone.close();

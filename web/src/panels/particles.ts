@@ -103,7 +103,8 @@ export class ParticleCanvas {
   }
 
   private drawLegend(c: CanvasRenderingContext2D): void {
-    const k = this.scale;
+    // Smaller on small canvases (two to a row on a phone), so that it stays in the empty top-right corner.
+    const k = this.scale * Math.min(1, Math.max(0.7, this.size / this.scale / 320));
     const entries: [string, string, 'dot' | 'line'][] = [['data', COLORS.data, 'dot'], ['particles', COLORS.particles, 'dot'], ['paths', COLORS.paths, 'line']];
     c.font = `${11 * k}px system-ui, sans-serif`;
     c.textAlign = 'left';
