@@ -101,7 +101,8 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
     'tolerance 10⁻⁸): point by point, so it has no sampling noise and ranks the solvers at any sample size. ' +
     `<b>Spread</b>: the RMS distance of the samples to the nearest ring centre; the data's own value is ` +
     `${fmt(DATA_SPREAD)} (√2 × the modes' standard deviation 0.15). Stochastic samplers (DDPM, η > 0, churn > 0) ` +
-    'have no single exact answer and are measured by the spread alone: too few steps leave them too wide.'; 
+    'have no single exact answer and are measured by the spread alone: the further from the data’s value, the further ' +
+    'off.';
   parts.readout.append(explain);
   parts.body.append(mathBox(SAMPLERS_MATH));
 
