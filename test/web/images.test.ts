@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { defaultClassifier } from '../../src/train/fmnistMetric.js';
@@ -39,12 +39,40 @@ after(async () => {
 });
 
 const total = () => responses.reduce((s, r) => s + r.bytes, 0);
+
+/**
+ * CPU seconds used so far by this process's descendants (Chromium and its renderer, GPU and utility processes),
+ * from /proc (Linux; NaN elsewhere): unlike wall time, it does not grow when other jobs share the cores.
+ */
+function browserCpuSeconds(): number {
+  if (!existsSync('/proc/self/stat')) return NaN;
+  const stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+    } catch {
+      return []; // the process ended
+    }
+  });
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of stats) {
+      if (mine.has(p.ppid) && !mine.has(p.pid)) {
+        mine.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return stats.filter((p) => p.pid !== process.pid && mine.has(p.pid)).reduce((s, p) => s + p.ticks, 0) / 100; // USER_HZ = 100
+}
 const large = () => responses.filter((r) => /\.wasm|\.onnx|ort\./.test(r.url)).map((r) => r.url.replace(/.*\//, ''));
 
 /** Sets the controls (each change requests a run), then waits for the run of the last change to finish. */
-async function sample(settings: Partial<Record<'class' | 'sampler' | 'steps' | 'guidance', string>>, fresh = false): Promise<{ images: number[]; seconds: number; wall: number; request: ImageRequest; diversity: number }> {
+async function sample(settings: Partial<Record<'class' | 'sampler' | 'steps' | 'guidance', string>>, fresh = false): Promise<{ images: number[]; seconds: number; wall: number; cpu: number; request: ImageRequest; diversity: number }> {
   const before = (await panelState(page, 'images'))!.id;
   const start = Date.now();
+  const cpu = browserCpuSeconds();
   for (const [key, value] of Object.entries(settings)) await setControl(page, `images-${key}`, value);
   if (fresh || (await panelState(page, 'images'))!.id === before) await page.locator('[data-testid="images-sample"]').click();
   await page.waitForFunction(() => {
@@ -53,7 +81,7 @@ async function sample(settings: Partial<Record<'class' | 'sampler' | 'steps' | '
   }, null, { timeout: 120_000, polling: 100 });
   const s = (await panelState(page, 'images'))!;
   assert.equal(s.error, '', 'the run reports no error');
-  return { images: s.images, seconds: s.seconds, wall: (Date.now() - start) / 1000, request: s.request!, diversity: s.diversity };
+  return { images: s.images, seconds: s.seconds, wall: (Date.now() - start) / 1000, cpu: browserCpuSeconds() - cpu, request: s.request!, diversity: s.diversity };
 }
 
 test('before any interaction the page transfers ≤ 1 MB and no ONNX Runtime; the first interaction loads the WebAssembly-only build', async () => {
@@ -84,11 +112,12 @@ test('before any interaction the page transfers ≤ 1 MB and no ONNX Runtime; th
   assert.match(wasm[0], backend === 'webgpu' ? /^ort-wasm-simd-threaded\.asyncify-/ : /^ort-wasm-simd-threaded-[^.]+\.wasm$/, `the ${backend} build`);
 });
 
-test('ten images at guidance 2 are of the asked class for the classifier (≥ 80 %), sampled within 5 s × the load factor', async () => {
+test('ten images at guidance 2 are of the asked class for the classifier (≥ 80 %), sampled with ≤ 5 s of CPU', async () => {
   const classifier = await defaultClassifier();
   const classes = [0, 3, 7, 9];
   let correct = 0;
   const times: number[] = [];
+  const cpus: number[] = [];
   for (const c of classes) {
     const run = await sample({ class: String(c), sampler: 'dpmpp2m', steps: '20', guidance: '2' });
     assert.equal(run.request.label, c);
@@ -97,15 +126,18 @@ test('ten images at guidance 2 are of the asked class for the classifier (≥ 80
     const right = predictions.filter((p) => p === c).length;
     correct += right;
     times.push(run.seconds);
-    console.log(`class ${c}: ${right}/10 recognised; sampling ${run.seconds.toFixed(2)} s in the worker, ${run.wall.toFixed(2)} s from the change to the result`);
+    cpus.push(run.cpu);
+    console.log(`class ${c}: ${right}/10 recognised; sampling ${run.seconds.toFixed(2)} s in the worker, ${run.wall.toFixed(2)} s from the change to the result, ${run.cpu.toFixed(2)} s of Chromium's CPU`);
   }
   const accuracy = correct / (10 * classes.length);
-  const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const load = loadFactor();
-  console.log(`accuracy ${(100 * accuracy).toFixed(1)} % over ${10 * classes.length} images; sampling time median ${median.toFixed(2)} s, max ${times[times.length - 1].toFixed(2)} s (load factor ${load.toFixed(1)})`);
+  console.log(`accuracy ${(100 * accuracy).toFixed(1)} % over ${10 * classes.length} images; sampling time median ${median(times).toFixed(2)} s, max ${Math.max(...times).toFixed(2)} s (load factor ${load.toFixed(1)}); Chromium's CPU per run median ${median(cpus).toFixed(2)} s`);
   assert.ok(accuracy >= 0.8, `accuracy ${accuracy}`);
-  // The budget is 5 s on an idle machine; a machine whose cores are booked k times over gets k times as long.
-  assert.ok(median <= 5 * load, `median sampling time ${median.toFixed(2)} s > 5 s × load factor ${load.toFixed(1)}`);
+  // The budget is 5 s on an idle machine: the CPU time of a run (all of Chromium's processes) must fit in it,
+  // and its wall time may stretch with the load (cores booked k times over: k times as long).
+  if (Number.isFinite(median(cpus))) assert.ok(median(cpus) <= 5, `a run used ${median(cpus).toFixed(2)} s of CPU`);
+  assert.ok(median(times) <= 5 * load, `median sampling time ${median(times).toFixed(2)} s > 5 s × load factor ${load.toFixed(1)}`);
 });
 
 test('more guidance makes the ten images more alike (diversity falls from w = 0 to w = 4)', async () => {

@@ -30,16 +30,27 @@ export function wasmThreads(): number {
   return Math.min(4, Math.floor(cores / 2));
 }
 
-interface GpuNavigator {
-  readonly gpu?: { requestAdapter(): Promise<unknown> };
+interface GpuAdapter {
+  readonly info?: { readonly isFallbackAdapter?: boolean };
+  readonly isFallbackAdapter?: boolean;
 }
 
-/** 'webgpu' when this browser gives a WebGPU adapter (asked, not assumed from the user agent), else 'wasm'. */
+interface GpuNavigator {
+  readonly gpu?: { requestAdapter(): Promise<GpuAdapter | null> };
+}
+
+/**
+ * 'webgpu' when this browser gives a hardware WebGPU adapter (asked, not assumed from the user agent), else
+ * 'wasm'. A fallback adapter is a software rasteriser on the CPU (headless Chromium with
+ * --enable-unsafe-webgpu gives SwiftShader): the images panel's 20 steps did not finish in 400 s there.
+ */
 export async function detectBackend(): Promise<Backend> {
   const gpu = (navigator as GpuNavigator).gpu;
   if (!gpu) return 'wasm';
   try {
-    return (await gpu.requestAdapter()) ? 'webgpu' : 'wasm';
+    const adapter = await gpu.requestAdapter();
+    if (!adapter || adapter.info?.isFallbackAdapter || adapter.isFallbackAdapter) return 'wasm';
+    return 'webgpu';
   } catch {
     return 'wasm';
   }

@@ -13,7 +13,7 @@ import { WASM_BYTES } from '../ort.js';
 import { fmt, panelSkeleton, select, slider, textEl } from '../panels/controls.js';
 import { button } from '../train/page.js';
 import { columnsFor, drawFrame } from './draw.js';
-import { IMAGES_MATH, INTRO, TRADE_OFF } from './text.js';
+import { IMAGES_MATH, INTRO, TRADE_OFF, TRADE_OFF_TABLE } from './text.js';
 import { IMAGES, MODEL_MB, PIXELS, diversity, type Frame, type ImageRequest } from './model.js';
 import type { FromImagesWorker, LoadInfo, ToImagesWorker } from './protocol.js';
 import './images.css';
@@ -52,7 +52,11 @@ export function mountImages(el: HTMLElement): void {
   const error = textEl('p', 'images-error', '');
   error.setAttribute('role', 'alert');
   parts.readout.append(status, timing, error, textEl('p', 'images-tradeoff', TRADE_OFF));
-  parts.body.append(mathBox(IMAGES_MATH));
+  // The measured table: under the images on a wide screen, after the controls on a phone (images.css).
+  const table = document.createElement('div');
+  table.className = 'images-measured';
+  table.innerHTML = TRADE_OFF_TABLE;
+  parts.body.append(table, mathBox(IMAGES_MATH));
 
   const state: ImagesHooks = { loaded: false, backend: '', running: false, id: 0, step: 0, steps: 0, request: undefined, images: [], seconds: 0, evaluations: 0, diversity: 0, error: '' };
   hooks().panels.images = state;
