@@ -5,8 +5,8 @@
  * training runs between two steps. A stop request is seen after the step in flight.
  */
 import { rng } from '../../../src/core/rng.js';
-import { DifflowError } from '../../../src/core/validate.js';
 import { Trainer } from '../../../src/train/trainer.js';
+import { messageOf, nextTask } from '../workerKit.js';
 import { PREVIEW_POINTS, samplesChart, type FieldArrows } from './charts.js';
 import { ForwardSessions, datasetFor, exportModel, sampleEma, trainConfig, velocityField } from './model.js';
 import type { FromWorker, SampleRequest, ToWorker, TrainSettings } from './protocol.js';
@@ -35,12 +35,6 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-function messageOf(e: unknown): string {
-  if (e instanceof DifflowError) return e.message;
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
-}
-
 let tail: Promise<unknown> = Promise.resolve();
 /** Runs `fn` after every ONNX Runtime job queued before it. */
 function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -49,16 +43,6 @@ function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
   return result;
 }
 
-/** Resolves in a new task (not a microtask), so that messages from the page are handled between steps. */
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(null);
-  });
-}
 
 /** Steps per second over the last second or so. */
 class Rate {
