@@ -14,4 +14,4 @@ export { initParams, parameterCount, type Network, type ParamSpec } from '../mod
 export { timeEmbedding } from '../models/timeEmbedding.js';
 export { TOY_DATASETS, TOY_NAMES, toyByName, type ToyName } from '../data/toy2d.js';
 export { encodeSafetensors, decodeSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
-export { webRuntime, type WebRuntimeOptions } from './ortWeb.js';
+export { webRuntime, type OrtWeb, type WebRuntimeOptions } from './ortWeb.js';

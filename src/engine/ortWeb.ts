@@ -1,10 +1,15 @@
 /**
- * The Runtime over onnxruntime-web (WebAssembly; WebGPU where the browser has it). No `node:` imports: the
- * same code runs in browsers (through a bundler) and in Node (tests check it against onnxruntime-node).
+ * The Runtime over onnxruntime-web. No `node:` imports: the same code runs in browsers (through a bundler)
+ * and in Node (tests check it against onnxruntime-node). The caller passes the ONNX Runtime module, so that
+ * a page loads only the build it uses: `onnxruntime-web/wasm` (WebAssembly kernels only) or
+ * `onnxruntime-web/webgpu` (WebGPU kernels, for browsers that have WebGPU); in Node, `onnxruntime-web`.
  */
-import * as ort from 'onnxruntime-web';
+import type * as Ort from 'onnxruntime-web';
 import type { Runtime, RuntimeOptions, Session } from './runtime.js';
 import { wrapSession } from './ortSession.js';
+
+/** One of onnxruntime-web's entry points (they share one API). */
+export type OrtWeb = typeof Ort;
 
 export interface WebRuntimeOptions {
   /** Execution providers in order of preference (default ['wasm']; e.g. ['webgpu', 'wasm']). */
@@ -13,7 +18,7 @@ export interface WebRuntimeOptions {
   readonly wasmPaths?: string;
 }
 
-export function webRuntime(options: WebRuntimeOptions = {}): Runtime {
+export function webRuntime(ort: OrtWeb, options: WebRuntimeOptions = {}): Runtime {
   if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
   return {
     name: `onnxruntime-web ${ort.env.versions.web ?? ''}`.trim(),

@@ -5,6 +5,7 @@ import { mlp } from '../models/mlp.js';
 import { initParams } from '../models/network.js';
 import { toOnnx } from './onnx.js';
 import { nodeRuntime, resolveSpinning, spinningFits } from './ortNode.js';
+import * as ortWeb from 'onnxruntime-web';
 import { webRuntime } from './ortWeb.js';
 import type { TensorData } from './runtime.js';
 import { adamScalars, buildTrainStep, emaDecayAt, flatten } from './trainStep.js';
@@ -30,7 +31,7 @@ test('onnxruntime-web (wasm) runs the same training step as onnxruntime-node, be
     params: { data: flat, dims: [P] }, m: { data: new Float32Array(P), dims: [P] }, v: { data: new Float32Array(P), dims: [P] }, ema: { data: flat, dims: [P] },
   });
   const results = [];
-  for (const runtime of [nodeRuntime, webRuntime()]) {
+  for (const runtime of [nodeRuntime, webRuntime(ortWeb)]) {
     const session = await runtime.createSession(model, { threads: 1 });
     results.push(await session.run(feeds));
     await session.release();

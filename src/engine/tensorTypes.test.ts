@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import onnxProto from 'onnx-proto';
 import { fromFloat16Bits, toFloat16Bits } from '../io/float16.js';
 import { nodeRuntime } from './ortNode.js';
+import * as ortWeb from 'onnxruntime-web';
 import { webRuntime } from './ortWeb.js';
 import type { TypedTensor, TensorData } from './runtime.js';
 
@@ -29,7 +30,7 @@ function doubler(): Uint8Array {
   ).finish();
 }
 
-for (const runtime of [nodeRuntime, webRuntime()]) {
+for (const runtime of [nodeRuntime, webRuntime(ortWeb)]) {
   test(`${runtime.name.split(' ')[0]} carries float32, float16, float64, int32 and int64 tensors in and out`, async () => {
     const session = await runtime.createSession(doubler(), { threads: 1 });
     const dims = [2, 2];

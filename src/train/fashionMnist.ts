@@ -10,9 +10,10 @@ import { gunzipSync } from 'node:zlib';
 import type { Rng } from '../core/rng.js';
 import { DifflowError } from '../core/validate.js';
 import type { Dataset } from '../data/datasets.js';
+import { FASHION_MNIST_CLASSES } from '../data/fashionMnistClasses.js';
 import { parseIdx } from '../data/idx.js';
 
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+export { FASHION_MNIST_CLASSES };
 export const DEBIAN_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
 export type Split = 'train' | 'test';

@@ -4,19 +4,19 @@
  * sampler then works with it unchanged.
  *
  * Class-conditional networks take one label per sample (K = the null class) and a classifier-free guidance
- * scale w (Ho & Salimans 2022), the core's `guided` of the network with the labels and with the null class:
- * x̂ = x̂(z, ∅) + w·(x̂(z, c) − x̂(z, ∅)), the same as guiding the raw output (ε, x, v and u are affine in each
+ * scale w (Ho & Salimans 2022): out = out(z, ∅) + w·(out(z, c) − out(z, ∅)) in one doubled batch (guidance.ts,
+ * shared with the web page), the same as the core's `guided` on x̂ and ε̂ (ε, x, v and u are affine in each
  * other at fixed z and t); w = 1 is the conditional model, w = 0 the unconditional one.
  */
 import { denoiserFromModel, type Denoiser } from '../core/denoiser.js';
-import { guided } from '../core/guided.js';
 import type { OutputKind } from '../core/outputs.js';
 import type { Schedule } from '../core/schedule/index.js';
 import { DifflowError, checkBatch, checkFinite } from '../core/validate.js';
 import { toOnnx } from '../engine/onnx.js';
-import type { Runtime, RuntimeOptions, Session, TensorData } from '../engine/runtime.js';
+import type { Runtime, RuntimeOptions, Session } from '../engine/runtime.js';
 import { buildForward } from '../engine/trainStep.js';
 import type { Network } from '../models/network.js';
+import { denoiserFeeds, guidedModel } from './guidance.js';
 import type { Weights } from './trainer.js';
 
 export interface NetworkDenoiser extends Denoiser {
@@ -60,34 +60,27 @@ export function networkDenoiser(
     return s;
   };
   /** The raw network output for rows of z with the given labels, in chunks. */
-  const forward = async (z: Float64Array, t: number, rows: Int32Array | undefined, n: number): Promise<Float64Array> => {
+  const forward = async (z: Float64Array, t: number, rows?: Int32Array): Promise<Float64Array> => {
     const d = net.dim;
+    const n = z.length / d;
     const out = new Float64Array(n * d);
     for (let start = 0; start < n; start += chunk) {
       const b = Math.min(chunk, n - start);
-      const feeds: Record<string, TensorData> = {
-        z: { data: Float32Array.from(z.subarray(start * d, (start + b) * d)), dims: [b, d] },
-        t: { data: new Float32Array(b).fill(t), dims: [b, 1] },
-      };
-      if (rows && K !== undefined) {
-        const onehot = new Float32Array(b * (K + 1));
-        for (let i = 0; i < b; i++) onehot[i * (K + 1) + rows[start + i]] = 1;
-        feeds.label = { data: onehot, dims: [b, K + 1] };
-      }
+      const feeds = denoiserFeeds(z.subarray(start * d, (start + b) * d), t, d, rows?.subarray(start, start + b), K);
       const result = await (await sessionFor(b)).run(feeds);
       out.set(result.out.data, start * d);
     }
     return out;
   };
-  /** The network with one label per row (or none) as a denoiser. */
-  const withLabels = (rows: (n: number) => Int32Array | undefined) =>
-    denoiserFromModel(async (z, t) => {
-      const n = checkBatch('z', z, net.dim);
-      if (labels && labels.length !== n) throw new DifflowError(`${labels.length} labels for a batch of ${n} samples`);
-      return forward(z, t, rows(n), n);
-    }, kind, schedule);
-  const cond = withLabels(() => labels);
-  const denoiser = labels ? guided(cond, withLabels((n) => new Int32Array(n).fill(K!)), guidance) : cond;
+  const guided = labels && guidedModel(forward, labels, K!, guidance);
+  const model = async (z: Float64Array, t: number): Promise<Float64Array> => {
+    const n = checkBatch('z', z, net.dim);
+    if (labels && labels.length !== n) throw new DifflowError(`${labels.length} labels for a batch of ${n} samples`);
+    if (!guided || guidance === 1) return forward(z, t, labels);
+    if (guidance === 0) return forward(z, t, new Int32Array(n).fill(K!));
+    return guided(z, t);
+  };
+  const denoiser = denoiserFromModel(model, kind, schedule);
   return {
     schedule,
     denoise: denoiser.denoise,

@@ -8,6 +8,7 @@ import { rng } from '../core/rng.js';
 import { cosine } from '../core/schedule/index.js';
 import { toOnnx } from '../engine/onnx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
+import * as ortWeb from 'onnxruntime-web';
 import { webRuntime } from '../engine/ortWeb.js';
 import { buildForward } from '../engine/trainStep.js';
 import { mlp } from '../models/mlp.js';
@@ -74,10 +75,10 @@ test('a float16 model runs through the same denoiser, to float16 precision', asy
 
 test('the model is discovered: symbolic batch and per-sample timestep, or a fixed batch of 8 with one scalar timestep', async () => {
   const bytes = (name: string) => readFileSync(fixture(name));
-  const eps = await onnxDenoiser(webRuntime(), bytes('eps.onnx'), { schedule, output: 'eps', time });
+  const eps = await onnxDenoiser(webRuntime(ortWeb), bytes('eps.onnx'), { schedule, output: 'eps', time });
   assert.deepEqual([eps.signature.sample.name, eps.signature.timestep.name, eps.signature.output.name], ['sample', 'timestep', 'out_sample']);
   assert.deepEqual([eps.signature.batch, eps.signature.timestepPerSample, eps.signature.dim], [undefined, true, 2]);
-  const v = await onnxDenoiser(webRuntime(), bytes('v.onnx'), { schedule, output: 'v', time, inputs: { class_labels: labels } });
+  const v = await onnxDenoiser(webRuntime(ortWeb), bytes('v.onnx'), { schedule, output: 'v', time, inputs: { class_labels: labels } });
   assert.deepEqual([v.signature.batch, v.signature.timestepPerSample], [8, false]);
   // 12 samples in chunks of 8 (the second padded) give the same rows as each sample alone in a padded chunk.
   const whole = await v.model(noise, 500);

@@ -1,69 +1,39 @@
 /**
  * The live explorer in a real browser: Debian's Chromium driven by playwright-core against the static build
- * (web/dist) served on loopback. Assertions are on the numbers the page plots (window.__difflow), not pixels;
+ * served on loopback. Assertions are on the numbers the page plots (window.__difflow), not pixels;
  * screenshots of every panel go to test/web/artifacts/ and must not be blank.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parityRun } from '../../web/src/parity.js';
-import type {} from '../../web/src/hooks.js';
+import { ARTIFACTS, PANELS, panelShot, panelState, setControl, startExplorer, type Explorer } from './browser.js';
 import { inkFraction } from './pngStats.js';
-import { serve } from './server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join('test', 'web', 'artifacts');
-let browser: Browser;
-let server: Awaited<ReturnType<typeof serve>>;
+let explorer: Explorer;
 let page: Page;
-const problems: string[] = [];
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`);
-  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error'], { encoding: 'utf8' });
-  assert.equal(build.status, 0, `vite build failed:\n${build.stdout}\n${build.stderr}`);
-  server = await serve(join('web', 'dist'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(server.url);
-  await page.waitForFunction(() => window.__difflow?.ready === true, null, { timeout: 60_000 });
-  mkdirSync(ARTIFACTS, { recursive: true });
+  explorer = await startExplorer();
+  page = await explorer.open(1280, 900);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  await explorer?.close();
 });
 
-/** Sets an <input type=range|number> or <select> by data-testid and fires the events a user would. */
-async function set(testid: string, value: string): Promise<void> {
-  await page.locator(`[data-testid="${testid}"]`).evaluate((el, v) => {
-    const input = el as HTMLInputElement | HTMLSelectElement;
-    input.value = v;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    input.dispatchEvent(new Event('change', { bubbles: true }));
-  }, value);
-}
-
-const panel = <K extends keyof Window['__difflow']['panels']>(key: K) => page.evaluate((k) => window.__difflow.panels[k], key) as Promise<Window['__difflow']['panels'][K]>;
+const set = (testid: string, value: string) => setControl(page, testid, value);
+const panel = <K extends keyof Window['__difflow']['panels']>(key: K) => panelState(page, key);
 
 test('the page loads with no console errors and every panel renders non-blank', async () => {
-  for (const name of ['two-sides', 'samplers', 'weightings', 'churn', 'train']) {
-    const shot = await page.locator(`[data-panel="${name}"]`).screenshot();
-    writeFileSync(join(ARTIFACTS, `${name}.png`), shot);
+  for (const name of PANELS) {
+    const shot = await panelShot(page, name);
+    writeFileSync(join(ARTIFACTS, `${name}-1280.png`), shot);
     assert.ok(inkFraction(shot) > 0.02, `${name} panel looks blank (${inkFraction(shot)})`);
   }
-  assert.deepEqual(problems, [], 'console errors or warnings');
+  assert.deepEqual(explorer.problems, [], 'console errors or warnings');
 });
 
 test('moving the rescaling slider moves probability-flow Euler\'s end points but not DDIM\'s', async () => {
@@ -95,6 +65,17 @@ test('the weighting bias slider changes the sigmoid curve and nothing else', asy
   assert.deepEqual(curve(a, 'fm'), curve(b, 'fm'));
 });
 
+test('the implied weighting of flow matching (t uniform, u-MSE) is the FM weighting, on the same scale', async () => {
+  await set('weightings-schedule', 'fm');
+  await set('weightings-output', 'u');
+  await page.waitForFunction(() => window.__difflow.panels.weightings?.implied?.schedule === 'fm' && window.__difflow.panels.weightings.implied.output === 'u');
+  const w = (await panel('weightings'))!;
+  assert.ok(['fm', 'v-cosine'].includes(w.implied!.closest) && w.implied!.distance < 1e-6, JSON.stringify(w.implied));
+  const fm = w.curves.find((c) => c.name === 'fm')!.w;
+  const v = w.curves.find((c) => c.name === 'v-cosine')!.w;
+  fm.forEach((x, i) => assert.ok(Math.abs(x - v[i]) < 1e-9, `FM and v-cosine differ at λ = ${w.lambda[i]}`));
+});
+
 test('the churn slider moves weight from early to late steps', async () => {
   await set('churn-churn', '0');
   await page.waitForFunction(() => window.__difflow.panels.churn?.churn === 0);
@@ -104,18 +85,55 @@ test('the churn slider moves weight from early to late steps', async () => {
   const churned = (await panel('churn'))!.weights.map(Math.abs);
   assert.ok(Math.max(...flat) / Math.min(...flat) < 1.05, 'no churn: every step counts the same');
   assert.ok(churned[0] < 0.2 * churned[churned.length - 10], 'churn ½: the first steps are nearly forgotten');
+  // The jump: the starting noise keeps its weight at c = 0 and none at any c > 0 (λ₁ = −∞ on cosine).
+  await set('churn-churn', '0');
+  await page.waitForFunction(() => window.__difflow.panels.churn?.churn === 0);
+  assert.ok((await panel('churn'))!.start > 0.9);
+  await set('churn-churn', '0.01');
+  await page.waitForFunction(() => window.__difflow.panels.churn?.churn === 0.01);
+  assert.equal((await panel('churn'))!.start, 0);
 });
 
-test('the sampler panel animates particles and reports a finite error', async () => {
-  await set('samplers-sampler', 'heun');
+test('the samplers run side by side from the same noise; the RMS distance to the exact ODE answer ranks them', async () => {
   await set('samplers-steps', '8');
   await page.waitForFunction(() => {
     const s = window.__difflow.panels.samplers;
-    return s?.done === true && s.sampler === 'heun' && s.steps === 8;
+    return s?.done === true && s.steps === 8;
   }, null, { timeout: 30_000 });
-  const s = await panel('samplers');
-  assert.ok(s!.frames >= 8, `frames ${s!.frames}`);
-  assert.ok(Number.isFinite(s!.error) && s!.error >= 0, `error ${s!.error}`);
+  const s = (await panel('samplers'))!;
+  const run = (name: string) => s.runs.find((r) => r.sampler === name)!;
+  assert.deepEqual(s.runs.map((r) => r.sampler).sort(), ['ddim', 'ddpm', 'dpmpp2m', 'heun']);
+  // Point by point against the exact answer: no sampling noise, so even small differences separate the solvers.
+  const [ddim, heun, dpm] = [run('ddim').rmsToExact, run('heun').rmsToExact, run('dpmpp2m').rmsToExact];
+  assert.ok(heun < 0.8 * ddim && dpm < ddim, `RMS to exact: DDIM ${ddim}, Heun ${heun}, DPM-Solver++ ${dpm}`);
+  assert.ok(Number.isNaN(run('ddpm').rmsToExact) && Number.isFinite(run('ddpm').spread), 'DDPM is measured by its spread alone');
+  assert.ok(run('heun').nfe > run('ddim').nfe && run('ddim').nfe === 8, 'Heun pays for its accuracy in denoiser calls');
+  for (const r of s.runs) assert.match((await page.locator(`[data-testid="samplers-error-${r.sampler}"]`).textContent()) ?? '', r.deterministic ? /RMS to exact ODE answer/ : /stochastic · spread/);
+  // The scrubber moves every canvas to one time: at 0 the particles are the shared noise.
+  await set('samplers-time', '0');
+  await page.waitForFunction(() => window.__difflow.panels.samplers?.progress === 0);
+  assert.equal(await page.locator('[data-testid="samplers-t"]').textContent(), 't = 1.000');
+  const pixels = await page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('[data-testid^="samplers-canvas-"]')].map((c) => `${c.width}×${c.height} ${c.toDataURL()}`));
+  assert.equal(pixels.length, 4);
+  assert.ok(pixels.every((p) => p === pixels[0]), `at t = 1 every canvas shows the same noise (${pixels.map((p) => p.length).join(', ')})`);
+  await set('samplers-time', '1');
+  await page.waitForFunction(() => window.__difflow.panels.samplers?.progress === 1);
+  console.log(`samplers at 8 steps, RMS to exact: ${s.runs.map((r) => `${r.sampler} ${r.rmsToExact.toPrecision(3)} (${r.nfe} calls)`).join(', ')}; spread ${s.runs.map((r) => r.spread.toPrecision(3)).join(', ')}`);
+});
+
+test('the zoom near t = 0 shows the end-point miss, and the legend stays put while a slider moves', async () => {
+  await set('two-sides-theta', '0');
+  await set('two-sides-variance', '0.01');
+  await set('two-sides-steps', '5');
+  await page.waitForFunction(() => window.__difflow.panels.twoSides?.theta === 0 && window.__difflow.panels.twoSides.steps === 5);
+  const miss = (await panel('twoSides'))!.miss;
+  assert.ok(Math.abs(miss.ddim - 0.64) < 0.01, `DDIM misses the end points by ${miss.ddim}`);
+  assert.match((await page.locator('[data-testid="two-sides-zoom"]').textContent()) ?? '', /Near t = 0: end points miss by 64 %/);
+  const plotBox = () => page.locator('#two-sides .chart svg g.legend').first().boundingBox();
+  const before = await plotBox();
+  await set('two-sides-variance', '1');
+  await page.waitForFunction(() => window.__difflow.panels.twoSides?.variance === 1);
+  assert.deepEqual(await plotBox(), before, 'the legend moved');
 });
 
 test('the browser and Node produce the same numbers for the same seed', async () => {
@@ -125,31 +143,8 @@ test('the browser and Node produce the same numbers for the same seed', async ()
   browserValues.forEach((v, i) => assert.ok(Math.abs(v - nodeValues[i]) <= 1e-12 * Math.max(1, Math.abs(v)), `${i}: ${v} vs ${nodeValues[i]}`));
 });
 
-test('a short training run in the page lowers the loss, keeps the page responsive, and samples appear', async () => {
-  // As a user would: the panel comes into view (ONNX Runtime loads and warms up in the worker), then Train.
-  await page.locator('[data-testid="train-start"]').scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => window.__difflow.panels.train?.ready === true, null, { timeout: 90_000, polling: 250 });
-  await page.locator('[data-testid="train-start"]').click();
-  // Polled every 250 ms, not every frame: the test should not add work to the page it measures.
-  await page.waitForFunction(() => (window.__difflow.panels.train?.losses.length ?? 0) >= 300, null, { timeout: 90_000, polling: 250 });
-  await page.locator('[data-testid="train-stop"]').click();
-  await page.waitForFunction(() => window.__difflow.panels.train?.running === false, null, { timeout: 10_000 });
-  const t = (await panel('train'))!;
-  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-  assert.ok(mean(t.losses.slice(-50)) < 0.9 * mean(t.losses.slice(0, 50)), `loss ${mean(t.losses.slice(0, 50))} → ${mean(t.losses.slice(-50))}`);
-  assert.ok(t.longestTaskMs <= 50, `the UI thread blocked for ${t.longestTaskMs} ms while training`);
-  await page.locator('[data-testid="train-sample"]').click();
-  await page.waitForFunction(() => (window.__difflow.panels.train?.samples.length ?? 0) > 0, null, { timeout: 30_000 });
-  const samples = (await panel('train'))!.samples;
-  assert.ok(samples.every(Number.isFinite) && samples.length >= 200, `${samples.length} sample values`);
-  writeFileSync(join(ARTIFACTS, 'train-after.png'), await page.locator('[data-panel="train"]').screenshot());
-  console.log(`browser training: ${t.stepsPerSecond.toFixed(1)} steps/s, longest main-thread task ${t.longestTaskMs.toFixed(0)} ms`);
-});
-
 test('on a phone-sized screen the page fits the width', async () => {
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  await phone.goto(server.url);
-  await phone.waitForFunction(() => window.__difflow?.ready === true, null, { timeout: 60_000 });
+  const phone = await explorer.open(390, 844);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   writeFileSync(join(ARTIFACTS, 'phone.png'), await phone.screenshot({ fullPage: false }));
   assert.ok(overflow <= 1, `horizontal overflow of ${overflow}px`);

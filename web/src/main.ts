@@ -1,12 +1,14 @@
 /// <reference types="vite/client" />
 /**
- * The live explorer: mounts panels 1–4 (computed in the browser with the same library code as Node), then
- * the training panel, which is loaded on its own so that the page works without it.
+ * The live explorer: mounts panels 1–4 (computed in the browser with the same library code as Node), the
+ * Fashion-MNIST images panel (its worker and ONNX Runtime load on first use), then the training panel, which
+ * is loaded on its own so that the page works without it.
  */
 import 'katex/dist/katex.min.css';
 import './style.css';
 import { hooks } from './hooks.js';
 import { parityRun } from './parity.js';
+import { mountImages } from './images/panel.js';
 import { mountChurn } from './panels/churn.js';
 import { mountSamplers } from './panels/samplers.js';
 import { mountTwoSides } from './panels/twoSides.js';
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     mountWeightings(section('weightings')),
     mountChurn(section('churn')),
   ]);
+  mountImages(section('images'));
   h.ready = true;
   await mountTrain(section('train'));
 }

@@ -20,7 +20,14 @@ export const CHURN_MATH: readonly Formula[] = [
     label: 'Each step is affine in $(z_t, \\hat v_t)$; on a VP schedule $\\hat x = \\alpha z - \\sigma \\hat v$, $\\hat\\varepsilon = \\sigma z + \\alpha \\hat v$, so',
     tex: ['z_s = A_i\\, z_t + B_i\\, \\hat v_t + \\text{noise}', 'B_i = \\sigma_s e^{-\\delta/2} \\alpha_t - \\alpha_s \\sigma_t'],
   },
-  { label: "Unrolled: the weight of step $i$'s prediction", tex: 'z_N = \\Big(\\prod_j A_j\\Big) z_0 + \\sum_i B_i \\prod_{j > i} A_j\\; \\hat v_i + \\text{noise}' },
+  {
+    label: "Unrolled over steps $i = 1 \\dots N$ from $t = 1$ (noise) to $t = 0$ (data): the weight of step $i$'s prediction",
+    tex: ['z_0 = \\Big(\\prod_{i} A_i\\Big) z_1 + \\sum_i B_i \\prod_{j > i} A_j\\; \\hat v_i + \\text{noise}'],
+  },
+  {
+    label: 'The jump at $c > 0$: the first step starts at $t = 1$, where $\\lambda_1 = -\\infty$ on the cosine schedule',
+    tex: ['\\Delta\\lambda = \\infty \\;\\Rightarrow\\; \\delta = \\infty,\\quad e^{-\\delta/2} = 0', '\\text{so } z_1 \\text{ keeps weight } 0 \\text{ for every } c > 0'],
+  },
 ];
 
 const STEPS = 100;
@@ -38,14 +45,21 @@ export async function mountChurn(section: HTMLElement): Promise<void> {
     'Churn',
     'Stochastic samplers forget: each churn step undoes a fraction c of a DDIM step by adding fresh noise, so ' +
       'early predictions are washed out of the final sample and the last steps decide it. Cosine schedule, ' +
-      'v-output, 100 steps; grey: churn 0, 0.1, …, 0.5.',
+      'v-output, 100 steps from t = 1 to t = 0; grey: churn 0, 0.1, …, 0.5, the slider’s value in orange.',
   );
   const churn = slider({ testid: 'churn-churn', label: 'churn c', min: 0, max: 0.5, step: 0.01, value: 0.2 });
   parts.controls.append(churn.root);
   const box = new ChartBox(parts.figure);
   parts.body.append(mathBox(CHURN_MATH));
   const step = Array.from({ length: STEPS }, (_, i) => i + 1);
-  const references: LineSeries[] = CHURNS.map((c) => ({ x: step, y: churnWeights(c).weights.map(Math.abs), color: '#c4c4c4', width: 1.2 }));
+  // The reference curves, labelled, light (c = 0) to dark (c = ½); weights × 100 so that every tick is a plain decimal.
+  const references: LineSeries[] = CHURNS.map((c, k) => ({
+    name: `c = ${c}`,
+    x: step,
+    y: churnWeights(c).weights.map((w) => 100 * Math.abs(w)),
+    color: `hsl(215, 15%, ${78 - 11 * k}%)`,
+    width: 1.2,
+  }));
 
   const draw = () => {
     const c = churn.value();
@@ -55,23 +69,29 @@ export async function mountChurn(section: HTMLElement): Promise<void> {
       lineChart({
         id: 'churn',
         width,
-        height: Math.round(Math.min(420, Math.max(300, width * 0.58))),
-        title: `Weight of each step's v̂ in the final sample, churn ${c}`,
-        xLabel: 'sampling step (1 = pure noise)',
-        yLabel: '|weight|',
+        height: Math.round(Math.min(440, Math.max(320, width * 0.62))),
+        title: `Weight of each step's v̂ in the final sample, churn c = ${c}`,
+        xLabel: 'sampling step (1 = pure noise, 100 = data)',
+        yLabel: '|weight| × 100',
         xDomain: [1, STEPS],
-        series: [...references, { name: `churn ${c}`, x: step, y: abs, color: PALETTE[3], width: 3 }],
-        legend: 'auto',
+        yDomain: [0, 3.2],
+        series: [...references, { name: `c = ${c} (slider)`, x: step, y: abs.map((w) => 100 * w), color: PALETTE[3], width: 3 }],
+        legend: width < 560 ? 'bottom' : 'right',
       }),
     );
     const total = abs.reduce((a, b) => a + b, 0);
     let tail = 0;
     let last = 0;
     for (let i = STEPS - 1; i >= 0 && tail < total / 2; i--, last++) tail += abs[i];
+    const zero = churnWeights(0).start;
     parts.readout.innerHTML =
       `<p>Half of the total |weight| sits on the last <b>${last}</b> step${last === 1 ? '' : 's'}; ` +
-      `the initial noise keeps a weight of <b>${fmt(start)}</b>.</p>`;
-    hooks().panels.churn = { churn: c, weights };
+      `the starting noise z<sub>1</sub> keeps a weight of <b data-testid="churn-start">${fmt(start)}</b>.</p>` +
+      `<p class="detail">The jump: at c = 0 (DDIM) z<sub>1</sub> keeps ${fmt(zero)}, at any c &gt; 0 it keeps 0. ` +
+      'The first step starts at t = 1, where the cosine schedule has λ<sub>1</sub> = −∞: its Δλ is infinite, so is ' +
+      'δ = cΔλ/(1 − c) for any c &gt; 0, and the re-noising replaces z<sub>1</sub> completely (e<sup>−δ/2</sup> = 0). ' +
+      'The last step (to λ = +∞ at t = 0) has the same weight for every c for the same reason.</p>';
+    hooks().panels.churn = { churn: c, weights, start };
   };
   churn.onChange(draw);
   draw();

@@ -1,7 +1,9 @@
 /**
  * The small DOM kit the panels share: labelled sliders and selects (each with a data-testid), a panel's
- * skeleton, a chart box that re-renders its SVG at the box's width, and number formatting.
+ * skeleton, a chart box that re-renders its SVG at the box's width, and number formatting. Every control's
+ * value is part of the shareable settings in the URL (urlState.ts).
  */
+import { shareable } from '../urlState.js';
 
 /** A control whose value the panel reads; `onChange` fires on 'input' and 'change' (once per new value). */
 export interface Control<T> {
@@ -52,6 +54,7 @@ function numeric(type: 'range' | 'number', spec: NumericSpec, format?: (v: numbe
   input.step = String(spec.step);
   input.value = String(spec.value);
   input.dataset.testid = spec.testid;
+  shareable(input);
   const read = () => Number(input.value);
   root.append(name, input);
   let show = () => {};
@@ -102,6 +105,7 @@ export function select<T extends string>(spec: { testid: string; label: string; 
     input.append(el);
   }
   input.value = spec.value;
+  shareable(input);
   const read = () => input.value as T;
   root.append(name, input);
   return {

@@ -1,15 +1,21 @@
 /**
- * The sampler panel's canvas: the data in grey behind, the particles in blue, a few particles' trails, and the
- * tween that moves the particles from one sampler step to the next.
+ * One sampler's canvas in the comparison: axes with ticks, the data in grey behind, the particles in blue at
+ * the scrubber's time (between two steps: linearly between the two states), a few particles' paths up to
+ * that time in orange, and a legend. Coordinates are display units: z / max(1, √(α² + σ²)), so that σ-only
+ * schedules (VE, EDM, σ up to 80) stay in view.
  */
 
 /** Half-width of the drawn square, in data units. */
 const VIEW = 3.6;
 /** Particles whose paths are drawn. */
 const TRAILS = 40;
+/** Margins (CSS px) for the tick labels: left, bottom. */
+const LEFT = 26;
+const BOTTOM = 20;
+const COLORS = { data: 'rgba(120, 120, 120, 0.35)', particles: 'rgba(0, 114, 178, 0.7)', paths: 'rgba(213, 94, 0, 0.75)' };
 
-export /** Hands the main thread back for a moment (a macrotask, not clamped like setTimeout). */
-function yieldToBrowser(): Promise<void> {
+/** Hands the main thread back for a moment (a macrotask, not clamped like setTimeout). */
+export function yieldToBrowser(): Promise<void> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
@@ -20,20 +26,20 @@ function yieldToBrowser(): Promise<void> {
   });
 }
 
-/** The canvas: data in grey behind, particles in blue, a few particles' trails. */
 export class ParticleCanvas {
   readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   private background: HTMLCanvasElement | undefined;
-  private points: Float64Array = new Float64Array(0);
-  private trails: number[][] = [];
+  private states: readonly Float64Array[] = [];
+  private progress = 0;
   private size = 0;
+  private scale = 1;
 
-  constructor(parent: HTMLElement, private readonly data: Float64Array) {
+  constructor(parent: HTMLElement, private readonly data: Float64Array, label: string, testid: string) {
     this.canvas = document.createElement('canvas');
-    this.canvas.dataset.testid = 'samplers-canvas';
+    this.canvas.dataset.testid = testid;
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'Particles of the sampler moving from noise to the 8-Gaussian ring');
+    this.canvas.setAttribute('aria-label', label);
     parent.append(this.canvas);
     const ctx = this.canvas.getContext('2d');
     if (!ctx) throw new Error('no 2-D canvas context');
@@ -43,19 +49,22 @@ export class ParticleCanvas {
   }
 
   private resize(): void {
-    const css = Math.round(this.canvas.clientWidth || 480);
-    const size = Math.round(css * Math.min(2, window.devicePixelRatio || 1));
+    const css = Math.round(this.canvas.clientWidth || 320);
+    this.scale = Math.min(2, window.devicePixelRatio || 1);
+    const size = Math.round(css * this.scale);
     if (size === this.size || size === 0) return;
     this.size = size;
     this.canvas.width = size;
     this.canvas.height = size;
     this.background = undefined;
-    this.draw(this.points);
+    this.draw();
   }
 
-  private toPx(v: number, flip: boolean): number {
+  /** Device px of a data coordinate (y flipped). */
+  private toPx(v: number, vertical: boolean): number {
+    const [left, bottom] = [LEFT * this.scale, BOTTOM * this.scale];
     const u = (v + VIEW) / (2 * VIEW);
-    return (flip ? 1 - u : u) * this.size;
+    return vertical ? (1 - u) * (this.size - bottom) : left + u * (this.size - left);
   }
 
   private drawBackground(): HTMLCanvasElement {
@@ -63,79 +72,97 @@ export class ParticleCanvas {
     bg.width = bg.height = this.size;
     const c = bg.getContext('2d');
     if (!c) return bg;
+    const k = this.scale;
     c.fillStyle = '#ffffff';
     c.fillRect(0, 0, this.size, this.size);
-    c.strokeStyle = '#eeeeee';
+    c.font = `${11 * k}px system-ui, sans-serif`;
+    c.fillStyle = '#5b6475';
     c.lineWidth = 1;
     for (let g = -3; g <= 3; g++) {
+      const [x, y] = [this.toPx(g, false), this.toPx(g, true)];
+      c.strokeStyle = g === 0 ? '#d5d9e0' : '#eeeeee';
       c.beginPath();
-      c.moveTo(this.toPx(g, false), 0);
-      c.lineTo(this.toPx(g, false), this.size);
-      c.moveTo(0, this.toPx(g, true));
-      c.lineTo(this.size, this.toPx(g, true));
+      c.moveTo(x, 0);
+      c.lineTo(x, this.size - BOTTOM * k);
+      c.moveTo(LEFT * k, y);
+      c.lineTo(this.size, y);
       c.stroke();
+      const label = String(g).replace('-', '−');
+      c.textAlign = 'center';
+      c.fillText(label, x, this.size - 6 * k);
+      c.textAlign = 'right';
+      c.fillText(label, (LEFT - 5) * k, y + 4 * k);
     }
+    c.strokeStyle = '#8a93a3';
+    c.strokeRect(LEFT * k, 0, this.size - LEFT * k, this.size - BOTTOM * k);
     const r = Math.max(1, this.size / 400);
-    c.fillStyle = 'rgba(120, 120, 120, 0.35)';
+    c.fillStyle = COLORS.data;
     for (let i = 0; i < this.data.length; i += 2) c.fillRect(this.toPx(this.data[i], false) - r, this.toPx(this.data[i + 1], true) - r, 2 * r, 2 * r);
+    this.drawLegend(c);
     return bg;
   }
 
-  /** Starts new trails at `points`. */
-  resetTrails(points: Float64Array): void {
-    this.trails = Array.from({ length: TRAILS }, (_, k) => [points[2 * k], points[2 * k + 1]]);
+  private drawLegend(c: CanvasRenderingContext2D): void {
+    // Smaller on small canvases (two to a row on a phone), so that it stays in the empty top-right corner.
+    const k = this.scale * Math.min(1, Math.max(0.7, this.size / this.scale / 320));
+    const entries: [string, string, 'dot' | 'line'][] = [['data', COLORS.data, 'dot'], ['particles', COLORS.particles, 'dot'], ['paths', COLORS.paths, 'line']];
+    c.font = `${11 * k}px system-ui, sans-serif`;
+    c.textAlign = 'left';
+    const width = 72 * k;
+    const [x0, y0] = [this.size - width - 4 * k, 4 * k];
+    c.fillStyle = 'rgba(255, 255, 255, 0.88)';
+    c.fillRect(x0, y0, width, 50 * k);
+    entries.forEach(([name, color, mark], i) => {
+      const y = y0 + (10 + 15 * i) * k;
+      c.fillStyle = color.replace(/[\d.]+\)$/, '1)');
+      c.strokeStyle = c.fillStyle;
+      if (mark === 'dot') c.fillRect(x0 + 6 * k, y - 3 * k, 6 * k, 6 * k);
+      else {
+        c.lineWidth = 2 * k;
+        c.beginPath();
+        c.moveTo(x0 + 3 * k, y);
+        c.lineTo(x0 + 15 * k, y);
+        c.stroke();
+      }
+      c.fillStyle = '#333b4a';
+      c.fillText(name, x0 + 20 * k, y + 4 * k);
+    });
   }
 
-  /** Appends the particles' current positions to their trails. */
-  extendTrails(points: Float64Array): void {
-    this.trails.forEach((trail, k) => trail.push(points[2 * k], points[2 * k + 1]));
+  /** Shows a run: its particles at every grid time [n + 1][N·2], display coordinates. */
+  setStates(states: readonly Float64Array[]): void {
+    this.states = states;
+    this.draw();
   }
 
-  /** Draws `points` [N·2] (display coordinates) with the trails, plus an optional tail for the step in progress. */
-  draw(points: Float64Array): void {
-    this.points = points;
+  /** Moves to `progress` ∈ [0, 1] of the run (0: the noise, 1: the samples). */
+  setProgress(progress: number): void {
+    this.progress = progress;
+    this.draw();
+  }
+
+  private draw(): void {
     if (this.size === 0) return;
     this.background ??= this.drawBackground();
     const c = this.ctx;
     c.drawImage(this.background, 0, 0);
+    const n = this.states.length - 1;
+    if (n < 0) return;
+    const position = this.progress * n;
+    const k = Math.min(n, Math.floor(position));
+    const a = position - k;
+    const [from, to] = [this.states[k], this.states[Math.min(n, k + 1)]];
+    const at = (i: number) => from[i] + a * (to[i] - from[i]);
     c.lineWidth = Math.max(1, this.size / 500);
-    c.strokeStyle = 'rgba(213, 94, 0, 0.75)';
-    this.trails.forEach((trail, k) => {
+    c.strokeStyle = COLORS.paths;
+    for (let p = 0; p < TRAILS; p++) {
       c.beginPath();
-      c.moveTo(this.toPx(trail[0], false), this.toPx(trail[1], true));
-      for (let i = 2; i < trail.length; i += 2) c.lineTo(this.toPx(trail[i], false), this.toPx(trail[i + 1], true));
-      if (points.length > 2 * k + 1) c.lineTo(this.toPx(points[2 * k], false), this.toPx(points[2 * k + 1], true));
+      for (let j = 0; j <= k; j++) c.lineTo(this.toPx(this.states[j][2 * p], false), this.toPx(this.states[j][2 * p + 1], true));
+      c.lineTo(this.toPx(at(2 * p), false), this.toPx(at(2 * p + 1), true));
       c.stroke();
-    });
+    }
     const r = Math.max(1.2, this.size / 300);
-    c.fillStyle = 'rgba(0, 114, 178, 0.7)';
-    for (let i = 0; i < points.length; i += 2) c.fillRect(this.toPx(points[i], false) - r, this.toPx(points[i + 1], true) - r, 2 * r, 2 * r);
+    c.fillStyle = COLORS.particles;
+    for (let i = 0; i < from.length; i += 2) c.fillRect(this.toPx(at(i), false) - r, this.toPx(at(i + 1), true) - r, 2 * r, 2 * r);
   }
-}
-
-/** Resolves after the particles have moved from `from` to `to` over `ms` (at once when hidden or reduced motion). */
-export function tween(canvas: ParticleCanvas, from: Float64Array, to: Float64Array, ms: number, alive: () => boolean): Promise<void> {
-  if (!alive()) return Promise.resolve();
-  const still = document.hidden || window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-  if (still || ms <= 0 || from.length !== to.length) {
-    canvas.draw(to);
-    return still ? yieldToBrowser() : new Promise((resolve) => requestAnimationFrame(() => resolve()));
-  }
-  return new Promise((resolve) => {
-    const start = performance.now();
-    const between = new Float64Array(to.length);
-    const frame = (now: number) => {
-      if (!alive()) return resolve();
-      const a = Math.min(1, (now - start) / ms);
-      const e = a * a * (3 - 2 * a);
-      for (let i = 0; i < to.length; i++) between[i] = from[i] + e * (to[i] - from[i]);
-      canvas.draw(a < 1 ? between : to);
-      if (a < 1 && !document.hidden) requestAnimationFrame(frame);
-      else {
-        canvas.draw(to);
-        resolve();
-      }
-    };
-    requestAnimationFrame(frame);
-  });
 }

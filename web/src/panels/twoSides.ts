@@ -31,26 +31,60 @@ export function computeTwoSides(variance: number, theta: number, steps: number):
   return pathPanel(variance, theta, steps);
 }
 
-function chart(r: TwoSidesResult, width: number): string {
+/** The three kinds of curves over t ≤ tMax, with one legend entry each. */
+function pathSeries(r: TwoSidesResult, tMax: number): LineSeries[] {
   const series: LineSeries[] = [];
   const stepsLabel = `${r.steps} step${r.steps === 1 ? '' : 's'}`;
-  r.exact.forEach((y, k) => series.push({ name: k === 0 ? 'exact path' : undefined, x: r.tFine, y, color: '#8a8a8a', width: 1.5 }));
-  r.ddim.forEach((y, k) => series.push({ name: k === 0 ? `DDIM, ${stepsLabel}` : undefined, x: r.tGrid, y, color: PALETTE[0], markers: true, width: 1.8 }));
+  const upTo = (t: readonly number[], y: readonly number[]) => {
+    const keep = t.map((v, i) => i).filter((i) => t[i] <= tMax + 1e-12);
+    return { x: keep.map((i) => t[i]), y: keep.map((i) => y[i]) };
+  };
+  r.exact.forEach((y, k) => series.push({ name: k === 0 ? 'exact path' : undefined, ...upTo(r.tFine, y), color: '#8a8a8a', width: 1.5 }));
+  r.ddim.forEach((y, k) => series.push({ name: k === 0 ? `DDIM, ${stepsLabel}` : undefined, ...upTo(r.tGrid, y), color: PALETTE[0], markers: true, width: 1.8 }));
   r.euler.forEach((y, k) =>
-    series.push({ name: k === 0 ? `PF Euler, ${stepsLabel}` : undefined, x: r.tGrid, y, color: PALETTE[1], dash: '5 3', markers: true, width: 1.8 }),
+    series.push({ name: k === 0 ? `PF Euler, ${stepsLabel}` : undefined, ...upTo(r.tGrid, y), color: PALETTE[1], dash: '5 3', markers: true, width: 1.8 }),
   );
+  return series;
+}
+
+/** The largest relative end-point error of `ends` against the exact end points. */
+export function relativeEndError(r: TwoSidesResult, ends: readonly number[]): number {
+  return Math.max(...ends.map((v, k) => Math.abs(v - r.ends.exact[k]) / Math.abs(r.ends.exact[k])));
+}
+
+function chart(r: TwoSidesResult, width: number): string {
   const label = r.theta === 0 ? ' (flow matching)' : r.theta === 1 ? ' (VP version)' : '';
   return lineChart({
     id: 'two-sides',
     width,
-    height: Math.round(width < 520 ? width * 1.0 : Math.min(460, Math.max(300, width * 0.66))),
+    height: Math.round(width < 520 ? width * 1.05 : Math.min(560, Math.max(320, width * 0.85))),
     title: `Data N(0, ${r.variance}), θ = ${r.theta}${label}`,
-    xLabel: 't (1 = noise, 0 = data)',
-    yLabel: 'z_t',
+    xLabel: 't   (1 = noise, 0 = data)',
+    yLabel: 'zₜ',
     xDomain: [0, 1],
     yDomain: [-2.6, 2.6],
-    series,
-    legend: width < 520 ? 'bottom' : 'auto',
+    series: pathSeries(r, 1),
+    // Below the plot, always: a legend that jumps between corners would move the curves while dragging.
+    legend: 'bottom',
+  });
+}
+
+/** Near t = 0, where the end points are decided: the last step's miss, magnified. */
+const ZOOM_T = 0.25;
+
+function zoomChart(r: TwoSidesResult, width: number): string {
+  const ddimMiss = relativeEndError(r, r.ends.ddim);
+  const eulerMiss = relativeEndError(r, r.ends.euler);
+  return lineChart({
+    id: 'two-sides-zoom',
+    width,
+    height: Math.round(Math.min(360, Math.max(260, width * 0.75))),
+    title: `Near t = 0: end points miss by ${(100 * ddimMiss).toFixed(0)} % (DDIM), ${(100 * eulerMiss).toFixed(0)} % (Euler)`,
+    xLabel: 't',
+    yLabel: 'zₜ',
+    xDomain: [0, ZOOM_T],
+    series: pathSeries(r, ZOOM_T),
+    legend: false,
   });
 }
 
@@ -60,11 +94,13 @@ function endTable(r: TwoSidesResult): string {
       `<tr><td>${fixed(z, 1)}</td><td>${fixed(r.ends.exact[k])}</td><td class="c-ddim">${fixed(r.ends.ddim[k])}</td><td class="c-euler">${fixed(r.ends.euler[k])}</td></tr>`,
   ).join('');
   const maxErr = (ends: number[]) => Math.max(...ends.map((v, k) => Math.abs(v - r.ends.exact[k])));
+  const pct = (ends: number[]) => `${(100 * relativeEndError(r, ends)).toFixed(0)} %`;
   return (
     `<table class="ends"><caption>End points ${tex('z_0')}</caption>` +
     `<thead><tr><th>${tex('z_1')}</th><th>exact</th><th class="c-ddim">DDIM</th><th class="c-euler">PF Euler</th></tr></thead>` +
     `<tbody>${rows}</tbody></table>` +
-    `<p class="summary">max error: DDIM <b class="c-ddim">${fmt(maxErr(r.ends.ddim))}</b>, PF Euler <b class="c-euler">${fmt(maxErr(r.ends.euler))}</b></p>`
+    `<p class="summary">max error: DDIM <b class="c-ddim">${fmt(maxErr(r.ends.ddim))}</b> (${pct(r.ends.ddim)} of the exact end point), ` +
+    `PF Euler <b class="c-euler">${fmt(maxErr(r.ends.euler))}</b> (${pct(r.ends.euler)})</p>`
   );
 }
 
@@ -83,6 +119,8 @@ export async function mountTwoSides(section: HTMLElement): Promise<void> {
   const theta = slider({ testid: 'two-sides-theta', label: 'rescaling θ (FM → VP)', min: 0, max: 1, step: 0.01, value: 0 });
   parts.controls.append(steps.root, variance.root, theta.root);
   const box = new ChartBox(parts.figure);
+  const zoomBox = new ChartBox(parts.side, { minWidth: 260, maxWidth: 480 });
+  zoomBox.el.dataset.testid = 'two-sides-zoom';
   parts.body.append(mathBox(TWO_SIDES_MATH));
 
   let latest = 0;
@@ -91,8 +129,10 @@ export async function mountTwoSides(section: HTMLElement): Promise<void> {
     const r = await computeTwoSides(variance.value(), theta.value(), steps.value());
     if (ticket !== latest) return;
     box.show((width) => chart(r, width));
+    zoomBox.show((width) => zoomChart(r, width));
     parts.readout.innerHTML = endTable(r);
-    hooks().panels.twoSides = { theta: r.theta, variance: r.variance, steps: r.steps, ends: r.ends };
+    const miss = { ddim: relativeEndError(r, r.ends.ddim), euler: relativeEndError(r, r.ends.euler) };
+    hooks().panels.twoSides = { theta: r.theta, variance: r.variance, steps: r.steps, ends: r.ends, miss };
   };
   for (const c of [steps, variance, theta]) c.onChange(() => void update().catch(reportError));
   await update();

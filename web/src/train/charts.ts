@@ -80,11 +80,43 @@ function split(points: ArrayLike<number>): { x: number[]; y: number[] } {
   return { x, y };
 }
 
-/** Data points (grey) and, when there are any, samples (blue) [n·2], on a fixed square window. */
-export function samplesChart(data: ArrayLike<number>, samples: ArrayLike<number>, title: string, width: number): string {
+/**
+ * Arrows from `points` [K·2] along `direction` [K·2] as one broken line (shaft and two head strokes per
+ * arrow, NaN between arrows); the longest arrow is `longest` data units, the others in proportion.
+ */
+export function arrowLines(points: ArrayLike<number>, direction: ArrayLike<number>, longest: number): { x: number[]; y: number[] } {
+  let max = 0;
+  for (let i = 0; i + 1 < direction.length; i += 2) max = Math.max(max, Math.hypot(direction[i], direction[i + 1]));
+  const x: number[] = [];
+  const y: number[] = [];
+  if (!(max > 0)) return { x, y };
+  const k = longest / max;
+  const [cos, sin] = [Math.cos(0.45), Math.sin(0.45)];
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const [x0, y0, dx, dy] = [points[i], points[i + 1], k * direction[i], k * direction[i + 1]];
+    const [x1, y1] = [x0 + dx, y0 + dy];
+    // The head: the shaft reversed, a third of its length, turned by ±0.45 rad.
+    const [hx, hy] = [-dx / 3, -dy / 3];
+    x.push(x0, x1, x1 + cos * hx - sin * hy, NaN, x1, x1 + cos * hx + sin * hy, NaN);
+    y.push(y0, y1, y1 + sin * hx + cos * hy, NaN, y1, y1 - sin * hx + cos * hy, NaN);
+  }
+  return { x, y };
+}
+
+/** The learned velocity field drawn over the samples: where the sampler moves a point at time t. */
+export interface FieldArrows {
+  readonly t: number;
+  /** Grid points [K·2] and the direction of generation there, −dz/dt [K·2]. */
+  readonly points: ArrayLike<number>;
+  readonly direction: ArrayLike<number>;
+}
+
+/** Data points (grey), samples (blue) [n·2] when there are any, and arrows, on a fixed square window. */
+export function samplesChart(data: ArrayLike<number>, samples: ArrayLike<number>, title: string, width: number, field?: FieldArrows): string {
   const size = Math.min(width, 420);
   const d = split(data);
   const s = split(samples);
+  const lines = field ? [{ name: `flow at t = ${field.t} (−dz/dt)`, ...arrowLines(field.points, field.direction, 0.42), color: PALETTE[1], width: 1.3 }] : [];
   return scatterChart({
     id: 'train-samples',
     width: size,
@@ -93,6 +125,7 @@ export function samplesChart(data: ArrayLike<number>, samples: ArrayLike<number>
     xDomain: [-3.5, 3.5],
     yDomain: [-3.5, 3.5],
     equalAspect: true,
+    lines,
     points: [
       // A few drawn points show larger than a data set's hundreds.
       { name: 'data', ...d, color: '#8a8a8a', radius: d.x.length < 200 ? 3 : 1.6, opacity: d.x.length < 200 ? 0.8 : 0.45 },

@@ -9,14 +9,20 @@ import {
 import { DATA_NAMES, type BuiltinData } from '../../../src/data/datasets.js';
 import { mathBox, type Formula } from '../math.js';
 import { numberField, select, type panelSkeleton } from '../panels/controls.js';
+import { shareable } from '../urlState.js';
 import { drawPad } from './drawPad.js';
 import { button } from './page.js';
 import type { TrainSettings } from './protocol.js';
 
 type DataChoice = BuiltinData | 'draw';
 
+/** Times t at which the learned velocity field can be drawn as arrows ('0': none). */
+const FIELD_CHOICES = ['0', '0.9', '0.5', '0.2', '0.05'] as const;
+type FieldChoice = (typeof FIELD_CHOICES)[number];
+const FIELD_LABELS: Record<FieldChoice, string> = { 0: 'off', 0.9: 'arrows at t = 0.9', 0.5: 'arrows at t = 0.5', 0.2: 'arrows at t = 0.2', 0.05: 'arrows at t = 0.05' };
+
 /** Browser-sized defaults: a 18 → 128 → 128 → 128 → 2 MLP, batch 256, lr 3·10⁻³. */
-export const DEFAULTS = { steps: 3000, batch: 256, lr: 3e-3, hidden: 128, layers: 3, seed: 0 } as const;
+export const DEFAULTS = { steps: 4000, batch: 256, lr: 3e-3, hidden: 128, layers: 3, seed: 0 } as const;
 /** Points per sampling run. */
 export const SAMPLE_POINTS = 1000;
 
@@ -39,7 +45,7 @@ const TRAIN_MATH: readonly Formula[] = [
 /** Builds the controls (and the formulas) into the panel's parts; `settings()` reads the recipe they describe. */
 export function trainControls(parts: ReturnType<typeof panelSkeleton>) {
   // --- The recipe and the optimiser.
-  const data = select<DataChoice>({ testid: 'train-data', label: 'data', options: [...DATA_NAMES, 'draw'], value: 'moons', labels: { gmm: 'gmm (ring mixture)', draw: 'draw your own' } });
+  const data = select<DataChoice>({ testid: 'train-data', label: 'data', options: [...DATA_NAMES, 'draw'], value: 'checkerboard', labels: { gmm: 'gmm (ring mixture)', draw: 'draw your own' } });
   const schedule = select<ScheduleName>({ testid: 'train-schedule', label: 'schedule', options: SCHEDULE_NAMES, value: 'fm' });
   const output = select<OutputKind>({ testid: 'train-output', label: 'output', options: OUTPUT_KINDS, value: 'u', labels: OUTPUT_LABELS });
   const weighting = select<WeightingName>({ testid: 'train-weighting', label: 'weighting w(λ)', options: WEIGHTING_NAMES, value: 'fm' });
@@ -62,10 +68,11 @@ export function trainControls(parts: ReturnType<typeof panelSkeleton>) {
   const start = button('train-start', 'Train', 'train a fresh model with these settings');
   const stop = button('train-stop', 'Stop');
   const resume = button('train-continue', 'Continue', 'train the current model for as many steps again');
+  const sample = button('train-sample', 'Sample', `draw ${SAMPLE_POINTS} samples with the EMA weights`);
+  // Placed by the panel above the charts, so that on a phone they stay next to what they change.
   const runBar = document.createElement('div');
-  runBar.className = 'train-buttons';
-  runBar.append(start, stop, resume);
-  parts.controls.append(runBar);
+  runBar.className = 'train-buttons train-bar';
+  runBar.append(start, stop, resume, sample);
 
   // --- Sampling and export.
   const sampler = select<SamplerName>({ testid: 'train-sampler', label: 'sampler', options: SAMPLER_NAMES, value: 'dpmpp2m' });
@@ -75,18 +82,19 @@ export function trainControls(parts: ReturnType<typeof panelSkeleton>) {
   live.className = 'control train-live';
   const liveBox = document.createElement('input');
   liveBox.type = 'checkbox';
-  liveBox.checked = false;
+  liveBox.checked = true;
   liveBox.dataset.testid = 'train-live';
+  shareable(liveBox);
   live.append(liveBox, document.createTextNode(' sample every few seconds while training'));
+  const field = select<FieldChoice>({ testid: 'train-field', label: 'learned velocity field', options: FIELD_CHOICES, value: '0', labels: FIELD_LABELS });
   const sampleGrid = document.createElement('div');
   sampleGrid.className = 'train-controls';
-  sampleGrid.append(sampler.root, sampleSteps.root, timeGrid.root);
-  const sample = button('train-sample', 'Sample', `draw ${SAMPLE_POINTS} samples with the EMA weights`);
+  sampleGrid.append(sampler.root, sampleSteps.root, timeGrid.root, field.root);
   const exportSafetensors = button('train-export-safetensors', 'Download .safetensors', 'the EMA weights, one F32 tensor per parameter, with the config as metadata');
   const exportOnnx = button('train-export-onnx', 'Download .onnx', 'a standalone denoiser: inputs z [batch, 2], t [batch, 1]; output = the chosen output');
   const sampleBar = document.createElement('div');
   sampleBar.className = 'train-buttons';
-  sampleBar.append(sample, exportSafetensors, exportOnnx);
+  sampleBar.append(exportSafetensors, exportOnnx);
   parts.controls.append(sampleGrid, live, sampleBar);
   parts.side.append(mathBox(TRAIN_MATH));
 
@@ -96,6 +104,6 @@ export function trainControls(parts: ReturnType<typeof panelSkeleton>) {
   });
   return {
     data, schedule, output, weighting, density, steps, batch, lr, hidden, pad, start, stop, resume,
-    sampler, sampleSteps, timeGrid, liveBox, sample, exportSafetensors, exportOnnx, settings,
+    sampler, sampleSteps, timeGrid, field, liveBox, sample, exportSafetensors, exportOnnx, runBar, settings,
   };
 }

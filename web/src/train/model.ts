@@ -78,6 +78,28 @@ export async function sampleEma(trainer: Trainer, sessions: ForwardSessions, req
   return SAMPLERS[request.sampler](denoiser, z1, grid, { rng: rng(request.seed + 1) });
 }
 
+/** Grid points per side of the velocity-field arrows. */
+export const FIELD_GRID = 15;
+
+/**
+ * The learned probability-flow velocity at time t on a FIELD_GRID² grid over [−3, 3]²: points [K·2] and
+ * dz/dt = α'(t)·x̂ + σ'(t)·ε̂ there [K·2], from the trainer's current EMA weights.
+ */
+export async function velocityField(trainer: Trainer, sessions: ForwardSessions, t: number): Promise<{ points: Float64Array; velocity: Float64Array }> {
+  const { config, schedule } = trainer;
+  const points = new Float64Array(2 * FIELD_GRID * FIELD_GRID);
+  for (let i = 0; i < FIELD_GRID; i++) {
+    for (let j = 0; j < FIELD_GRID; j++) {
+      const k = 2 * (i * FIELD_GRID + j);
+      points[k] = -3 + (6 * j) / (FIELD_GRID - 1);
+      points[k + 1] = -3 + (6 * i) / (FIELD_GRID - 1);
+    }
+  }
+  const { x, eps } = await sessions.denoiser(trainer.state.ema.slice(), config.output, schedule).denoise(points, t);
+  const [dAlpha, dSigma] = [schedule.dAlpha(t), schedule.dSigma(t)];
+  return { points, velocity: x.map((xi, i) => dAlpha * xi + dSigma * eps[i]) };
+}
+
 function describe(config: TrainConfig, net: Network): string {
   return `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise); output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`;
 }

@@ -5,20 +5,19 @@
  * ONNX Runtime call happens in the worker, and a PerformanceObserver records the longest main-thread task
  * while training (hooks().panels.train.longestTaskMs).
  */
-import { rng, type OutputKind } from '../../../src/core/index.js';
+import { rng } from '../../../src/core/index.js';
 import { builtinDataset } from '../../../src/data/datasets.js';
 import { NATURAL_WEIGHTING } from '../../../src/train/config.js';
-import { hooks, type DifflowHooks } from '../hooks.js';
-import { ChartBox, fmt, panelSkeleton } from '../panels/controls.js';
+import { onFirstInteraction } from '../firstInteraction.js';
+import { hooks } from '../hooks.js';
+import { ChartBox, panelSkeleton } from '../panels/controls.js';
 import { PREVIEW_POINTS, lossChart, samplesChart } from './charts.js';
 import { DEFAULTS, SAMPLE_POINTS, trainControls } from './controls.js';
 import { LongTaskMonitor, download, groupDigits, throttled } from './page.js';
 import type { ExportFormat, FromWorker, SampleRequest, ToWorker, TrainSettings } from './protocol.js';
+import { checkerboardScore } from './quality.js';
+import { recipeHtml, statusText, type TrainHooks } from './status.js';
 import './train.css';
-
-type TrainHooks = NonNullable<DifflowHooks['panels']['train']>;
-
-const OUTPUT_WORDS: Record<OutputKind, string> = { eps: 'the noise ε', x: 'the clean point x', v: 'the velocity v = α<sub>t</sub>ε − σ<sub>t</sub>x', u: 'the flow-matching velocity u = ε − x' };
 
 export function mountTrainPanel(el: HTMLElement): void {
   const parts = panelSkeleton(
@@ -27,14 +26,15 @@ export function mountTrainPanel(el: HTMLElement): void {
     'Train a small network on a 2-D data set — or on points you draw — right here: every step is one ONNX graph ' +
       '(forward pass, weighted loss, gradients, clipping, AdamW and the EMA) run by ONNX Runtime’s WebAssembly ' +
       'backend in a Web Worker, so the page stays responsive. Pick any schedule × output × weighting, watch the ' +
-      'loss fall, and sample the model (its EMA weights) with any sampler, also while it trains.',
+      'loss fall and the samples (blue, over the data in grey) take shape every few seconds; when the run ends the ' +
+      'model is sampled once more. The default run (checkerboard, 4000 steps) takes about 20 s.',
   );
   parts.figure.classList.add('train-figure');
   parts.side.classList.add('train-side');
 
   const {
     data, schedule, output, weighting, density, steps, batch, hidden, pad, start, stop, resume,
-    sampler, sampleSteps, timeGrid, liveBox, sample, exportSafetensors, exportOnnx, settings,
+    sampler, sampleSteps, timeGrid, field, liveBox, sample, exportSafetensors, exportOnnx, runBar, settings,
   } = trainControls(parts);
 
   // --- Charts.
@@ -42,7 +42,8 @@ export function mountTrainPanel(el: HTMLElement): void {
   charts.className = 'train-charts';
   const recipe = document.createElement('p');
   recipe.className = 'train-recipe';
-  parts.figure.append(charts, recipe);
+  // The run buttons sit above the charts (and stick to the top of the screen while the charts are in view).
+  parts.figure.append(runBar, charts, recipe);
   const lossBox = new ChartBox(charts, { minWidth: 260, maxWidth: 560 });
   lossBox.el.dataset.testid = 'train-loss';
   const samplesBox = new ChartBox(charts, { minWidth: 260, maxWidth: 420 });
@@ -59,7 +60,9 @@ export function mountTrainPanel(el: HTMLElement): void {
   parts.readout.append(status, errorLine);
 
   // --- State.
-  const state: TrainHooks = { ready: false, running: false, step: 0, losses: [], stepsPerSecond: 0, samples: [], longestTaskMs: 0 };
+  const state: TrainHooks = {
+    ready: false, running: false, step: 0, losses: [], stepsPerSecond: 0, samples: [], samplesStep: -1, outcome: '', seconds: 0, onSquares: NaN, longestTaskMs: 0,
+  };
   hooks().panels.train = state;
   const monitor = new LongTaskMonitor((ms) => (state.longestTaskMs = ms));
   let worker: Worker | undefined;
@@ -68,23 +71,13 @@ export function mountTrainPanel(el: HTMLElement): void {
   let runSettings: TrainSettings | undefined;
   let runtimeLabel = '';
   let samplesSvg = '';
-  let recipeHtml = '';
+  let recipeShown = '';
   let nextId = 1;
   let latestSample = 0;
   let sampling = false;
   let liveTimer: ReturnType<typeof setTimeout> | undefined;
   let lastSampleSeconds = 0;
-
-  const describe = (s: TrainSettings): string => {
-    const dataText = s.data === 'draw' ? 'the points you drew' : s.data;
-    return (
-      `Each step draws ${s.batch} points x from <b>${dataText}</b>, times t ~ p(t) (<b>${s.density}</b>) and noise ε, forms ` +
-      `z<sub>t</sub> = α<sub>t</sub>x + σ<sub>t</sub>ε on the <b>${s.schedule}</b> schedule, and the network ` +
-      `(18 → ${s.hidden} × ${s.layers} → 2) predicts <b>${OUTPUT_WORDS[s.output]}</b>. ` +
-      `The loss is the weighted output MSE: each example’s squared error times w(λ)/(p(λ)·m<sub>o</sub>) for the ` +
-      `<b>${s.weighting}</b> weighting w, so that any output trains the same ∫w(λ)·ε-MSE dλ.`
-    );
-  };
+  let runStarted = 0;
 
   /** The selected data set alone, until samples replace it (drawn here once per data set; sample charts come from the worker). */
   let dataSvg: { key: string; svg: string } | undefined;
@@ -100,23 +93,9 @@ export function mountTrainPanel(el: HTMLElement): void {
     samplesBox.show(() => svg);
   };
 
-  const statusText = (): string => {
-    const words: string[] = [];
-    if (state.running) words.push(hasModel ? `Training: step ${state.step} / ${target}` : 'Starting: compiling the training step…');
-    else if (hasModel) words.push(`Stopped at step ${state.step}`);
-    else words.push(worker && !state.ready ? 'Not trained yet · preparing ONNX Runtime (WebAssembly compile and warm-up)…' : 'Not trained yet.');
-    if (state.stepsPerSecond > 0) words.push(`${state.stepsPerSecond.toFixed(0)} steps/s`);
-    if (state.losses.length > 0) {
-      const tail = state.losses.slice(-50);
-      words.push(`loss ${fmt(tail.reduce((a, b) => a + b, 0) / tail.length)} (mean of the last ${tail.length})`);
-    }
-    if (runtimeLabel) words.push(runtimeLabel);
-    return words.join(' · ');
-  };
-
   /** The status line, written only when its text changes (a write costs a layout). */
   const showStatus = () => {
-    const text = statusText();
+    const text = statusText(state, { hasModel, preparing: worker !== undefined && !state.ready, target, runtimeLabel });
     if (status.textContent !== text) status.textContent = text;
   };
 
@@ -141,8 +120,8 @@ export function mountTrainPanel(el: HTMLElement): void {
     exportSafetensors.disabled = !hasModel;
     exportOnnx.disabled = !hasModel;
     pad.root.hidden = data.value() !== 'draw';
-    const text = describe(state.running && runSettings ? runSettings : settings());
-    if (text !== recipeHtml) recipe.innerHTML = recipeHtml = text; // re-parsed only when it changes
+    const text = recipeHtml(state.running && runSettings ? runSettings : settings());
+    if (text !== recipeShown) recipe.innerHTML = recipeShown = text; // re-parsed only when it changes
     showStatus();
   };
 
@@ -153,7 +132,7 @@ export function mountTrainPanel(el: HTMLElement): void {
 
   const sampleRequest = (): SampleRequest => {
     const width = Math.round(Math.min(420, Math.max(260, samplesBox.el.clientWidth || 420)));
-    return { sampler: sampler.value(), steps: sampleSteps.value(), grid: timeGrid.value(), n: SAMPLE_POINTS, seed: 1, width };
+    return { sampler: sampler.value(), steps: sampleSteps.value(), grid: timeGrid.value(), n: SAMPLE_POINTS, seed: 1, width, field: Number(field.value()) };
   };
 
   const requestSample = () => {
@@ -183,6 +162,7 @@ export function mountTrainPanel(el: HTMLElement): void {
         hasModel = true;
         target = m.target;
         runtimeLabel = `${groupDigits(m.parameters)} parameters, WebAssembly, ${m.threads} thread${m.threads === 1 ? '' : 's'}`;
+        runStarted = performance.now();
         scheduleLive();
         controlsDirty = true; // shown with the first losses
         break;
@@ -195,16 +175,22 @@ export function mountTrainPanel(el: HTMLElement): void {
       case 'stopped':
         state.running = false;
         state.step = m.step;
+        state.outcome = m.reason === 'done' ? 'finished' : m.reason;
+        state.seconds = runStarted > 0 ? (performance.now() - runStarted) / 1000 : 0;
         monitor.end();
         clearTimeout(liveTimer);
         renderLive();
         renderControls();
-        if (!samplesSvg) requestAnimationFrame(renderData); // the data set may have changed during the run
+        // The final model's samples, unless the run failed before it had a model.
+        if (hasModel && m.reason !== 'error') requestSample();
+        else if (!samplesSvg) requestAnimationFrame(renderData); // the data set may have changed during the run
         break;
       case 'samples': {
         if (m.id === latestSample) sampling = false;
         lastSampleSeconds = m.seconds;
         state.samples = Array.from(m.samples);
+        state.samplesStep = m.step;
+        state.onSquares = runSettings?.data === 'checkerboard' ? checkerboardScore(m.samples) : NaN;
         samplesSvg = m.svg;
         const svg = m.svg;
         samplesBox.show(() => svg); // drawn at the width asked for; the viewBox scales it
@@ -239,6 +225,7 @@ export function mountTrainPanel(el: HTMLElement): void {
   /** Marks a run as started; the page catches up in the next frame (the click's own task stays short). */
   const begin = () => {
     state.running = true;
+    state.outcome = '';
     monitor.begin();
     // Controls in this frame, the chart in the next: two short tasks instead of one long one.
     requestAnimationFrame(() => {
@@ -258,6 +245,9 @@ export function mountTrainPanel(el: HTMLElement): void {
     state.samples = [];
     state.step = 0;
     state.stepsPerSecond = 0;
+    state.samplesStep = -1;
+    state.outcome = '';
+    state.onSquares = NaN;
     hasModel = false;
     runtimeLabel = '';
     const hadSamples = samplesSvg !== '';
@@ -277,6 +267,9 @@ export function mountTrainPanel(el: HTMLElement): void {
   exportSafetensors.addEventListener('click', () => exportAs('safetensors'));
   exportOnnx.addEventListener('click', () => exportAs('onnx'));
   liveBox.addEventListener('change', scheduleLive);
+  field.onChange(() => {
+    if (hasModel && !state.running) requestSample();
+  });
 
   output.onChange(() => {
     // The output's natural weighting (its plain MSE); any other stays one click away.
@@ -295,16 +288,12 @@ export function mountTrainPanel(el: HTMLElement): void {
   renderControls();
   lossBox.show((width) => lossChart(state.losses, target, width));
   renderData();
-  // Start ONNX Runtime (a large WebAssembly download and compile) once the panel comes into view, so that
-  // pressing Train does not wait for it and the compile does not compete with the first training steps.
-  if (typeof IntersectionObserver !== 'undefined') {
-    const seen = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      seen.disconnect();
-      if (worker) return;
-      post({ type: 'warm', settings: settings(), sample: sampleRequest() });
-      showStatus();
-    });
-    seen.observe(el);
-  }
+  // Start ONNX Runtime (a large WebAssembly download and compile) on the first interaction with the panel
+  // (not when it scrolls into view: a reader who only scrolls downloads nothing large), so that pressing
+  // Train does not wait for it and the compile does not compete with the first training steps.
+  onFirstInteraction(el, () => {
+    if (worker) return;
+    post({ type: 'warm', settings: settings(), sample: sampleRequest() });
+    showStatus();
+  });
 }

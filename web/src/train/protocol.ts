@@ -29,6 +29,8 @@ export interface SampleRequest {
   readonly seed: number;
   /** Width (px) of the chart the worker draws. */
   readonly width: number;
+  /** The time t at which the learned velocity field is drawn as arrows over the samples; 0: no arrows. */
+  readonly field: number;
 }
 
 export type ExportFormat = 'safetensors' | 'onnx';

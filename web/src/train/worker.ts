@@ -5,11 +5,12 @@
  * training runs between two steps. A stop request is seen after the step in flight.
  */
 import { rng } from '../../../src/core/rng.js';
-import { DifflowError } from '../../../src/core/validate.js';
 import { Trainer } from '../../../src/train/trainer.js';
-import { PREVIEW_POINTS, samplesChart } from './charts.js';
-import { ForwardSessions, datasetFor, exportModel, sampleEma, trainConfig } from './model.js';
+import { messageOf, nextTask } from '../workerKit.js';
+import { PREVIEW_POINTS, samplesChart, type FieldArrows } from './charts.js';
+import { ForwardSessions, datasetFor, exportModel, sampleEma, trainConfig, velocityField } from './model.js';
 import type { FromWorker, SampleRequest, ToWorker, TrainSettings } from './protocol.js';
+import { checkerboardScore } from './quality.js';
 import { trainingRuntime } from './runtime.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -34,12 +35,6 @@ function post(message: FromWorker, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-function messageOf(e: unknown): string {
-  if (e instanceof DifflowError) return e.message;
-  if (e instanceof Error) return `${e.name}: ${e.message}`;
-  return String(e);
-}
-
 let tail: Promise<unknown> = Promise.resolve();
 /** Runs `fn` after every ONNX Runtime job queued before it. */
 function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -48,16 +43,6 @@ function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
   return result;
 }
 
-/** Resolves in a new task (not a microtask), so that messages from the page are handled between steps. */
-const channel = new MessageChannel();
-const waiting: (() => void)[] = [];
-channel.port1.onmessage = () => waiting.shift()?.();
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    waiting.push(resolve);
-    channel.port2.postMessage(null);
-  });
-}
 
 /** Steps per second over the last second or so. */
 class Rate {
@@ -154,10 +139,16 @@ async function job(message: Extract<ToWorker, { type: 'sample' | 'export' }>): P
       try {
         const started = performance.now();
         const { request } = message;
-        const { samples, step } = await exclusive(async () => ({ step: r.trainer.state.step, samples: await sampleEma(r.trainer, r.sessions, request) }));
+        const { samples, step, field } = await exclusive(async () => {
+          const arrows = request.field > 0 ? await velocityField(r.trainer, r.sessions, request.field) : undefined;
+          // Arrows point the way a sampler moves a point: backwards in time, −dz/dt.
+          const field: FieldArrows | undefined = arrows && { t: request.field, points: arrows.points, direction: arrows.velocity.map((v) => -v) };
+          return { step: r.trainer.state.step, samples: await sampleEma(r.trainer, r.sessions, request), field };
+        });
         const seconds = (performance.now() - started) / 1000;
-        const title = `${request.sampler}, ${request.steps} steps · model at step ${step}`;
-        const svg = samplesChart(r.preview, samples, title, request.width);
+        const score = r.trainer.config.data === 'checkerboard' ? ` · ${(100 * checkerboardScore(samples)).toFixed(0)} % on the squares` : '';
+        const title = `${request.sampler}, ${request.steps} steps · model at step ${step}${score}`;
+        const svg = samplesChart(r.preview, samples, title, request.width, field);
         post({ type: 'samples', id: message.id, step, samples, svg, seconds, request }, [samples.buffer]);
       } catch (e) {
         post({ type: 'error', id: message.id, message: messageOf(e) });
