@@ -12,7 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type {} from '../../web/src/hooks.js';
 import { serve } from './server.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium, or the browser named by DIFFLOW_CHROMIUM. */
+export const CHROMIUM = process.env.DIFFLOW_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = join('test', 'web', 'artifacts');
 export const PANELS = ['two-sides', 'samplers', 'weightings', 'churn', 'train'] as const;
 
@@ -39,7 +40,7 @@ export interface Explorer {
 
 /** Builds the explorer with Vite, serves it and starts Chromium. */
 export async function startExplorer(): Promise<Explorer> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does`);
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) or set DIFFLOW_CHROMIUM`);
   const dist = mkdtempSync(join(tmpdir(), 'difflow-web-'));
   const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'], { encoding: 'utf8' });
   assert.equal(build.status, 0, `vite build failed:\n${build.stdout}\n${build.stderr}`);
