@@ -1,17 +1,20 @@
 /**
- * The explorer's documentation pages, so that its links work from any static host: README.md,
- * docs/FRAMEWORK.md (the formula sheet), docs/explorer.md and docs/explorer-images.md rendered to HTML next to
+ * The explorer's documentation pages, so that its links work from any static host: README.md and every
+ * docs/*.md page (the formula sheet, the explorer's notes, the API tour, …) rendered to HTML next to
  * the built page (same relative paths, `.md` → `.html`), with the images they show copied beside them. Links to one of these
  * pages point to its HTML; links to files that are not part of the site (source files) show as plain text.
  * As a Vite plugin: emitted by `vite build`, served by `vite` (dev).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize, posix } from 'node:path';
 import type { Plugin } from 'vite';
 import { markdownToHtml } from './markdown.js';
 
-/** The rendered pages, as repository paths. */
-export const DOC_PAGES = ['README.md', 'docs/FRAMEWORK.md', 'docs/explorer.md', 'docs/explorer-images.md'] as const;
+/** The rendered pages, as repository paths: README.md and every docs/*.md page. */
+export function docPageList(root: string): string[] {
+  const docs = existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort() : [];
+  return ['README.md', ...docs.map((f) => `docs/${f}`)];
+}
 
 const STYLE = `body{font:16px/1.6 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d2433;max-width:900px;margin:0 auto;padding:16px 20px 48px}
 a{color:#0072b2}code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f2f4f7;padding:0 3px;border-radius:3px}
@@ -33,7 +36,8 @@ function htmlName(path: string): string {
 /** The HTML pages and the images they show, read from the repository at `root`. */
 export function docsPages(root: string): SiteFile[] {
   const files = new Map<string, SiteFile>();
-  for (const page of DOC_PAGES) {
+  const pages = docPageList(root);
+  for (const page of pages) {
     const path = join(root, page);
     if (!existsSync(path)) continue;
     const here = posix.dirname(page);
@@ -43,7 +47,7 @@ export function docsPages(root: string): SiteFile[] {
       const target = posix.normalize(posix.join(here, file));
       const back = posix.relative(here, target) || posix.basename(target);
       const suffix = anchor === undefined ? '' : `#${anchor}`;
-      if ((DOC_PAGES as readonly string[]).includes(target)) return htmlName(back) + suffix;
+      if (pages.includes(target)) return htmlName(back) + suffix;
       // Images and other documents under docs/ are copied; anything else (source code) is not on the site.
       if (!target.startsWith('docs/') || !existsSync(join(root, target))) return undefined;
       files.set(target, { fileName: target, source: readFileSync(join(root, normalize(target))) });
