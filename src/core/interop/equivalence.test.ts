@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import type { Rng } from '../rng.js';
 import { rng } from '../rng.js';
 import { fromDiffusersConfig } from './fromDiffusersConfig.js';
-import { ddimLoop, ddpmMeanLoop, dpmLoop, edmLoop, eulerLoop, flowMatchLoop, heunLoop, type ArrayModel } from './diffusersLoops.js';
+import { ddimLoop, ddpmMeanLoop, dpmLoop, edmLoop, eulerLoop, flowMatchLoop, heunLoop, type ArrayModel } from '../../../test/helpers/diffusers/loops.js';
 
 /**
  * `run` — difflow's pure samplers on the translated schedule — against diffusers' step() transcribed in its
- * own variables (diffusersLoops.ts), in the pipeline loop. Matching proves the equivalences the translation
+ * own variables (test/helpers/diffusers/loops.ts), in the pipeline loop. Matching proves the equivalences the translation
  * rests on: Euler's and EDM's σ̃-Euler step is DDIM, DPM-Solver++'s first-order step is DDIM and its
  * midpoint second-order step is dpmpp2m, Heun's is difflow's Heun, flow-matching Euler is fmEuler, and
  * DDPM's posterior mean is DDIM with η = 1 (without its noise).

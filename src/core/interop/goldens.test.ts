@@ -2,20 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromDiffusersConfig } from './fromDiffusersConfig.js';
 import type { Rng } from '../rng.js';
-import { eulerAncestralLoop, eulerLoop, heunLoop, type ArrayModel } from './diffusersLoops.js';
-import { torchGenerator } from './torchRandn.js';
+import { eulerAncestralLoop, eulerLoop, heunLoop, type ArrayModel } from '../../../test/helpers/diffusers/loops.js';
+import { torchGenerator } from '../../../test/helpers/diffusers/torchRandn.js';
 
 /**
  * The full-loop golden values of diffusers' scheduler tests (tests/schedulers/
  * test_scheduler_{ddim,ddpm,euler,euler_ancestral,heun,dpm_multi,edm_euler}.py), reproduced from the
  * translated config. Fixtures (test_schedulers.py): dummy_sample_deter = arange(768)/768 and
  * dummy_noise_deter = its reverse, as a permuted 4×3×8×8 tensor; dummy_model = sample·t/(t + 1) with the
- * timestep t diffusers passes. The stochastic loops get torch's own noise (torchRandn.ts).
+ * timestep t diffusers passes. The stochastic loops get torch's own noise (test/helpers/diffusers/torchRandn.ts).
  * Not here: the sum of ddpm's test_full_loop_with_noise (see its entry).
  * Loops: "pipeline" is diffusers' pipeline loop, i.e. `run` (DDIM, DPM-Solver and EDM tests use it);
  * "euler test" / "heun test" are the Euler-family tests' own loop, which reassigns
  * `sample = scale_model_input(sample, t)` and so passes the scaled sample on to step(): it is reproduced by
- * diffusersLoops.ts on the same translated grid, and `run` keeps the pipeline semantics (equivalence.test.ts).
+ * test/helpers/diffusers/loops.ts on the same translated grid, and `run` keeps the pipeline semantics (equivalence.test.ts).
  */
 interface Golden {
   readonly file: string;
@@ -24,7 +24,7 @@ interface Golden {
   /** num_inference_steps (10 unless the test sets none: DDPM runs all T). */
   readonly steps?: number;
   readonly loop: 'pipeline' | 'euler test' | 'heun test' | 'euler ancestral test';
-  /** The loop draws its noise from torch.manual_seed(0) (replayed by torchRandn.ts). */
+  /** The loop draws its noise from torch.manual_seed(0) (replayed by test/helpers/diffusers/torchRandn.ts). */
   readonly torchNoise?: boolean;
   /** t_start of the "with_noise" tests: the sample is noised to grid[start] and the loop starts there. */
   readonly start?: number;

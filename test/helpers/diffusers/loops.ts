@@ -5,7 +5,7 @@
  * diffusers' test loops where they differ from the pipeline: the Euler-family tests reassign
  * `sample = scheduler.scale_model_input(sample, t)` and so pass the scaled sample on to `step`.
  */
-import type { Plan } from './plan.js';
+import type { Plan } from '../../../src/core/interop/plan.js';
 
 export type ArrayModel = (sample: Float64Array, timestep: number) => Float64Array;
 type Kind = Plan['outputKind'];
