@@ -24,7 +24,7 @@ test('difflow schedulers --class shows one class, and an unknown class is a one-
   assert.equal(one.code, 0);
   assert.match(one.out, /^### EDMEulerScheduler/);
   assert.ok(!one.out.includes('DDIMScheduler'));
-  assert.match(one.out, /\| sigma_data +\| +0.5 \|/);
+  assert.match(one.out, /\| sigma_data +\| 0\.5 +\|/);
   assert.equal((await cli('schedulers', '--class', 'PNDMScheduler')).code, 2);
 });
 

@@ -1,11 +1,14 @@
-/** Plain-text tables for the terminal (and Markdown, with `markdown: true`). */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], options: { markdown?: boolean } = {}): string {
+/**
+ * Plain-text tables for the terminal (and Markdown, with `markdown: true`): the first column left-aligned, the
+ * others right-aligned (numbers), or every column left-aligned with `text: true` (tables of words).
+ */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], options: { markdown?: boolean; text?: boolean } = {}): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(options.markdown ? ' | ' : '  ');
+    cells.map((cell, c) => (c === 0 || options.text ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(options.markdown ? ' | ' : '  ');
   const sep = widths.map((w) => '-'.repeat(w)).join(options.markdown ? ' | ' : '  ');
   const body = [line(header), sep, ...rows.map(line)];
-  return options.markdown ? body.map((l) => `| ${l} |`).join('\n') : body.join('\n');
+  return options.markdown ? body.map((l) => `| ${l} |`).join('\n') : body.map((l) => l.trimEnd()).join('\n');
 }
 
 /** A number in a short form for tables: 3 significant digits, exponent when small or large. */
