@@ -4,7 +4,7 @@
  * canvas each, all moved by one time scrubber. Each canvas states its errors (samplerRuns.ts): the RMS
  * distance to the exact ODE answer (deterministic runs) and the spread around the modes (every run).
  */
-import { GRID_NAMES, OUTPUT_KINDS, SAMPLER_DESCRIPTORS, SAMPLER_NAMES, samplersReading, SCHEDULE_NAMES, type GridName, type OutputKind, type SamplerName, type ScheduleName } from '../../../src/core/index.js';
+import { GRID_NAMES, OUTPUT_KINDS, SAMPLER_DESCRIPTORS, SAMPLER_NAMES, TIME_MARGINS, samplersReading, SCHEDULE_NAMES, type GridName, type OutputKind, type SamplerName, type ScheduleName } from '../../../src/core/index.js';
 import { hooks } from '../hooks.js';
 import { mathBox } from '../math.js';
 import { shareable } from '../urlState.js';
@@ -55,7 +55,7 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
       "sampler's. Each canvas runs one sampler from the <em>same</em> 1500 noise points, on the same schedule, output " +
       'and time grid; drag the time scrubber to compare them at any t (orange: a few paths). With an exact denoiser ' +
       'every output kind gives the same x̂ and ε̂ — except that ε says nothing about x̂ where α = 0, so then the grid ' +
-      'starts at t = 0.999.',
+      `starts at t = ${1 - TIME_MARGINS.sampling.noise}.`,
   );
   const schedule = select<ScheduleName>({ testid: 'samplers-schedule', label: 'schedule', options: SCHEDULE_NAMES, value: 'fm' });
   const output = select<OutputKind>({ testid: 'samplers-output', label: 'network output', options: OUTPUT_KINDS, value: 'u', labels: OUTPUT_LABELS });
