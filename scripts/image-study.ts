@@ -12,10 +12,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkName, type OutputKind, type SamplerName } from '../src/core/index.js';
+import { checkName, evaluationCount, type OutputKind, type SamplerName } from '../src/core/index.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import { evaluateImages } from '../src/cli/imageCommands.js';
-import { loadModel } from '../src/cli/modelCommands.js';
+import { gridFor, loadModel } from '../src/cli/modelCommands.js';
 import { formatTable } from '../src/cli/table.js';
 import { NATURAL_WEIGHTING, type ModelName } from '../src/train/config.js';
 import { trainRun } from '../src/train/loop.js';
@@ -67,22 +67,23 @@ async function samplers(runDir: string, perClass: number): Promise<void> {
   const model = loadModel(runDir);
   const rows: string[][] = [];
   const nfes = [10, 20, 50];
-  const plan: { name: string; sampler: SamplerName; steps: (nfe: number) => number; nfe: (steps: number) => number }[] = [
-    { name: 'DDIM', sampler: 'ddim', steps: (n) => n, nfe: (s) => s },
-    { name: 'Heun (EDM)', sampler: 'heun', steps: (n) => Math.floor((n + 1) / 2), nfe: (s) => 2 * s - 1 },
-    { name: 'DPM-Solver++ 2M', sampler: 'dpmpp2m', steps: (n) => n, nfe: (s) => s },
+  const plan: { name: string; sampler: SamplerName; steps: (nfe: number) => number }[] = [
+    { name: 'DDIM', sampler: 'ddim', steps: (n) => n },
+    { name: 'Heun (EDM)', sampler: 'heun', steps: (n) => Math.floor((n + 1) / 2) },
+    { name: 'DPM-Solver++ 2M', sampler: 'dpmpp2m', steps: (n) => n },
   ];
   for (const p of plan) {
     const row = [p.name];
     for (const target of nfes) {
       const steps = p.steps(target);
+      const nfe = evaluationCount(p.sampler, model.schedule, gridFor('uniform', model, steps));
       const file = join(root, `samplers-${p.sampler}-${steps}-${perClass}.json`);
       if (!existsSync(file)) {
         const r = await evaluateImages(model, perClass, { sampler: p.sampler, steps, grid: 'uniform', guidance: 2, seed: 0 });
-        writeFileSync(file, JSON.stringify({ sampler: p.sampler, steps, nfe: p.nfe(steps), ...r }, null, 2));
+        writeFileSync(file, JSON.stringify({ sampler: p.sampler, steps, nfe, ...r }, null, 2));
       }
       const r = JSON.parse(readFileSync(file, 'utf8'));
-      row.push(`${(100 * r.accuracy).toFixed(1)} % / ${r.fd.toFixed(2)} (${r.nfe})`);
+      row.push(`${(100 * r.accuracy).toFixed(1)} % / ${r.fd.toFixed(2)} (${nfe})`);
       console.error(`${p.name} ${steps} steps: accuracy ${r.accuracy}, FD ${r.fd}, ${r.seconds.toFixed(0)} s`);
     }
     rows.push(row);

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx } from '../src/data/idx.js';
+import { IMAGE_PIXELS, IMAGE_SIDE } from '../src/models/image.js';
 import { loadFashionMnist, type Split } from '../src/train/fashionMnist.js';
 
 const out = 'test/fixtures/fashion-mnist-tiny';
@@ -21,10 +22,10 @@ for (const [split, prefix, perClass] of [['train', 'train', 10], ['test', 't10k'
       picked.push(i);
     }
   }
-  const images = new Uint8Array(picked.length * 784);
-  picked.forEach((i, k) => images.set(set.images.subarray(i * 784, (i + 1) * 784), k * 784));
+  const images = new Uint8Array(picked.length * IMAGE_PIXELS);
+  picked.forEach((i, k) => images.set(set.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), k * IMAGE_PIXELS));
   const labels = Uint8Array.from(picked.map((i) => set.labels[i]));
-  writeFileSync(join(out, `${prefix}-images-idx3-ubyte.gz`), gzipSync(encodeIdx([picked.length, 28, 28], images), { level: 9 }));
+  writeFileSync(join(out, `${prefix}-images-idx3-ubyte.gz`), gzipSync(encodeIdx([picked.length, IMAGE_SIDE, IMAGE_SIDE], images), { level: 9 }));
   writeFileSync(join(out, `${prefix}-labels-idx1-ubyte.gz`), gzipSync(encodeIdx([picked.length], labels), { level: 9 }));
   console.log(`${split}: ${picked.length} images`);
 }

@@ -19,6 +19,7 @@ import { writeCheckpoint } from '../src/io/checkpoint.js';
 import {
   CLASSIFIER_ARCHITECTURE, CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward, softmaxCrossEntropy,
 } from '../src/models/classifier.js';
+import { IMAGE_PIXELS } from '../src/models/image.js';
 import { initParams } from '../src/models/network.js';
 import { copyImage, loadFashionMnist, type ImageSet } from '../src/train/fashionMnist.js';
 import { DEFAULT_CLASSIFIER_PATH, FmnistClassifier } from '../src/train/fmnistMetric.js';
@@ -65,17 +66,17 @@ const totalSteps = args.steps === undefined ? Number(args.epochs) * stepsPerEpoc
 
 /** Images [n·784] in [−1, 1] and labels [n] of the examples `indices` of `set`. */
 function gather(set: ImageSet, indices: ArrayLike<number>): { images: Float32Array; labels: Uint8Array } {
-  const images = new Float32Array(indices.length * 784);
-  for (let k = 0; k < indices.length; k++) copyImage(set, indices[k], images, k * 784);
+  const images = new Float32Array(indices.length * IMAGE_PIXELS);
+  for (let k = 0; k < indices.length; k++) copyImage(set, indices[k], images, k * IMAGE_PIXELS);
   return { images, labels: Uint8Array.from(indices, (i) => set.labels[i]) };
 }
 
 /** One training batch: images x [B·784] and one-hot labels [B·10]. */
 function batchOf(indices: ArrayLike<number>): { x: Float32Array; onehot: Float32Array } {
-  const x = new Float32Array(BATCH * 784);
+  const x = new Float32Array(BATCH * IMAGE_PIXELS);
   const onehot = new Float32Array(BATCH * CLASSIFIER_CLASSES);
   for (let b = 0; b < BATCH; b++) {
-    copyImage(train, indices[b], x, b * 784);
+    copyImage(train, indices[b], x, b * IMAGE_PIXELS);
     onehot[b * CLASSIFIER_CLASSES + train.labels[indices[b]]] = 1;
   }
   return { x, onehot };
@@ -104,7 +105,7 @@ console.log(`${P} parameters (${((4 * P) / 1e6).toFixed(2)} MB float32); ${fitti
   `${totalSteps} steps (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs), ${THREADS} threads`);
 
 const step = buildOptimizerStep(CLASSIFIER_PARAMS, (g, p) => {
-  const x = g.input('x', [BATCH, 784]);
+  const x = g.input('x', [BATCH, IMAGE_PIXELS]);
   const labels = g.input('labels', [BATCH, CLASSIFIER_CLASSES]);
   return softmaxCrossEntropy(g, classifierForward(g, p, x).logits, labels);
 });
@@ -119,7 +120,7 @@ for (let k = 1; k <= totalSteps; k++) {
   const { x, onehot } = batchOf(shuffled.subarray(within * BATCH, (within + 1) * BATCH));
   const out = await session.run({
     ...optimizerFeeds(state, k, { lr: learningRate(k), eps: ADAM_EPS, weightDecay: WEIGHT_DECAY, emaDecay: EMA_DECAY }),
-    x: { data: x, dims: [BATCH, 784] }, labels: { data: onehot, dims: [BATCH, CLASSIFIER_CLASSES] },
+    x: { data: x, dims: [BATCH, IMAGE_PIXELS] }, labels: { data: onehot, dims: [BATCH, CLASSIFIER_CLASSES] },
   });
   const loss = out.loss.data[0];
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${k}: the loss is ${loss}`);

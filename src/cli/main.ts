@@ -4,7 +4,7 @@ import { DifflowError, GRID_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, checkName, sch
 import { FIGURE_NAMES } from '../figures/index.js';
 import { demo } from './demo.js';
 import { writeFigures } from './figures.js';
-import { DETERMINISTIC, run, setup } from './oracleRun.js';
+import { run, setup } from './oracleRun.js';
 import { fmt } from './table.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES } from '../core/index.js';
 import { ALL_DATA_NAMES } from '../data/datasets.js';
@@ -14,7 +14,7 @@ import { registerSchedulers } from './schedulers.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
 import { FileError, checkOutputFolder } from '../io/files.js';
 import { integerOption as int, numberOption as num, pathOption as path, pointsOption as points, seedOption as seed, stepsOption as steps } from './options.js';
-import { checkSamplerFlags } from './samplerFlags.js';
+import { checkSamplerFlags, readersOf } from './samplerFlags.js';
 import { derivedSeed } from './seeds.js';
 import { sampleOrOnnx } from './onnxSample.js';
 
@@ -68,8 +68,8 @@ function program(out: Output, exit: (code: number) => void): Command {
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
     .option('--steps <count>', 'sampling steps', steps, 20)
     .option('--n <count>', 'number of samples', points('--n'), 4000)
-    .option('--eta <value>', 'η for ddim / sde', num('--eta'))
-    .option('--churn <value>', 'churn for the churn sampler', num('--churn'))
+    .option('--eta <value>', `η for ${readersOf('eta')}`, num('--eta'))
+    .option('--churn <value>', `churn for ${readersOf('churn')}`, num('--churn'))
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
     .option('--json', 'print the samples as JSON')
     .action(async (o: { schedule: string; sampler: string; grid: string; steps: number; n: number; eta?: number; churn?: number; seed: number; json?: boolean }) => {
@@ -83,7 +83,7 @@ function program(out: Output, exit: (code: number) => void): Command {
         log(JSON.stringify({ sampler, schedule: schedule.name, steps: o.steps, nfe: r.nfe, samples: Array.from(r.z) }));
         return;
       }
-      const rmse = DETERMINISTIC.includes(sampler) ? `, RMS distance to the exact ODE answer ${fmt(r.rmse ?? NaN)}` : '';
+      const rmse = r.rmse !== undefined ? `, RMS distance to the exact ODE answer ${fmt(r.rmse ?? NaN)}` : '';
       log(`${sampler} on ${schedule.name}, ${o.steps} steps (${r.nfe} NFE): energy distance to data ${fmt(r.energy)}${rmse}`);
     });
   p.command('train')
@@ -134,8 +134,8 @@ function program(out: Output, exit: (code: number) => void): Command {
     .option('--steps <count>', 'sampling steps', steps, 20)
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
     .option('--n <count>', "2-D models: number of samples (default 5000; --onnx: the model's fixed batch, else 16)", int('--n'))
-    .option('--eta <value>', 'η for ddim / sde', num('--eta'))
-    .option('--churn <value>', 'churn for the churn sampler', num('--churn'))
+    .option('--eta <value>', `η for ${readersOf('eta')}`, num('--eta'))
+    .option('--churn <value>', `churn for ${readersOf('churn')}`, num('--churn'))
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
     .option('--guidance <w>', 'image models: classifier-free guidance scale (1 = conditional, 0 = unconditional; default 2)', num('--guidance'))
     .option('--per-class <count>', 'image models: samples per class, one grid row per class (default 10)', int('--per-class'))

@@ -1,7 +1,7 @@
 /** `difflow sample | eval | export` on a training run folder. */
 import { extname } from 'node:path';
 import {
-  DifflowError, GRID_NAMES, SAMPLERS, checkName, energyDistance, gridByName, logLikelihood, mixtureOracle, priorSample, rng,
+  DifflowError, GRID_NAMES, SAMPLERS, checkName, safeTimeRange, energyDistance, gridByName, logLikelihood, mixtureOracle, priorSample, rng,
   samplingGrid, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
 } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
@@ -135,7 +135,7 @@ export async function evaluate(model: LoadedModel, o: { n: number; nll: number; 
   let nllNote: string | undefined;
   try {
     // An ε-model has no x̂ where α = 0: stop just short of t = 1 there.
-    const tMax = model.config.output === 'eps' && model.schedule.alpha(1) === 0 ? 1 - 1e-4 : 1;
+    const { tMax } = safeTimeRange(model.schedule, model.config.output, 'likelihood');
     const r = await logLikelihood(model.denoiser, x, dim, { rtol: 1e-5, atol: 1e-5, tMax });
     bitsPerDim = r.bitsPerDim.reduce((a, b) => a + b, 0) / r.bitsPerDim.length;
   } catch (e) {

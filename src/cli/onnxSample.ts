@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { DifflowError, SAMPLERS, SAMPLER_NAMES, checkName, rng } from '../core/index.js';
+import { DifflowError, SAMPLERS, SAMPLER_NAMES, checkName, rng, samplersReading } from '../core/index.js';
 import type { DiffusersConfig } from '../core/interop/index.js';
 import { fromDiffusersConfig } from '../core/interop/index.js';
 import { TENSOR_TYPES, type TypedTensor } from '../engine/runtime.js';
@@ -80,7 +80,7 @@ export async function onnxSampleCommand(o: OnnxSampleOptions, log: (line: string
   if (!['.json', '.png'].includes(ext)) throw new DifflowError(`--out must end in .json or .png, got '${o.out}'`);
   const sampler = o.sampler === undefined ? undefined : checkName('sampler', o.sampler, SAMPLER_NAMES);
   if (sampler) checkSamplerFlags(sampler, o);
-  else if (o.churn !== undefined) throw new DifflowError('--churn applies to --sampler churn');
+  else if (o.churn !== undefined) throw new DifflowError(`--churn applies to --sampler ${samplersReading('churn').join(' or ')}`);
   checkOutputFile(o.out);
   const config = readJson('--scheduler-config', o.schedulerConfig) as DiffusersConfig;
   const translate = (sampleSize: number) => fromDiffusersConfig(config, { numInferenceSteps: o.steps, mu: o.mu, sampleSize });

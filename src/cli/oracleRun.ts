@@ -4,12 +4,14 @@
  * samples to fresh data. Shared by `difflow demo`, `difflow oracle` and bench/samplers.
  */
 import {
-  SAMPLERS, energyDistance, gridByName, mixtureOracle, priorSample, ringMixture, rk45, rng,
+  SAMPLERS, SAMPLER_NAMES, energyDistance, gridByName, isStochastic, mixtureOracle, priorSample, ringMixture, rk45, rng,
   type AnySamplerOptions, type Denoiser, type GridName, type Oracle, type SamplerName, type Schedule,
 } from '../core/index.js';
 
-export const DETERMINISTIC: readonly SamplerName[] = ['ddim', 'fm-euler', 'pf-euler', 'heun', 'dpmpp2m'];
-export const STOCHASTIC: readonly SamplerName[] = ['ddpm', 'churn', 'sde'];
+/** The samplers that are deterministic with their default options, in registry order. */
+export const DETERMINISTIC: readonly SamplerName[] = SAMPLER_NAMES.filter((name) => !isStochastic(name));
+/** The samplers that draw noise with their default options, in registry order. */
+export const STOCHASTIC: readonly SamplerName[] = SAMPLER_NAMES.filter((name) => isStochastic(name));
 
 /**
  * The stochastic rows of the demo's table. Churn ½ is DDPM (η = 1) exactly (FRAMEWORK.md §5; the demo checks it),
@@ -71,7 +73,7 @@ export interface RunResult {
   readonly sampler: SamplerName;
   readonly steps: number;
   readonly nfe: number;
-  /** RMS distance per point to the exact ODE answer (deterministic samplers only). */
+  /** RMS distance per point to the exact ODE answer (deterministic runs only: `isStochastic` false for the options). */
   readonly rmse: number | undefined;
   readonly energy: number;
   readonly z: Float64Array;
@@ -89,7 +91,7 @@ export async function run(
   const times = gridByName(grid, s.schedule, steps);
   const z = await SAMPLERS[sampler](d, s.z1, times, { rng: rng(seed), ...options });
   const nfe = d.calls;
-  const deterministic = DETERMINISTIC.includes(sampler);
+  const deterministic = !isStochastic(sampler, options);
   let sq = 0;
   if (deterministic) {
     // The reference starts where the sampler did: a λ or Karras grid starts below t = 1.

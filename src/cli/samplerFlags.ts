@@ -1,19 +1,22 @@
-/** Which sampler reads which command-line option, so that an option a sampler would ignore is refused instead. */
-import { DifflowError, type SamplerName } from '../core/index.js';
+/** Which sampler reads which command-line option (from the sampler registry), so that an option a sampler would ignore is refused instead. */
+import { DifflowError, samplersReading, type SamplerName } from '../core/index.js';
 import { flagName } from '../train/config.js';
 
-type SamplerFlag = 'eta' | 'churn';
+/** The sampler options the command line takes, each as the flag of its name. */
+export const SAMPLER_FLAGS = ['eta', 'churn'] as const;
+type SamplerFlag = (typeof SAMPLER_FLAGS)[number];
 
-const READS: Record<SamplerName, readonly SamplerFlag[]> = {
-  ddim: ['eta'], ddpm: [], 'fm-euler': [], 'pf-euler': [], heun: [], dpmpp2m: [], churn: ['churn'], sde: ['eta'],
-};
+/** The samplers that read `--flag`, for help texts and errors: 'the ddim and sde samplers'. */
+export function readersOf(flag: SamplerFlag): string {
+  const readers = samplersReading(flag);
+  return `the ${readers.join(' and ')} sampler${readers.length > 1 ? 's' : ''}`;
+}
 
 /** Refuses `--eta` or `--churn` given to a sampler that does not read it, naming the samplers that do. */
 export function checkSamplerFlags(sampler: SamplerName, given: Partial<Record<SamplerFlag, number>>): void {
-  for (const flag of ['eta', 'churn'] as const) {
-    if (given[flag] === undefined || READS[sampler].includes(flag)) continue;
-    const readers = (Object.keys(READS) as SamplerName[]).filter((s) => READS[s].includes(flag));
-    throw new DifflowError(`--${flag} applies to the ${readers.join(' and ')} sampler${readers.length > 1 ? 's' : ''}, not to ${sampler}`);
+  for (const flag of SAMPLER_FLAGS) {
+    if (given[flag] === undefined || samplersReading(flag).includes(sampler)) continue;
+    throw new DifflowError(`--${flag} applies to ${readersOf(flag)}, not to ${sampler}`);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { OutputKind } from './outputs.js';
 import type { Schedule } from './schedule/index.js';
+import { safeTimeRange } from './timeRange.js';
 import { DifflowError, checkFinite, checkInteger, checkPositive, checkTime } from './validate.js';
 
 export type TimeGrid = Float64Array;
@@ -157,12 +158,13 @@ export function gridByName(name: GridName, schedule: Schedule, steps: number): T
 
 /**
  * The grid a sampler should use for a model of output `output`: as `gridByName`, but starting just below
- * t = 1 (at 1 − 1e-3) where an ε-output says nothing about x̂ (α(1) = 0, e.g. flow matching and cosine).
+ * t = 1 (at 1 − 1e-3, `safeTimeRange`) where an ε-output says nothing about x̂ (α(1) = 0, e.g. flow matching
+ * and cosine).
  */
 export function samplingGrid(name: GridName, schedule: Schedule, output: OutputKind, steps: number): TimeGrid {
-  const epsAtNoise = output === 'eps' && schedule.alpha(1) === 0;
-  if (epsAtNoise && name === 'uniform') return uniformT(steps, { tMax: 1 - 1e-3 });
+  const { tMax } = safeTimeRange(schedule, output, 'sampling');
+  if (tMax < 1 && name === 'uniform') return uniformT(steps, { tMax });
   const grid = gridByName(name, schedule, steps);
-  if (epsAtNoise && grid[0] === 1) grid[0] = Math.max(grid[1] + 1e-9, 1 - 1e-3);
+  if (tMax < 1 && grid[0] === 1) grid[0] = Math.max(grid[1] + 1e-9, tMax);
   return grid;
 }

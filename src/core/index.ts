@@ -15,3 +15,4 @@ export * from './likelihood.js';
 export { rk45, dopri5, type Rk45Options, type Rk45Result } from './samplers/rk45.js';
 export * from './metrics/index.js';
 export * from './interop/index.js';
+export * from './timeRange.js';

@@ -1,11 +1,12 @@
 import type { Denoiser } from './denoiser.js';
 import { dopri5, flowField, scaleOf, tauOf, timeOfTau } from './samplers/rk45.js';
+import { TIME_MARGINS } from './timeRange.js';
 import { DifflowError, checkArrayFinite, checkBatch, checkInteger, checkPositive, checkTime } from './validate.js';
 
 /** Options of `logLikelihood`. */
 export interface LogLikelihoodOptions {
   /**
-   * The data end of the integration, default 1e-5: the probability-flow velocity is singular at t = 0 for
+   * The data end of the integration, default 1e-5 (`TIME_MARGINS.likelihood.data`): the probability-flow velocity is singular at t = 0 for
    * general models (for a finite data set x̂ jumps between points as sigma → 0, and σ'(0) = ∞ for linear-β
    * VP), so x is treated as a sample of p_tMin, which differs from p_0 by O(tMin).
    */
@@ -53,7 +54,7 @@ export async function logLikelihood(
   options: LogLikelihoodOptions = {},
 ): Promise<LogLikelihoodResult> {
   const { schedule } = denoiser;
-  const tMin = options.tMin ?? 1e-5;
+  const tMin = options.tMin ?? TIME_MARGINS.likelihood.data;
   const tMax = options.tMax ?? 1;
   const rtol = options.rtol ?? 1e-6;
   const atol = options.atol ?? 1e-8;

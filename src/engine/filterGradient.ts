@@ -23,7 +23,7 @@
 import type { Builder } from './builder.js';
 import type { Node, Tensor } from './graph.js';
 
-/** Inner-dimension length (pixels per product) up to which small images are stacked. */
+/** Inner-dimension length (pixels per product) up to which small images are stacked: a measured threshold (one 28² image), not the data's size. */
 const TILE_PIXELS = 784;
 /** Output pixels from which shiftedProduct is used … */
 const SHIFTED_PIXELS = 196;

@@ -14,6 +14,7 @@
 import type { Builder } from '../engine/builder.js';
 import type { Tensor } from '../engine/graph.js';
 import { conv2d, convParams, linearParams, type Params } from './blocks.js';
+import { IMAGE_SHAPE } from './image.js';
 import type { ParamSpec } from './network.js';
 
 /** Number of classes. */
@@ -42,7 +43,7 @@ export const CLASSIFIER_PARAMS: readonly ParamSpec[] = [
 export function classifierForward(g: Builder, p: Params, x: Tensor): { logits: Tensor; features: Tensor } {
   const [batch] = x.shape;
   const conv = (name: string, h: Tensor) => g.silu(conv2d(g, h, p[`${name}.W`], p[`${name}.b`]));
-  const h1 = g.avgPool(conv('conv1', g.reshape(x, [batch, 1, 28, 28])));
+  const h1 = g.avgPool(conv('conv1', g.reshape(x, [batch, ...IMAGE_SHAPE])));
   const h2 = g.avgPool(conv('conv2', h1));
   const h3 = conv('conv3', h2);
   const features = g.silu(g.linear(g.reshape(h3, [batch, C3 * 49]), p['features.W'], p['features.b']));

@@ -25,11 +25,12 @@ import { DifflowError, checkInteger } from '../core/validate.js';
 import type { Builder } from '../engine/builder.js';
 import type { Tensor } from '../engine/graph.js';
 import { layerNorm, linearParams, type Params } from './blocks.js';
+import { IMAGE_PIXELS, IMAGE_SHAPE, IMAGE_SIDE } from './image.js';
 import type { Network, ParamSpec } from './network.js';
 import { timeEmbedding } from './timeEmbedding.js';
 
-/** The image side: 28×28, one channel. */
-const SIDE = 28;
+/** The image side (one channel). */
+const SIDE = IMAGE_SIDE;
 
 export interface DitOptions {
   /** Number K of real classes (the label input has K + 1 columns, the last the null class). Default 10. */
@@ -72,7 +73,7 @@ export function unpatchify(g: Builder, tokens: Tensor, patch: number): Tensor {
   const G = SIDE / patch;
   const batch = tokens.shape[0] / (G * G);
   const grid = g.reshape(tokens, [batch, G, G, patch, patch]); // [b, gy, gx, i, j]
-  return g.reshape(g.transpose(grid, [0, 1, 3, 2, 4]), [batch, SIDE * SIDE]);
+  return g.reshape(g.transpose(grid, [0, 1, 3, 2, 4]), [batch, IMAGE_PIXELS]);
 }
 
 /** LN(x) ⊙ (1 + scale) + shift over the last axis. @param x [B, N, W] @param shift [B, 1, W] @param scale [B, 1, W] */
@@ -148,10 +149,10 @@ export function dit(options: DitOptions = {}): Network {
 
   return {
     describe: { kind: 'dit', classes, patch, width, depth, heads, mlpRatio, timeFrequencies },
-    dim: SIDE * SIDE,
+    dim: IMAGE_PIXELS,
     params,
     classes,
-    image: [1, SIDE, SIDE],
+    image: IMAGE_SHAPE,
     forward(g, p, z, t, label) {
       if (!label) throw new DifflowError(`dit: the forward pass needs a one-hot label [batch, ${classes + 1}]`);
       const [batch] = z.shape;

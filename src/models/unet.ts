@@ -19,6 +19,7 @@ import { DifflowError } from '../core/validate.js';
 import type { Builder } from '../engine/builder.js';
 import type { Tensor } from '../engine/graph.js';
 import { attention, conv2d, convParams, downsample, groupNorm, linearParams, normParams, residualBlock, upsample, type Params } from './blocks.js';
+import { IMAGE_PIXELS, IMAGE_SHAPE } from './image.js';
 import type { Network, ParamSpec } from './network.js';
 import { timeEmbedding } from './timeEmbedding.js';
 
@@ -78,16 +79,16 @@ export function unet(options: UNetOptions = {}): Network {
 
   return {
     describe: { kind: 'unet', channels: C, embedding: E, groups, timeFrequencies: freqs, attention: withAttention ? 1 : 0, classes },
-    dim: 784,
+    dim: IMAGE_PIXELS,
     classes,
-    image: [1, 28, 28],
+    image: IMAGE_SHAPE,
     params,
     forward(g: Builder, p: Params, z: Tensor, t: Tensor, label?: Tensor): Tensor {
       if (!label) throw new DifflowError('unet: a class-conditional network needs a label input (one-hot, the last column the null class)');
       const B = z.shape[0];
       let emb = g.linear(g.silu(g.linear(timeEmbedding(g, t, freqs), p['time1.W'], p['time1.b'])), p['time2.W'], p['time2.b']);
       emb = g.add(emb, g.matmul(label, p.classEmbedding));
-      const x = g.reshape(z, [B, 1, 28, 28]);
+      const x = g.reshape(z, [B, ...IMAGE_SHAPE]);
       const h = conv2d(g, x, p['in.W'], p['in.b']);
       const s1 = blocks.down1.apply(g, p, h, emb);
       const s2 = blocks.down2.apply(g, p, blocks.pool1.apply(g, p, s1), emb);
@@ -97,7 +98,7 @@ export function unet(options: UNetOptions = {}): Network {
       const u2 = blocks.res2.apply(g, p, g.concat([blocks.up2.apply(g, p, m), s2], 1), emb);
       const u1 = blocks.res1.apply(g, p, g.concat([blocks.up1.apply(g, p, u2), s1], 1), emb);
       const out = conv2d(g, g.silu(groupNorm(g, u1, groups, p['outNorm.gamma'], p['outNorm.beta'])), p['out.W'], p['out.b']);
-      return g.reshape(out, [B, 784]);
+      return g.reshape(out, [B, IMAGE_PIXELS]);
     },
   };
 }

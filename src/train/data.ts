@@ -10,6 +10,7 @@ import { builtinDataset, pointDataset, type DataName, type Dataset } from '../da
 import { parseDecimal } from '../data/numbers.js';
 import { writeAtomic } from '../io/atomic.js';
 import { readRegularFile } from '../io/files.js';
+import { IMAGE_PIXELS, IMAGE_SHAPE } from '../models/image.js';
 import type { TrainConfig } from './config.js';
 import { FASHION_MNIST_CLASSES, fashionMnistDataset } from './fashionMnist.js';
 
@@ -34,7 +35,7 @@ export function dataByName(name: string): Dataset {
 
 /** The dimension and classes of a data set by name, without reading it (for rebuilding a saved network). */
 export function dataShape(name: string): { dim: number; classes?: readonly string[]; image?: readonly [number, number, number] } {
-  return name === 'fashion-mnist' ? { dim: 784, classes: FASHION_MNIST_CLASSES, image: [1, 28, 28] } : { dim: 2 };
+  return name === 'fashion-mnist' ? { dim: IMAGE_PIXELS, classes: FASHION_MNIST_CLASSES, image: IMAGE_SHAPE } : { dim: 2 };
 }
 
 function readPointFile(path: string): Uint8Array {

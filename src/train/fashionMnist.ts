@@ -12,6 +12,7 @@ import { DifflowError } from '../core/validate.js';
 import type { Dataset } from '../data/datasets.js';
 import { FASHION_MNIST_CLASSES } from '../data/fashionMnistClasses.js';
 import { parseIdx } from '../data/idx.js';
+import { IMAGE_PIXELS, IMAGE_SHAPE, IMAGE_SIDE } from '../models/image.js';
 
 export { FASHION_MNIST_CLASSES };
 export const DEBIAN_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -58,7 +59,9 @@ export function loadFashionMnist(split: Split, dir = fashionMnistDir()): ImageSe
   const prefix = split === 'train' ? 'train' : 't10k';
   const images = readIdx(join(dir, `${prefix}-images-idx3-ubyte.gz`));
   const labels = readIdx(join(dir, `${prefix}-labels-idx1-ubyte.gz`));
-  if (images.shape.length !== 3 || images.shape[1] !== 28 || images.shape[2] !== 28) throw new DifflowError(`${dir}: ${split} images have shape [${images.shape}], expected [n, 28, 28]`);
+  if (images.shape.length !== 3 || images.shape[1] !== IMAGE_SIDE || images.shape[2] !== IMAGE_SIDE) {
+    throw new DifflowError(`${dir}: ${split} images have shape [${images.shape}], expected [n, ${IMAGE_SIDE}, ${IMAGE_SIDE}]`);
+  }
   if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) throw new DifflowError(`${dir}: ${images.shape[0]} ${split} images but ${labels.shape[0]} labels`);
   const bad = labels.data.findIndex((l) => l > 9);
   if (bad >= 0) throw new DifflowError(`${dir}: ${split} label ${bad} is ${labels.data[bad]}, not a class 0…9`);
@@ -72,28 +75,28 @@ export const toUnit = (byte: number): number => byte / 127.5 - 1;
 
 /** Example `i` of a set as a [784] float vector in [−1, 1], written into `out` at `offset`. */
 export function copyImage(set: ImageSet, i: number, out: Float64Array | Float32Array, offset = 0): void {
-  const src = set.images.subarray(i * 784, (i + 1) * 784);
-  for (let j = 0; j < 784; j++) out[offset + j] = toUnit(src[j]);
+  const src = set.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
+  for (let j = 0; j < IMAGE_PIXELS; j++) out[offset + j] = toUnit(src[j]);
 }
 
 /** The training split as a labelled image data set. */
 export function fashionMnistDataset(dir = fashionMnistDir()): Dataset {
   const set = loadFashionMnist('train', dir);
   const sampleLabelled = (n: number, rng: Rng) => {
-    const x = new Float64Array(n * 784);
+    const x = new Float64Array(n * IMAGE_PIXELS);
     const labels = new Int32Array(n);
     for (let b = 0; b < n; b++) {
       const i = Math.min(set.count - 1, Math.floor(rng.uniform() * set.count));
-      copyImage(set, i, x, b * 784);
+      copyImage(set, i, x, b * IMAGE_PIXELS);
       labels[b] = set.labels[i];
     }
     return { x, labels };
   };
   return {
     name: 'fashion-mnist',
-    dim: 784,
+    dim: IMAGE_PIXELS,
     classes: FASHION_MNIST_CLASSES,
-    image: [1, 28, 28],
+    image: IMAGE_SHAPE,
     sample: (n, rng) => sampleLabelled(n, rng).x,
     sampleLabelled,
   };

@@ -16,12 +16,13 @@ import type { Runtime, Session } from '../engine/runtime.js';
 import type { Tensor } from '../engine/graph.js';
 import { readCheckpointIfExists, type LoadedCheckpoint } from '../io/checkpoint.js';
 import { CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward } from '../models/classifier.js';
+import { IMAGE_PIXELS } from '../models/image.js';
 import { copyImage, fashionMnistDir, loadFashionMnist, type Split } from './fashionMnist.js';
 
 /** The shipped weights: assets/ at the package root (the same path from src/train/ and dist/train/). */
 export const DEFAULT_CLASSIFIER_PATH = fileURLToPath(new URL('../../assets/fmnist-classifier.safetensors', import.meta.url));
 
-const PIXELS = 784;
+const PIXELS = IMAGE_PIXELS;
 
 /** What the classifier makes of n images. */
 export interface Classification {

@@ -8,6 +8,7 @@ import { fromXEps } from '../core/outputs.js';
 import { Rng } from '../core/rng.js';
 import { scheduleByName, type Schedule } from '../core/schedule/index.js';
 import { densityByName, outputLossWeight, weighting as makeWeighting, type TimeDensity, type Weighting } from '../core/training/index.js';
+import { trainingTime } from '../core/timeRange.js';
 import { DifflowError } from '../core/validate.js';
 import type { Runtime, Session, TensorData } from '../engine/runtime.js';
 import { buildTrainStep, flatten, optimizerFeeds, takeOptimizerOutputs, trainStepSession } from '../engine/trainStep.js';
@@ -32,9 +33,6 @@ export interface TrainState {
   losses: number[];
 }
 
-/** Times are kept 1e-5 inside [0, 1], where every output's target and weight are finite. */
-const T_MARGIN = 1e-5;
-
 /** What a network needs to know about its data: the dimension and, for labelled data, the classes. */
 export interface DataShape {
   readonly dim: number;
@@ -55,9 +53,9 @@ export function freshState(config: TrainConfig, net: Network): TrainState {
   return { step: 0, params, m: new Float32Array(params.length), v: new Float32Array(params.length), ema: params.slice(), rngState: rng.state(), losses: [] };
 }
 
-/** An example's loss weight before normalisation: w(λ)/p(λ)/mseWeight at t kept T_MARGIN inside [0, 1]. */
+/** An example's loss weight before normalisation: w(λ)/p(λ)/mseWeight at t kept inside [0, 1] (`trainingTime`). */
 function rawLossWeight(config: TrainConfig, weighting: Weighting, density: TimeDensity, schedule: Schedule, t: number): number {
-  const tc = Math.min(1 - T_MARGIN, Math.max(T_MARGIN, t));
+  const tc = trainingTime(t);
   return outputLossWeight(weighting, density, schedule, config.output, tc);
 }
 
@@ -139,7 +137,7 @@ export class Trainer {
     const weight = new Float32Array(B);
     const eps = this.rng.normals(B * d);
     for (let b = 0; b < B; b++) {
-      const tb = Math.min(1 - T_MARGIN, Math.max(T_MARGIN, this.density.sampleT(this.rng, this.schedule)));
+      const tb = trainingTime(this.density.sampleT(this.rng, this.schedule));
       const alpha = this.schedule.alpha(tb);
       const sigma = this.schedule.sigma(tb);
       const xb = x.subarray(b * d, (b + 1) * d);

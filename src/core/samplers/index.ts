@@ -6,5 +6,8 @@ export { heun, type HeunOptions } from './heun.js';
 export { dpmpp2m } from './dpmSolver.js';
 export { churnSampler, type ChurnOptions } from './churn.js';
 export { sdeEuler, type SdeOptions } from './sde.js';
-export { SAMPLERS, SAMPLER_NAMES, samplerByName, type SamplerName, type AnySamplerOptions } from './registry.js';
+export {
+  SAMPLERS, SAMPLER_DESCRIPTORS, SAMPLER_NAMES, evaluationCount, isStochastic, samplerByName, samplersReading,
+  type AnySamplerOptions, type SamplerDescriptor, type SamplerName, type SamplerOption,
+} from './registry.js';
 export { predictionWeights } from './predictionWeights.js';

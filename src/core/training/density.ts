@@ -46,13 +46,17 @@ export function logitNormalDensity(options: { mean?: number; std?: number } = {}
   };
 }
 
+/** EDM's defaults of P_mean and P_std (Karras et al. 2022), read by `edmDensity` and the `edm` weighting. */
+export const EDM_P_MEAN = -1.2;
+export const EDM_P_STD = 1.2;
+
 /**
- * EDM's log-normal ln σ̃ ~ N(P_mean, P_std²) (Karras et al. 2022; σ̃ = e^{−λ/2}, defaults −1.2, 1.2), i.e.
+ * EDM's log-normal ln σ̃ ~ N(P_mean, P_std²) (Karras et al. 2022; σ̃ = e^{−λ/2}, defaults EDM_P_MEAN, EDM_P_STD), i.e.
  * λ ~ N(−2 P_mean, (2 P_std)²), mapped to t by the schedule (λ beyond its range lands on the end).
  */
 export function edmDensity(options: { pMean?: number; pStd?: number } = {}): TimeDensity {
-  const pMean = options.pMean ?? -1.2;
-  const pStd = options.pStd ?? 1.2;
+  const pMean = options.pMean ?? EDM_P_MEAN;
+  const pStd = options.pStd ?? EDM_P_STD;
   checkFinite('pMean', pMean);
   checkPositive('pStd', pStd);
   return {

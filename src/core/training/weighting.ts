@@ -1,5 +1,6 @@
 import { sigmoid } from '../math.js';
 import { checkFinite, checkName } from '../validate.js';
+import { EDM_P_MEAN, EDM_P_STD } from './density.js';
 
 /**
  * Weightings w(λ) of the ε-MSE (FRAMEWORK.md §6, Kingma & Gao 2023): the loss is
@@ -13,6 +14,9 @@ export interface Weighting {
   readonly name: WeightingName;
   w(lambda: number): number;
 }
+
+/** EDM's σ_data, the data's standard deviation its preconditioning assumes. */
+const EDM_SIGMA_DATA = 0.5;
 
 const gaussianPdf = (x: number, mean: number, std: number) =>
   Math.exp(-0.5 * ((x - mean) / std) ** 2) / (std * Math.sqrt(2 * Math.PI));
@@ -29,8 +33,8 @@ export function weighting(name: string, options: { bias?: number } = {}): Weight
     'eps-cosine': (l) => 1 / (2 * Math.PI * Math.cosh(l / 2)),
     // v-MSE with t ~ U on cosine.
     'v-cosine': (l) => Math.exp(-l / 2) / Math.PI,
-    // EDM: ln σ ~ N(−1.2, 1.2²) (so λ ~ N(2.4, 2.4²)) and x-MSE weight (σ² + σ_data²)/(σ σ_data)², σ_data = 0.5.
-    edm: (l) => gaussianPdf(l, 2.4, 2.4) * (Math.exp(-l) + 0.25),
+    // EDM: ln σ ~ N(P_mean, P_std²) (so λ ~ N(−2 P_mean, (2 P_std)²), as edmDensity) and x-MSE weight (σ² + σ_data²)/(σ σ_data)².
+    edm: (l) => gaussianPdf(l, -2 * EDM_P_MEAN, 2 * EDM_P_STD) * (Math.exp(-l) + EDM_SIGMA_DATA ** 2),
     // SD3: logit-normal t on flow matching (λ ~ N(0, 2²)) with û-MSE.
     sd3: (l) => gaussianPdf(l, 0, 2) * (1 + Math.exp(-l / 2)) ** 2,
     sigmoid: (l) => sigmoid(b - l),

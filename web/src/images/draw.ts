@@ -3,9 +3,9 @@
  * step, as grey 28×28 tiles on one canvas (pixels in [−1, 1] → black … white; z_t is clipped to that range, its
  * noise reaches beyond). Ten columns on a wide screen, five on a phone.
  */
+import { IMAGE_SIDE as SIDE } from '../../../src/models/image.js';
 import { IMAGES } from './model.js';
 
-const SIDE = 28;
 const GAP = 3;
 
 /** Columns that keep each tile at least ~44 CSS px wide in a box `width` px wide. */

@@ -12,13 +12,14 @@ import { flowMatching } from '../../../src/core/schedule/index.js';
 import { SAMPLERS, type SamplerName } from '../../../src/core/samplers/registry.js';
 import { FASHION_MNIST_CLASSES } from '../../../src/data/fashionMnistClasses.js';
 import type { Session } from '../../../src/engine/runtime.js';
+import { IMAGE_PIXELS } from '../../../src/models/image.js';
 import { denoiserFeeds, guidedModel } from '../../../src/train/guidance.js';
 
 /** Images per run. */
 export const IMAGES = 10;
 /** The model's fixed batch: each image twice, with its class and with the null class (guidance in one call). */
 export const MODEL_BATCH = 2 * IMAGES;
-export const PIXELS = 784;
+export const PIXELS = IMAGE_PIXELS;
 /** web/assets/fmnist-unet.onnx's size, stated on the page before it is downloaded (the test checks it). */
 export const MODEL_MB = 1.4;
 export const CLASSES = FASHION_MNIST_CLASSES.length;

@@ -3,7 +3,7 @@
  * ten z_t form step by step with the network's guess x̂ under each. ONNX Runtime and the model load on the
  * first interaction with the panel; every control change then samples again (the newest request wins).
  */
-import { SAMPLER_NAMES, type SamplerName } from '../../../src/core/samplers/registry.js';
+import { SAMPLER_NAMES, samplersReading, type SamplerName } from '../../../src/core/samplers/registry.js';
 import { FASHION_MNIST_CLASSES } from '../../../src/data/fashionMnistClasses.js';
 import { onFirstInteraction } from '../firstInteraction.js';
 import { hooks } from '../hooks.js';
@@ -27,7 +27,7 @@ export function mountImages(el: HTMLElement): void {
   const sampler = select<SamplerName>({ testid: 'images-sampler', label: 'sampler', options: SAMPLER_NAMES, value: 'dpmpp2m' });
   const steps = slider({ testid: 'images-steps', label: 'steps', min: 2, max: 50, step: 1, value: 20 });
   const guidance = slider({ testid: 'images-guidance', label: 'guidance w', min: 0, max: 6, step: 0.25, value: 2 });
-  const eta = slider({ testid: 'images-eta', label: 'η (DDIM, SDE)', min: 0, max: 1, step: 0.05, value: 0 });
+  const eta = slider({ testid: 'images-eta', label: `η (${samplersReading('eta').join(', ')})`, min: 0, max: 1, step: 0.05, value: 0 });
   const churn = slider({ testid: 'images-churn', label: 'churn c', min: 0, max: 0.5, step: 0.01, value: 0.2 });
   const run = button('images-sample', 'Sample');
   const noise = button('images-noise', 'New noise', 'the same settings from other starting noise');
@@ -148,8 +148,8 @@ export function mountImages(el: HTMLElement): void {
   };
   const enable = () => {
     const s = sampler.value();
-    eta.setEnabled(s === 'ddim' || s === 'sde');
-    churn.setEnabled(s === 'churn');
+    eta.setEnabled(samplersReading('eta').includes(s));
+    churn.setEnabled(samplersReading('churn').includes(s));
   };
   sampler.onChange(enable);
   enable();

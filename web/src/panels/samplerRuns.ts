@@ -7,7 +7,7 @@
  * distribution measure whose exact value is known, which is what stochastic runs are measured by.
  */
 import {
-  SAMPLERS, denoiserFromModel, mixtureOracle, priorSample, ringMixture, rk45, rng, samplingGrid, scheduleByName,
+  SAMPLERS, denoiserFromModel, isStochastic, mixtureOracle, priorSample, ringMixture, rk45, rng, samplingGrid, scheduleByName,
   type GridName, type OutputKind, type SamplerName, type Schedule, type ScheduleName, type TimeGrid,
 } from '../../../src/core/index.js';
 
@@ -16,13 +16,6 @@ export const RING = { modes: 8, radius: 2, std: 0.15 } as const;
 const DATA = ringMixture(RING.modes, RING.radius, RING.std);
 /** The data's own spread around the modes: E‖x − μ‖² = 2·std² for 2-D Gaussians of that std. */
 export const DATA_SPREAD = Math.SQRT2 * RING.std;
-
-/** Whether a run is deterministic, so that it has an exact ODE answer to compare with. */
-export function isDeterministic(sampler: SamplerName, eta: number, churn: number): boolean {
-  if (sampler === 'ddim' || sampler === 'sde') return eta === 0;
-  if (sampler === 'churn') return churn === 0;
-  return sampler !== 'ddpm';
-}
 
 /** The sampling grid (karras/edm need at least 2 steps). */
 export function samplerGrid(name: GridName, schedule: Schedule, output: OutputKind, steps: number): TimeGrid {
@@ -112,11 +105,11 @@ export async function runSampler(sampler: SamplerName, settings: RunSettings): P
   const counted = { schedule: p.schedule, denoise: (z: Float64Array, t: number) => (nfe++, inner.denoise(z, t)) };
   const times = samplerGrid(settings.grid, p.schedule, settings.output, settings.steps);
   const states: Float64Array[] = [p.z1];
-  const deterministic = isDeterministic(sampler, settings.eta, settings.churn);
+  const options = { eta: settings.eta, churn: settings.churn };
+  const deterministic = !isStochastic(sampler, options);
   const z = await SAMPLERS[sampler](counted, p.z1, times, {
     rng: rng(1),
-    eta: settings.eta,
-    churn: settings.churn,
+    ...options,
     onStep: ({ z: zs }) => states.push(Float64Array.from(zs)),
   });
   const rmsToExact = deterministic ? rmsDistance(z, await reference(p, times[0])) : NaN;

@@ -4,7 +4,7 @@
  * canvas each, all moved by one time scrubber. Each canvas states its errors (samplerRuns.ts): the RMS
  * distance to the exact ODE answer (deterministic runs) and the spread around the modes (every run).
  */
-import { GRID_NAMES, OUTPUT_KINDS, SAMPLER_NAMES, SCHEDULE_NAMES, type GridName, type OutputKind, type SamplerName, type ScheduleName } from '../../../src/core/index.js';
+import { GRID_NAMES, OUTPUT_KINDS, SAMPLER_DESCRIPTORS, SAMPLER_NAMES, TIME_MARGINS, samplersReading, SCHEDULE_NAMES, type GridName, type OutputKind, type SamplerName, type ScheduleName } from '../../../src/core/index.js';
 import { hooks } from '../hooks.js';
 import { mathBox } from '../math.js';
 import { shareable } from '../urlState.js';
@@ -14,16 +14,7 @@ import { DATA_SPREAD, N, problemFor, runSampler, type RunSettings, type SamplerR
 import { SAMPLERS_MATH } from './samplersMath.js';
 import './samplers.css';
 
-const SAMPLER_LABELS: Record<SamplerName, string> = {
-  ddim: 'DDIM (η)',
-  ddpm: 'DDPM (η = 1)',
-  'fm-euler': 'flow-matching Euler',
-  'pf-euler': 'probability-flow Euler',
-  heun: 'Heun (EDM)',
-  dpmpp2m: 'DPM-Solver++ 2M',
-  churn: 'churn sampler',
-  sde: 'SDE Euler–Maruyama (η)',
-};
+const label = (name: SamplerName) => SAMPLER_DESCRIPTORS[name].label;
 const DEFAULT_SHOWN: readonly SamplerName[] = ['ddim', 'heun', 'dpmpp2m', 'ddpm'];
 const OUTPUT_LABELS: Record<OutputKind, string> = { eps: 'ε (noise)', x: 'x (data)', v: 'v = αε − σx', u: 'u = ε − x (flow)' };
 /** How long the scrubber's Play takes from noise to data. */
@@ -64,15 +55,15 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
       "sampler's. Each canvas runs one sampler from the <em>same</em> 1500 noise points, on the same schedule, output " +
       'and time grid; drag the time scrubber to compare them at any t (orange: a few paths). With an exact denoiser ' +
       'every output kind gives the same x̂ and ε̂ — except that ε says nothing about x̂ where α = 0, so then the grid ' +
-      'starts at t = 0.999.',
+      `starts at t = ${1 - TIME_MARGINS.sampling.noise}.`,
   );
   const schedule = select<ScheduleName>({ testid: 'samplers-schedule', label: 'schedule', options: SCHEDULE_NAMES, value: 'fm' });
   const output = select<OutputKind>({ testid: 'samplers-output', label: 'network output', options: OUTPUT_KINDS, value: 'u', labels: OUTPUT_LABELS });
   const grid = select<GridName>({ testid: 'samplers-grid', label: 'time grid', options: GRID_NAMES, value: 'uniform' });
   const steps = slider({ testid: 'samplers-steps', label: 'steps', min: 1, max: 50, step: 1, value: 10 });
-  const eta = slider({ testid: 'samplers-eta', label: 'η (DDIM, SDE)', min: 0, max: 1, step: 0.01, value: 0 });
+  const eta = slider({ testid: 'samplers-eta', label: `η (${samplersReading('eta').join(', ')})`, min: 0, max: 1, step: 0.01, value: 0 });
   const churn = slider({ testid: 'samplers-churn', label: 'churn c', min: 0, max: 0.5, step: 0.01, value: 0.5 });
-  const shown = new Map(SAMPLER_NAMES.map((name) => [name, checkbox(`samplers-show-${name}`, SAMPLER_LABELS[name], DEFAULT_SHOWN.includes(name))]));
+  const shown = new Map(SAMPLER_NAMES.map((name) => [name, checkbox(`samplers-show-${name}`, label(name), DEFAULT_SHOWN.includes(name))]));
   const picker = document.createElement('fieldset');
   picker.className = 'sampler-picker';
   picker.innerHTML = '<legend>samplers shown</legend>';
@@ -147,8 +138,8 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
     const ticket = ++current;
     const name = () => [...shown].filter(([, input]) => input.checked).map(([n]) => n);
     const settings: RunSettings = { schedule: schedule.value(), output: output.value(), grid: grid.value(), steps: steps.value(), eta: eta.value(), churn: churn.value() };
-    eta.setEnabled(name().some((s) => s === 'ddim' || s === 'sde'));
-    churn.setEnabled(name().includes('churn'));
+    eta.setEnabled(name().some((s) => samplersReading('eta').includes(s)));
+    churn.setEnabled(name().some((s) => samplersReading('churn').includes(s)));
     Object.assign(state, { schedule: settings.schedule, output: settings.output, steps: settings.steps, done: false });
     publish();
     const runs: SamplerRun[] = [];
@@ -169,10 +160,10 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
       const card = document.createElement('figure');
       card.className = 'sampler-card';
       const title = document.createElement('figcaption');
-      title.innerHTML = `<b>${SAMPLER_LABELS[r.sampler]}</b> · ${r.nfe} calls<br><span data-testid="samplers-error-${r.sampler}">${errorText(r)}</span>`;
+      title.innerHTML = `<b>${label(r.sampler)}</b> · ${r.nfe} calls<br><span data-testid="samplers-error-${r.sampler}">${errorText(r)}</span>`;
       card.append(title);
       cards.append(card);
-      const canvas = new ParticleCanvas(card, data, `${SAMPLER_LABELS[r.sampler]}: particles from noise to the 8-Gaussian ring`, `samplers-canvas-${r.sampler}`);
+      const canvas = new ParticleCanvas(card, data, `${label(r.sampler)}: particles from noise to the 8-Gaussian ring`, `samplers-canvas-${r.sampler}`);
       canvas.setStates(displayStates(r, settings));
       return { run: r, canvas };
     });
