@@ -14,7 +14,9 @@
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
-import { buildOptimizerStep, flatten, optimizerFeeds, takeOptimizerOutputs, trainStepSession, unflatten, type OptimizerState } from '../src/engine/trainStep.js';
+import { buildOptimizerStep, optimizerFeeds, optimizerOutputs, takeOptimizerOutputs, type OptimizerState } from '../src/engine/optimizer.js';
+import { flatten, unflatten } from '../src/engine/params.js';
+import { trainStepSession } from '../src/engine/trainSession.js';
 import { writeCheckpoint } from '../src/io/checkpoint.js';
 import {
   CLASSIFIER_ARCHITECTURE, CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward, softmaxCrossEntropy,
@@ -121,7 +123,7 @@ for (let k = 1; k <= totalSteps; k++) {
     ...optimizerFeeds(state, k, { lr: learningRate(k), eps: ADAM_EPS, weightDecay: WEIGHT_DECAY, emaDecay: EMA_DECAY }),
     x: { data: x, dims: [BATCH, 784] }, labels: { data: onehot, dims: [BATCH, CLASSIFIER_CLASSES] },
   });
-  const loss = out.loss.data[0];
+  const { loss } = optimizerOutputs(out);
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${k}: the loss is ${loss}`);
   takeOptimizerOutputs(state, out);
   lossSum += loss;

@@ -10,7 +10,10 @@ import { scheduleByName, type Schedule } from '../core/schedule/index.js';
 import { densityByName, outputLossWeight, weighting as makeWeighting, type TimeDensity, type Weighting } from '../core/training/index.js';
 import { DifflowError } from '../core/validate.js';
 import type { Runtime, Session, TensorData } from '../engine/runtime.js';
-import { buildTrainStep, flatten, optimizerFeeds, takeOptimizerOutputs, trainStepSession } from '../engine/trainStep.js';
+import { buildTrainStep } from '../models/denoiserGraph.js';
+import { flatten } from '../engine/params.js';
+import { optimizerFeeds, optimizerOutputs, takeOptimizerOutputs } from '../engine/optimizer.js';
+import { trainStepSession } from '../engine/trainSession.js';
 import { dit } from '../models/dit.js';
 import { mlp } from '../models/mlp.js';
 import { unet } from '../models/unet.js';
@@ -169,13 +172,13 @@ export class Trainer {
     };
     if (label) feeds.label = { data: label, dims: [B, label.length / B] };
     const out = await this.session.run(feeds);
-    const loss = out.loss.data[0];
+    const { loss, gradNorm } = optimizerOutputs(out);
     if (!Number.isFinite(loss)) throw new DifflowError(`training diverged at step ${k}: the loss is ${loss}; lower --lr or check the data`);
     takeOptimizerOutputs(state, out);
     state.step = k;
     state.losses.push(loss);
     state.rngState = this.rng.state();
-    return { loss, gradNorm: out.gradNorm.data[0] };
+    return { loss, gradNorm };
   }
 
   async release(): Promise<void> {
