@@ -1,7 +1,7 @@
 /**
  * Trains the Fashion-MNIST classifier behind FD-FMNIST (models/classifier.ts, train/fmnistMetric.ts) with
  * difflow's own engine: one ONNX graph per step (forward, softmax cross-entropy, gradients, clipping, AdamW,
- * EMA; engine/trainStep.ts `buildOptimizerStep`) in onnxruntime-node. 55,000 training images train it; the
+ * EMA; engine/optimizer.ts `buildOptimizerStep`) in onnxruntime-node. 55,000 training images train it; the
  * other 5,000 chose the settings and choose between the raw and the EMA weights; the 10,000 test images are
  * only scored. Writes assets/fmnist-classifier.safetensors with its metadata.
  *

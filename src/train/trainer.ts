@@ -21,7 +21,7 @@ import { initParams, type Network } from '../models/network.js';
 import type { TrainConfig } from './config.js';
 import { builtinDataset, type Dataset } from '../data/datasets.js';
 
-/** Parameters keyed by name (views into a flat vector: see engine/trainStep.ts `unflatten`). */
+/** Parameters keyed by name (views into a flat vector: see engine/params.ts `unflatten`). */
 export type Weights = Record<string, Float32Array>;
 
 /** Everything a run needs to continue: flat [P] parameters, Adam moments and EMA, step, generator, losses. */
