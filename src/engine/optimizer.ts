@@ -40,7 +40,12 @@ export interface OptimizerScalars {
  * follow the state and scalars.
  */
 export const OPTIMIZER_IO = {
-  state: { params: { input: 'params', output: 'new.params' }, m: { input: 'm', output: 'new.m' }, v: { input: 'v', output: 'new.v' }, ema: { input: 'ema', output: 'new.ema' } },
+  state: {
+    params: { input: 'params', output: 'new.params' },
+    m: { input: 'm', output: 'new.m' },
+    v: { input: 'v', output: 'new.v' },
+    ema: { input: 'ema', output: 'new.ema' },
+  },
   scalars: { stepSize: 'stepSize', epsHat: 'epsHat', decay: 'decay', emaDecay: 'emaDecay' },
   loss: 'loss',
   gradNorm: 'gradNorm',
