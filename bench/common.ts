@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Session, TensorData } from '../src/engine/runtime.js';
-import { flatten, optimizerFeeds, takeOptimizerOutputs, type OptimizerState } from '../src/engine/trainStep.js';
+import { flatten } from '../src/engine/params.js';
+import { optimizerFeeds, takeOptimizerOutputs, type OptimizerState } from '../src/engine/optimizer.js';
 import type { Network } from '../src/models/network.js';
 
 /** Threads on each side. */

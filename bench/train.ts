@@ -17,7 +17,7 @@ import { rng } from '../src/core/index.js';
 import { toOnnx } from '../src/engine/onnx.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import type { TensorData } from '../src/engine/runtime.js';
-import { buildForward, buildTrainStep } from '../src/engine/trainStep.js';
+import { buildForward, buildTrainStep } from '../src/models/denoiserGraph.js';
 import { mlp } from '../src/models/mlp.js';
 import { initParams } from '../src/models/network.js';
 import { THREADS, forwardCalls, freshState, median, peerSeconds, startPeer, trainSteps } from './common.js';

@@ -7,7 +7,7 @@
  */
 import { loadModel } from '../src/cli/modelCommands.js';
 import { toOnnx } from '../src/engine/onnx.js';
-import { buildForward } from '../src/engine/trainStep.js';
+import { buildForward } from '../src/models/denoiserGraph.js';
 import { writeAtomic } from '../src/io/atomic.js';
 import { MODEL_BATCH } from '../web/src/images/model.js';
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes test/fixtures/torch-parity/*.safetensors: one training step of the torch backend
 (python/difflow_torch) on a fixed batch, for src/train/torchParity.test.ts to compare with difflow's
-ONNX step (src/engine/trainStep.ts).
+ONNX step (src/engine/optimizer.ts, src/models/denoiserGraph.ts).
 
 Each case: a run config (every output kind with every weighting for the MLP, schedules and densities
 cycled through; one U-Net and one DiT case), random parameters, Adam's v and EMA (m = 0, step k = 3,

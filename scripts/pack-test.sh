@@ -16,6 +16,7 @@ npx --no-install difflow oracle --schedule cosine --sampler heun --steps 5 --n 2
 cat > check.mjs <<'JS'
 import { flowMatching, mixtureOracle, ringMixture, priorSample, rng, uniformT, ddim } from 'difflow';
 import { Builder, toOnnx } from 'difflow/engine';
+import { buildForward, mlp } from 'difflow/models';
 import { nodeRuntime } from 'difflow/node';
 import { FIGURE_NAMES, lineChart } from 'difflow/figures';
 const s = flowMatching();
@@ -23,7 +24,7 @@ const z = await ddim(mixtureOracle(ringMixture(8, 2, 0.15), s), priorSample(s, 1
 const g = new Builder();
 g.output('y', g.silu(g.input('x', [2, 3])));
 const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
-if (z.length !== 20 || FIGURE_NAMES.length !== 5 || typeof lineChart !== 'function' || !session) throw new Error('package entry points broken');
+if (z.length !== 20 || buildForward(mlp(), 2).outputs.length !== 1 || FIGURE_NAMES.length !== 5 || typeof lineChart !== 'function' || !session) throw new Error('package entry points broken');
 console.log('package entry points: ok');
 JS
 node check.mjs

@@ -1,7 +1,7 @@
 /**
  * Trains the Fashion-MNIST classifier behind FD-FMNIST (models/classifier.ts, train/fmnistMetric.ts) with
  * difflow's own engine: one ONNX graph per step (forward, softmax cross-entropy, gradients, clipping, AdamW,
- * EMA; engine/trainStep.ts `buildOptimizerStep`) in onnxruntime-node. 55,000 training images train it; the
+ * EMA; engine/optimizer.ts `buildOptimizerStep`) in onnxruntime-node. 55,000 training images train it; the
  * other 5,000 chose the settings and choose between the raw and the EMA weights; the 10,000 test images are
  * only scored. Writes assets/fmnist-classifier.safetensors with its metadata.
  *
@@ -14,7 +14,9 @@
 import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
-import { buildOptimizerStep, flatten, optimizerFeeds, takeOptimizerOutputs, trainStepSession, unflatten, type OptimizerState } from '../src/engine/trainStep.js';
+import { buildOptimizerStep, optimizerFeeds, optimizerOutputs, takeOptimizerOutputs, type OptimizerState } from '../src/engine/optimizer.js';
+import { flatten, unflatten } from '../src/engine/params.js';
+import { trainStepSession } from '../src/engine/trainSession.js';
 import { writeCheckpoint } from '../src/io/checkpoint.js';
 import {
   CLASSIFIER_ARCHITECTURE, CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward, softmaxCrossEntropy,
@@ -122,7 +124,7 @@ for (let k = 1; k <= totalSteps; k++) {
     ...optimizerFeeds(state, k, { lr: learningRate(k), eps: ADAM_EPS, weightDecay: WEIGHT_DECAY, emaDecay: EMA_DECAY }),
     x: { data: x, dims: [BATCH, IMAGE_PIXELS] }, labels: { data: onehot, dims: [BATCH, CLASSIFIER_CLASSES] },
   });
-  const loss = out.loss.data[0];
+  const { loss } = optimizerOutputs(out);
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${k}: the loss is ${loss}`);
   takeOptimizerOutputs(state, out);
   lossSum += loss;

@@ -3,7 +3,7 @@
 MLP: src/models/mlp.ts — [z, embed(t)] -> Linear -> SiLU -> ... -> Linear, its parameters W0, b0, W1, ...
 held under difflow's own names and layouts (W [in, out]). U-Net and DiT: the mirrors in image_models.py.
 `difflow_layout(model)` lists (difflow name, parameter, transposed?) in difflow's declaration order, the
-order of its flat parameter vector (src/engine/trainStep.ts paramLayout).
+order of its flat parameter vector (src/engine/params.ts paramLayout).
 """
 
 import math

@@ -1,4 +1,4 @@
-"""One training step in PyTorch, the same maths as difflow's ONNX step (src/engine/trainStep.ts):
+"""One training step in PyTorch, the same maths as difflow's ONNX step (src/engine/optimizer.ts, src/models/denoiserGraph.ts):
 
   L = sum_b w_b sum_j (o_bj - y_bj)^2 / (B dim)
   g <- g min(1, clip/(||g|| + 1e-6))                          torch.nn.utils.clip_grad_norm_

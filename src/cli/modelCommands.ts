@@ -6,7 +6,7 @@ import {
 } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { toOnnxAnyBatch } from '../engine/onnx.js';
-import { buildForward } from '../engine/trainStep.js';
+import { buildForward } from '../models/denoiserGraph.js';
 import { scatterChart } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { encodeSafetensors } from '../io/safetensors.js';

@@ -11,7 +11,7 @@ import { networkDenoiser } from '../train/networkDenoiser.js';
 import { Builder } from './builder.js';
 import { toOnnx, toOnnxAnyBatch } from './onnx.js';
 import { nodeRuntime } from './ortNode.js';
-import { buildForward, buildTrainStep } from './trainStep.js';
+import { buildForward, buildTrainStep } from '../models/denoiserGraph.js';
 import { oneHot, randomWeights } from '../../test/helpers/networks.js';
 
 const NETWORKS: readonly (readonly [string, Network])[] = [

@@ -10,10 +10,10 @@
 import { DifflowError } from '../core/validate.js';
 import type { Builder } from '../engine/builder.js';
 import type { Tensor } from '../engine/graph.js';
+import type { ParamSpec, Params } from '../engine/params.js';
 import { upsampleConv3x3 } from '../engine/polyphase.js';
-import type { ParamSpec } from './network.js';
 
-export type Params = Readonly<Record<string, Tensor>>;
+export type { Params };
 
 /** A block's parameters (named `${name}.…`) and its forward map. */
 export interface Block<Args extends readonly Tensor[]> {

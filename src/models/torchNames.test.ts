@@ -12,7 +12,7 @@ import { rng } from '../core/rng.js';
 import { toOnnx } from '../engine/onnx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import type { TensorData } from '../engine/runtime.js';
-import { buildForward } from '../engine/trainStep.js';
+import { buildForward } from './denoiserGraph.js';
 import { encodeSafetensors } from '../io/safetensors.js';
 import { dit } from './dit.js';
 import { mlp } from './mlp.js';

@@ -13,7 +13,7 @@ import { interpret } from '../engine/interpret.js';
 import { toOnnx } from '../engine/onnx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
-import { buildForward } from '../engine/trainStep.js';
+import { buildForward } from './denoiserGraph.js';
 import { dit } from './dit.js';
 import type { Network } from './network.js';
 import { unet } from './unet.js';

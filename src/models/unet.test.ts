@@ -4,7 +4,7 @@ import { rng } from '../core/rng.js';
 import { gradients } from '../engine/autodiff.js';
 import { Builder } from '../engine/builder.js';
 import { interpret } from '../engine/interpret.js';
-import { buildForward } from '../engine/trainStep.js';
+import { buildForward } from './denoiserGraph.js';
 import { initParams, parameterCount } from './network.js';
 import { unet } from './unet.js';
 

@@ -7,7 +7,7 @@ import { DifflowError } from '../core/validate.js';
 import { readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import type { SafetensorsTensor } from '../io/safetensors.js';
 import { makeConfig, type TrainConfig } from './config.js';
-import { flatten, unflatten } from '../engine/trainStep.js';
+import { flatten, unflatten } from '../engine/params.js';
 import { networkFor, type TrainState } from './trainer.js';
 import { dataShape } from './data.js';
 

@@ -7,7 +7,7 @@ import type { ModelFn } from '../core/denoiser.js';
 import type { TensorData } from '../engine/runtime.js';
 
 /**
- * The inputs of a denoiser graph (trainStep.ts `buildForward`): z [b, dim], t [b, 1] and, for a network
+ * The inputs of a denoiser graph (models/denoiserGraph.ts `buildForward`): z [b, dim], t [b, 1] and, for a network
  * with K classes, the one-hot label [b, K + 1] (column K is the null class).
  * @param z [b·dim] @param labels [b] or undefined for a network without classes
  */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { rng, scheduleByName } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { unflatten } from '../engine/trainStep.js';
+import { unflatten } from '../engine/params.js';
 import { loadTrainState } from './checkpointing.js';
 import { loadDenoiser } from './loadDenoiser.js';
 import { trainRun } from './loop.js';

@@ -3,7 +3,7 @@ import type { Schedule } from '../core/schedule/index.js';
 import { scheduleByName } from '../core/schedule/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import type { Runtime, RuntimeOptions } from '../engine/runtime.js';
-import { unflatten } from '../engine/trainStep.js';
+import { unflatten } from '../engine/params.js';
 import type { Network } from '../models/network.js';
 import { loadTrainState } from './checkpointing.js';
 import type { TrainConfig } from './config.js';

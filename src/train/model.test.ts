@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { ddim, fmEuler, heun, priorSample, rng, scheduleByName, uniformT } from '../core/index.js';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { unflatten } from '../engine/trainStep.js';
+import { unflatten } from '../engine/params.js';
 import { exportCommand } from '../cli/modelCommands.js';
 import { trainRun } from './loop.js';
 import { loadTrainState } from './checkpointing.js';

@@ -14,7 +14,7 @@ import type { Schedule } from '../core/schedule/index.js';
 import { DifflowError, checkBatch, checkFinite } from '../core/validate.js';
 import { toOnnx } from '../engine/onnx.js';
 import type { Runtime, RuntimeOptions, Session } from '../engine/runtime.js';
-import { buildForward } from '../engine/trainStep.js';
+import { buildForward } from '../models/denoiserGraph.js';
 import type { Network } from '../models/network.js';
 import { denoiserFeeds, guidedModel } from './guidance.js';
 import type { Weights } from './trainer.js';

@@ -10,7 +10,7 @@ import { toOnnx } from '../engine/onnx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import * as ortWeb from 'onnxruntime-web';
 import { webRuntime } from '../engine/ortWeb.js';
-import { buildForward } from '../engine/trainStep.js';
+import { buildForward } from '../models/denoiserGraph.js';
 import { mlp } from '../models/mlp.js';
 import { initParams } from '../models/network.js';
 import { networkDenoiser } from './networkDenoiser.js';

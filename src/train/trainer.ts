@@ -11,7 +11,10 @@ import { densityByName, outputLossWeight, weighting as makeWeighting, type TimeD
 import { trainingTime } from '../core/timeRange.js';
 import { DifflowError } from '../core/validate.js';
 import type { Runtime, Session, TensorData } from '../engine/runtime.js';
-import { buildTrainStep, flatten, optimizerFeeds, takeOptimizerOutputs, trainStepSession } from '../engine/trainStep.js';
+import { buildTrainStep } from '../models/denoiserGraph.js';
+import { flatten } from '../engine/params.js';
+import { optimizerFeeds, optimizerOutputs, takeOptimizerOutputs } from '../engine/optimizer.js';
+import { trainStepSession } from '../engine/trainSession.js';
 import { dit } from '../models/dit.js';
 import { mlp } from '../models/mlp.js';
 import { unet } from '../models/unet.js';
@@ -19,7 +22,7 @@ import { initParams, type Network } from '../models/network.js';
 import type { TrainConfig } from './config.js';
 import { builtinDataset, type Dataset } from '../data/datasets.js';
 
-/** Parameters keyed by name (views into a flat vector: see engine/trainStep.ts `unflatten`). */
+/** Parameters keyed by name (views into a flat vector: see engine/params.ts `unflatten`). */
 export type Weights = Record<string, Float32Array>;
 
 /** Everything a run needs to continue: flat [P] parameters, Adam moments and EMA, step, generator, losses. */
@@ -167,13 +170,13 @@ export class Trainer {
     };
     if (label) feeds.label = { data: label, dims: [B, label.length / B] };
     const out = await this.session.run(feeds);
-    const loss = out.loss.data[0];
+    const { loss, gradNorm } = optimizerOutputs(out);
     if (!Number.isFinite(loss)) throw new DifflowError(`training diverged at step ${k}: the loss is ${loss}; lower --lr or check the data`);
     takeOptimizerOutputs(state, out);
     state.step = k;
     state.losses.push(loss);
     state.rngState = this.rng.state();
-    return { loss, gradNorm: out.gradNorm.data[0] };
+    return { loss, gradNorm };
   }
 
   async release(): Promise<void> {

@@ -10,7 +10,10 @@ import { fromXEps, type OutputKind } from '../../src/core/outputs.js';
 import { scheduleByName } from '../../src/core/schedule/index.js';
 import { densityByName, outputLossWeight, weighting } from '../../src/core/training/index.js';
 import { nodeRuntime } from '../../src/engine/ortNode.js';
-import { buildTrainStep, flatten, optimizerFeeds, trainStepSession } from '../../src/engine/trainStep.js';
+import { buildTrainStep } from '../../src/models/denoiserGraph.js';
+import { flatten } from '../../src/engine/params.js';
+import { optimizerFeeds, optimizerOutputs } from '../../src/engine/optimizer.js';
+import { trainStepSession } from '../../src/engine/trainSession.js';
 import { readCheckpoint } from '../../src/io/checkpoint.js';
 import { makeConfig, type TrainConfig } from '../../src/train/config.js';
 import { dataShape } from '../../src/train/data.js';
@@ -86,17 +89,17 @@ export async function compareStep(path: string): Promise<number> {
   const session = await trainStepSession(nodeRuntime, buildTrainStep(net, B), { threads: 1, spinning: false });
   try {
     const out = await session.run(feeds);
-    const norm = out.gradNorm.data[0];
+    const { state, loss, gradNorm: norm } = optimizerOutputs(out);
     const clip = Math.min(1, 1 / (norm + 1e-6));
-    const grad = out['new.m'].data.map((m) => m / (0.1 * clip));
+    const grad = state.m.map((m) => m / (0.1 * clip));
     return Math.max(
-      worstError([out.loss.data[0]], [Number(metadata.loss)], `${file}: loss`),
+      worstError([loss], [Number(metadata.loss)], `${file}: loss`),
       worstError([norm], [Number(metadata.gradNorm)], `${file}: gradient norm`),
       worstError(grad, vector('grad'), `${file}: gradients`),
-      worstError(out['new.params'].data, vector('new.param'), `${file}: parameters after the step`),
-      worstError(out['new.m'].data, vector('new.m'), `${file}: Adam m`),
-      worstError(out['new.v'].data, vector('new.v'), `${file}: Adam v`),
-      worstError(out['new.ema'].data, vector('new.ema'), `${file}: EMA`),
+      worstError(state.params, vector('new.param'), `${file}: parameters after the step`),
+      worstError(state.m, vector('new.m'), `${file}: Adam m`),
+      worstError(state.v, vector('new.v'), `${file}: Adam v`),
+      worstError(state.ema, vector('new.ema'), `${file}: EMA`),
     );
   } finally {
     await session.release();

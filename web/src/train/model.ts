@@ -10,7 +10,8 @@ import {
 import { builtinDataset, pointDataset, type Dataset } from '../../../src/data/datasets.js';
 import { toOnnx } from '../../../src/engine/onnx.js';
 import type { Runtime, Session } from '../../../src/engine/runtime.js';
-import { buildForward, unflatten } from '../../../src/engine/trainStep.js';
+import { buildForward } from '../../../src/models/denoiserGraph.js';
+import { unflatten } from '../../../src/engine/params.js';
 import { encodeSafetensors, type SafetensorsTensor } from '../../../src/io/safetensors.js';
 import type { Network } from '../../../src/models/network.js';
 import { makeConfig, type TrainConfig } from '../../../src/train/config.js';

@@ -2,15 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import onnxProto from 'onnx-proto';
-import { mlp } from '../models/mlp.js';
-import { gradients } from './autodiff.js';
-import { interpret } from './interpret.js';
-import { toOnnx } from './onnx.js';
-import { nodeRuntime } from './ortNode.js';
-import { adamScalars, buildForward, buildTrainStep } from './trainStep.js';
+import { gradients } from '../engine/autodiff.js';
+import { interpret } from '../engine/interpret.js';
+import { toOnnx } from '../engine/onnx.js';
+import { adamScalars } from '../engine/optimizer.js';
+import { nodeRuntime } from '../engine/ortNode.js';
+import { buildForward, buildTrainStep } from './denoiserGraph.js';
+import { DifflowError } from '../core/validate.js';
+import { mlp } from './mlp.js';
+import type { Network } from './network.js';
 
 /** Float64 PyTorch values for a small MLP, written by scripts/torch_reference.py. */
-const ref = JSON.parse(readFileSync(new URL('./fixtures/mlp_reference.json', import.meta.url), 'utf8'));
+const ref = JSON.parse(readFileSync(new URL('../engine/fixtures/mlp_reference.json', import.meta.url), 'utf8'));
 type Layers = { W: number[][]; b: number[] }[];
 const net = mlp({ dim: 2, hidden: 8, layers: 2, embedding: 16 });
 const B = ref.shapes.B as number;
@@ -74,4 +77,11 @@ test('the lowered training step is lean: Gemm for the layers, no Constant nodes,
   assert.equal(count('Constant'), 0, 'no Constant nodes: constants are initializers');
   assert.equal(count('Sqrt'), 2, 'one for the gradient norm, one for AdamW on the flat vector');
   assert.ok(ops.length < 150, `${ops.length} nodes`);
+});
+
+test('a network that reads an undeclared parameter fails where its graph is built, naming the parameter and the network', () => {
+  const typo: Network = { ...mlp({ hidden: 4, layers: 1 }), forward: (g, p, z) => g.add(z, p['W9']) };
+  for (const build of [() => buildForward(typo, 2), () => buildTrainStep(typo, 2)]) {
+    assert.throws(build, (e: unknown) => e instanceof DifflowError && /the mlp network reads a parameter 'W9' that it does not declare \(its 4: W0, b0, W1, b1\)/.test(e.message));
+  }
 });
