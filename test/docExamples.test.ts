@@ -1,6 +1,7 @@
 // The `@example` blocks in the core's doc comments are run: each one imports from 'difflow' (rewritten to the
 // core's index here), and a line `expr; // → value` asserts that expr prints as value (numbers to the digits
-// shown), `expr; // throws` that it throws. Every exported function of the core must have an example.
+// shown), `expr; // throws` that it throws. Each example type-checks, and every exported function of the core
+// has one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,6 +71,27 @@ test('every example in the core runs and shows the values it claims', async () =
       writeFileSync(file, runnable(ex.code));
       await assert.doesNotReject(import(pathToFileURL(file).href), `${ex.where}:\n${ex.code}`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every example type-checks against the core', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'difflow-examples-'));
+  try {
+    const index = JSON.stringify(INDEX.replace(/\.ts$/, '.js'));
+    const files = examples.map((ex, i) => {
+      const file = join(dir, `example${i}.mts`);
+      writeFileSync(file, ex.code.replaceAll(`'difflow'`, index));
+      return file;
+    });
+    const config = ts.getParsedCommandLineOfConfigFile(resolve('tsconfig.json'), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const program = ts.createProgram(files, { ...config.options, rootDir: undefined });
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => {
+      const i = d.file ? files.indexOf(d.file.fileName) : -1;
+      return `${i >= 0 ? examples[i].where : d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+    assert.deepEqual(errors, []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
