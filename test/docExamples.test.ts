@@ -42,82 +42,91 @@ function examplesOf(file: string): Example[] {
   return found;
 }
 
+const HELPERS = JSON.stringify(pathToFileURL(resolve('test/helpers/docExpect.ts')).href);
+
 /** Turns the `// → value` and `// throws` comments into checks and 'difflow' into the core's index. */
 function runnable(code: string): string {
   const lines = code.split('\n').map((line) => {
-    const check = /^(\s*)(?:await )?(.*?);\s*\/\/ (→|throws)\s*(.*)$/.exec(line);
+    const check = /^(\s*)(await )?(.*?);\s*\/\/ (→|throws)\s*(.*)$/.exec(line);
     if (!check) return line;
-    const [, indent, expr, kind, expected] = check;
-    const awaited = line.trimStart().startsWith('await ') ? 'await ' : '';
+    const [, indent, awaited = '', expr, kind, expected] = check;
     if (kind === 'throws') return `${indent}__throws(() => ${expr});`;
     return `${indent}__expect(${awaited}${expr}, ${JSON.stringify(expected)});`;
   });
-  const header = `import { __expect, __throws } from ${JSON.stringify(pathToFileURL(resolve('test/helpers/docExpect.ts')).href)};`;
-  return [header, ...lines].join('\n').replaceAll(`from 'difflow'`, `from ${JSON.stringify(pathToFileURL(INDEX).href)}`);
+  const core = JSON.stringify(pathToFileURL(INDEX).href);
+  return [`import { __expect, __throws } from ${HELPERS};`, ...lines].join('\n').replaceAll(`'difflow'`, core);
+}
+
+/** Writes each example, as `write` makes it, to a temporary .mts file, and runs `use` on the files. */
+async function withFiles(write: (ex: Example) => string, use: (files: string[]) => unknown): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'difflow-examples-'));
+  try {
+    const files = examples.map((ex, i) => join(dir, `example${i}.mts`));
+    examples.forEach((ex, i) => writeFileSync(files[i], write(ex)));
+    await use(files);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const examples = sources(CORE).flatMap(examplesOf);
 
-test('the core has examples to run', () => {
+test('the core has examples to run, each importing from the package', () => {
   assert.ok(examples.length > 50, `found ${examples.length}`);
+  for (const ex of examples) assert.match(ex.code, /from 'difflow'/, `${ex.where}: the example imports from 'difflow'`);
 });
 
-test('every example in the core runs and shows the values it claims', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'difflow-examples-'));
-  try {
-    for (const [i, ex] of examples.entries()) {
-      assert.match(ex.code, /from 'difflow'/, `${ex.where}: the example imports from 'difflow'`);
-      const file = join(dir, `example${i}.mts`);
-      writeFileSync(file, runnable(ex.code));
-      await assert.doesNotReject(import(pathToFileURL(file).href), `${ex.where}:\n${ex.code}`);
+test('every example in the core runs and shows the values it claims', () =>
+  withFiles((ex) => runnable(ex.code), async (files) => {
+    for (const [i, file] of files.entries()) {
+      await assert.doesNotReject(import(pathToFileURL(file).href), `${examples[i].where}:\n${examples[i].code}`);
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('every example type-checks against the core', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'difflow-examples-'));
-  try {
-    const index = JSON.stringify(INDEX.replace(/\.ts$/, '.js'));
-    const files = examples.map((ex, i) => {
-      const file = join(dir, `example${i}.mts`);
-      writeFileSync(file, ex.code.replaceAll(`'difflow'`, index));
-      return file;
-    });
-    const config = ts.getParsedCommandLineOfConfigFile(resolve('tsconfig.json'), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
-    const program = ts.createProgram(files, { ...config.options, rootDir: undefined });
-    const errors = ts.getPreEmitDiagnostics(program).map((d) => {
-      const i = d.file ? files.indexOf(d.file.fileName) : -1;
-      return `${i >= 0 ? examples[i].where : d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    });
-    assert.deepEqual(errors, []);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const core = JSON.stringify(INDEX.replace(/\.ts$/, '.js'));
+  return withFiles(
+    (ex) => ex.code.replaceAll(`'difflow'`, core),
+    (files) => {
+      const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} };
+      const config = ts.getParsedCommandLineOfConfigFile(resolve('tsconfig.json'), {}, host)!;
+      const program = ts.createProgram(files, { ...config.options, noEmit: true, rootDir: undefined });
+      const errors = ts.getPreEmitDiagnostics(program).map((d) => {
+        const where = d.file ? (examples[files.indexOf(d.file.fileName)]?.where ?? d.file.fileName) : '';
+        return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+      });
+      assert.deepEqual(errors, []);
+    },
+  );
 });
 
-/** Names of the functions (declared or const) that the core's index exports. */
-function exportedFunctions(): Map<string, string> {
-  const program = ts.createProgram([INDEX], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true });
+interface ExportedFunction {
+  readonly name: string;
+  readonly file: string;
+  readonly hasExample: boolean;
+}
+
+/** The functions (declared, or consts of a function type) that the core's index exports. */
+function exportedFunctions(): ExportedFunction[] {
+  const options = { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true };
+  const program = ts.createProgram([INDEX], options);
   const checker = program.getTypeChecker();
   const index = checker.getSymbolAtLocation(program.getSourceFile(INDEX)!)!;
-  const found = new Map<string, string>();
-  for (const s of checker.getExportsOfModule(index)) {
+  return checker.getExportsOfModule(index).flatMap((s) => {
     const target = s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s;
     const decl = target.declarations?.[0];
-    if (!decl || target.flags & ts.SymbolFlags.Class) continue;
-    if (!(target.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Variable))) continue;
-    if (checker.getTypeOfSymbolAtLocation(target, decl).getCallSignatures().length === 0) continue;
+    if (!decl || target.flags & ts.SymbolFlags.Class) return [];
+    if (!(target.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Variable))) return [];
+    if (checker.getTypeOfSymbolAtLocation(target, decl).getCallSignatures().length === 0) return [];
     const tags = ts.getJSDocTags(ts.isVariableDeclaration(decl) ? decl.parent.parent : decl);
-    found.set(s.name, tags.some((t) => t.tagName.text === 'example') ? '' : relative('.', decl.getSourceFile().fileName));
-  }
-  return found;
+    const hasExample = tags.some((t) => t.tagName.text === 'example');
+    return [{ name: s.name, file: relative('.', decl.getSourceFile().fileName), hasExample }];
+  });
 }
 
 test('every function the core exports has an example', () => {
   const functions = exportedFunctions();
-  assert.ok(functions.size > 50, `found ${functions.size}`);
-  const missing = [...functions].filter(([name, file]) => file !== '' && !PENDING.has(name)).map(([n, f]) => `${n} (${f})`);
+  assert.ok(functions.length > 50, `found ${functions.length}`);
+  const missing = functions.filter((f) => !f.hasExample && !PENDING.has(f.name)).map((f) => `${f.name} (${f.file})`);
   assert.deepEqual(missing, []);
 });
