@@ -57,7 +57,7 @@ export function uniformT(steps: number, options: { tMax?: number; tMin?: number 
  * @example
  * ```ts
  * import { flowMatching, uniformLambda } from 'difflow';
- * const grid = uniformLambda(flowMatching(), 4); // λ = −10, 0, 10, then t = 0
+ * const grid = uniformLambda(flowMatching(), 4); // λ = −10, −10/3, 10/3, 10, then t = 0
  * grid; // → [0.9933, 0.8411, 0.1589, 0.006693, 0]
  * ```
  */

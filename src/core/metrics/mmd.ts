@@ -20,7 +20,7 @@ const medianPoints = 1000;
  * ```ts
  * import { mmd } from 'difflow';
  * const x = Float64Array.of(0, 1, 2, 3);
- * // unbiased, so identical samples give a value just below 0
+ * // the unbiased estimate: identical samples can give a value below 0
  * mmd(x, x, 1, { bandwidth: 1 }); // → -0.3249
  * mmd(x, x.map((v) => v + 3), 1, { bandwidth: 1 }); // → 0.3674
  * ```
