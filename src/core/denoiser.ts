@@ -25,6 +25,14 @@ export type ModelFn = (z: Float64Array, t: number) => Float64Array | Promise<Flo
  * Wraps a model that outputs `kind` into a denoiser. Refuses, with a clear error, the two points where an
  * output carries no information about the other half: ε̂ where α = 0 (x̂ undefined) and x̂ where σ = 0.
  * A synchronous model gives a synchronous denoiser; an asynchronous one, a Promise.
+ * @example
+ * ```ts
+ * import { denoiserFromModel, flowMatching } from 'difflow';
+ * const model = (z: Float64Array, t: number) => z.map((zi) => -zi); // a toy u-prediction
+ * const denoiser = denoiserFromModel(model, 'u', flowMatching());
+ * const { x, eps } = await denoiser.denoise(Float64Array.of(1), 0.5);
+ * [x[0], eps[0]]; // → [1.5, 0.5]
+ * ```
  */
 export function denoiserFromModel(model: ModelFn, kind: OutputKind, schedule: Schedule): Denoiser {
   return {
@@ -49,6 +57,15 @@ export function denoiserFromModel(model: ModelFn, kind: OutputKind, schedule: Sc
  * The same denoiser used on another schedule: at target time t it evaluates the source at the time with
  * the same λ and rescales z by the ratio of the two schedules' scales. x̂ and ε̂ depend only on λ and the
  * normalised z, so they carry over unchanged (FRAMEWORK.md §2, rescaling).
+ * @example
+ * ```ts
+ * import { cosine, flowMatching, gaussian, mixtureOracle, onSchedule } from 'difflow';
+ * const oracle = mixtureOracle(gaussian([0], 1), flowMatching());
+ * const onCosine = onSchedule(oracle, cosine());
+ * const z = Float64Array.of(1);
+ * (await onCosine.denoise(z, 0.5)).x[0]; // → 0.7071
+ * mixtureOracle(gaussian([0], 1), cosine()).denoise(z, 0.5).x[0]; // → 0.7071
+ * ```
  */
 export function onSchedule(source: Denoiser, target: Schedule): Denoiser {
   const from = source.schedule;
@@ -70,6 +87,13 @@ export function onSchedule(source: Denoiser, target: Schedule): Denoiser {
  * with ε̂ = (z − α x̂)/σ recomputed so that z = α x̂ + σ ε̂ still holds. It tames the one place where an
  * ε-output is ill-conditioned: x̂ = (z − σ ε̂)/α multiplies the network's error by 1/α near α = 0. Where
  * σ = 0 (t = 0) ε̂ is left as it was.
+ * @example
+ * ```ts
+ * import { clipDenoised, flowMatching, gaussian, mixtureOracle } from 'difflow';
+ * const oracle = mixtureOracle(gaussian([0], 1), flowMatching());
+ * const clipped = clipDenoised(oracle, -1, 1);
+ * (await clipped.denoise(Float64Array.of(3), 0.5)).x[0]; // → 1
+ * ```
  */
 export function clipDenoised(source: Denoiser, lo = -1, hi = 1): Denoiser {
   if (!(lo < hi)) throw new DifflowError(`clipDenoised: the range [${lo}, ${hi}] is empty`);

@@ -9,7 +9,15 @@ import { DifflowError, checkFinite, checkInteger, checkPositive, checkTime } fro
 
 export type TimeGrid = Float64Array;
 
-/** Checks that `grid` is a strictly decreasing array of ≥ 2 times in [0, 1]. */
+/**
+ * Checks that `grid` is a strictly decreasing array of ≥ 2 times in [0, 1].
+ * @example
+ * ```ts
+ * import { checkGrid } from 'difflow';
+ * checkGrid([1, 0.5, 0]);
+ * checkGrid([0, 0.5, 1]); // throws
+ * ```
+ */
 export function checkGrid(grid: ArrayLike<number>): void {
   if (grid.length < 2) throw new DifflowError(`a time grid needs at least 2 points (1 step), got ${grid.length}`);
   for (let i = 0; i < grid.length; i++) {
@@ -20,7 +28,15 @@ export function checkGrid(grid: ArrayLike<number>): void {
   }
 }
 
-/** `steps` uniform steps in t from `tMax` (default 1) to `tMin` (default 0). */
+/**
+ * `steps` uniform steps in t from `tMax` (default 1) to `tMin` (default 0).
+ * @example
+ * ```ts
+ * import { uniformT } from 'difflow';
+ * uniformT(4); // → [1, 0.75, 0.5, 0.25, 0]
+ * uniformT(2, { tMax: 0.9, tMin: 0.1 }); // → [0.9, 0.5, 0.1]
+ * ```
+ */
 export function uniformT(steps: number, options: { tMax?: number; tMin?: number } = {}): TimeGrid {
   checkInteger('steps', steps);
   const tMax = options.tMax ?? 1;
@@ -39,6 +55,12 @@ export function uniformT(steps: number, options: { tMax?: number; tMin?: number 
  * schedule's range). With `toZero` (default true) the last step goes on to t = 0 explicitly, so `steps` counts
  * it — unless `lambdaMax` already reaches t = 0 (a schedule with finite λ(0), e.g. VE), where all `steps`
  * steps are uniform in λ.
+ * @example
+ * ```ts
+ * import { flowMatching, uniformLambda } from 'difflow';
+ * const grid = uniformLambda(flowMatching(), 4); // λ = −10, −10/3, 10/3, 10, then t = 0
+ * grid; // → [0.9933, 0.8411, 0.1589, 0.006693, 0]
+ * ```
  */
 export function uniformLambda(
   schedule: Schedule,
@@ -67,6 +89,13 @@ export function uniformLambda(
  * Karras et al. (2022) ρ grid in σ̃ = σ/α = e^{−λ/2}: σ̃_i = (σ̃_max^{1/ρ} + i/(N−1)(σ̃_min^{1/ρ} − σ̃_max^{1/ρ}))^ρ
  * for i < N, then t = 0. Defaults are EDM's (σ̃ ∈ [0.002, 80], ρ = 7), clipped to the schedule's range; where
  * σ̃_min reaches t = 0 (finite λ(0), e.g. VE) the N steps are all ρ-spaced, i ≤ N.
+ * @example
+ * ```ts
+ * import { edm, karras } from 'difflow';
+ * const s = edm({ sigmaMax: 80 });
+ * const grid = karras(s, 3, { sigmaMin: 0.002, sigmaMax: 80, rho: 7 });
+ * Array.from(grid, (t) => s.sigma(t)); // → [80, 2.515, 0.002, 0]
+ * ```
  */
 export function karras(
   schedule: Schedule,
@@ -95,7 +124,15 @@ export function karras(
   return exactGrid(ts, steps);
 }
 
-/** The EDM grid: Karras ρ = 7 with σ̃ ∈ [0.002, 80]. */
+/**
+ * The EDM grid: Karras ρ = 7 with σ̃ ∈ [0.002, 80].
+ * @example
+ * ```ts
+ * import { edm, edmGrid } from 'difflow';
+ * const grid = edmGrid(edm(), 18);
+ * [grid.length, grid[0], grid[18]]; // → [19, 1, 0]
+ * ```
+ */
 export function edmGrid(schedule: Schedule, steps: number): TimeGrid {
   return karras(schedule, steps, { sigmaMin: 0.002, sigmaMax: 80, rho: 7 });
 }
@@ -104,6 +141,11 @@ export function edmGrid(schedule: Schedule, steps: number): TimeGrid {
  * A grid moved by a log-SNR shift s (λ → λ − 2 log s at every point; s > 1 spends more steps near noise).
  * On flow matching this is SD3's t' = s t / (1 + (s − 1) t). The end points 0 and 1 stay; an inner point that
  * the shift would move past an end of a schedule with finite λ there is refused (use `shifted(schedule, s)`).
+ * @example
+ * ```ts
+ * import { flowMatching, shiftGrid, uniformT } from 'difflow';
+ * shiftGrid(flowMatching(), uniformT(2), 3); // → [1, 0.75, 0]
+ * ```
  */
 export function shiftGrid(schedule: Schedule, grid: TimeGrid, s: number): TimeGrid {
   checkPositive('shift', s);
@@ -123,7 +165,15 @@ export function shiftGrid(schedule: Schedule, grid: TimeGrid, s: number): TimeGr
   return exactGrid(ts, grid.length - 1);
 }
 
-/** Validates a user grid and returns it as a Float64Array. */
+/**
+ * Validates a user grid and returns it as a Float64Array.
+ * @example
+ * ```ts
+ * import { customGrid } from 'difflow';
+ * customGrid([1, 0.7, 0.2, 0]); // → [1, 0.7, 0.2, 0]
+ * customGrid([1, 1, 0]); // throws
+ * ```
+ */
 export function customGrid(times: ArrayLike<number>): TimeGrid {
   checkGrid(times);
   return Float64Array.from(times);
@@ -143,6 +193,16 @@ function exactGrid(ts: ArrayLike<number>, steps: number): TimeGrid {
 /** The grid makers by name, for the CLI and the web page. */
 export type GridName = 'uniform' | 'lambda' | 'karras' | 'edm';
 export const GRID_NAMES: readonly GridName[] = ['uniform', 'lambda', 'karras', 'edm'];
+
+/**
+ * The grid `name` of `steps` steps on `schedule`, with that grid's defaults.
+ * @example
+ * ```ts
+ * import { GRID_NAMES, cosine, gridByName } from 'difflow';
+ * GRID_NAMES; // → ['uniform', 'lambda', 'karras', 'edm']
+ * gridByName('uniform', cosine(), 2); // → [1, 0.5, 0]
+ * ```
+ */
 export function gridByName(name: GridName, schedule: Schedule, steps: number): TimeGrid {
   switch (name) {
     case 'uniform':
@@ -160,6 +220,12 @@ export function gridByName(name: GridName, schedule: Schedule, steps: number): T
  * The grid a sampler should use for a model of output `output`: as `gridByName`, but starting just below
  * t = 1 (at 1 − 1e-3, `safeTimeRange`) where an ε-output says nothing about x̂ (α(1) = 0, e.g. flow matching
  * and cosine).
+ * @example
+ * ```ts
+ * import { cosine, samplingGrid } from 'difflow';
+ * samplingGrid('uniform', cosine(), 'eps', 2); // → [0.999, 0.4995, 0]
+ * samplingGrid('uniform', cosine(), 'v', 2); // → [1, 0.5, 0]
+ * ```
  */
 export function samplingGrid(name: GridName, schedule: Schedule, output: OutputKind, steps: number): TimeGrid {
   const { tMax } = safeTimeRange(schedule, output, 'sampling');

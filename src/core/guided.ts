@@ -6,6 +6,15 @@ import { DifflowError, checkFinite } from './validate.js';
  * without its conditioning: x̂ = x̂_u + w·(x̂_c − x̂_u), ε̂ = ε̂_u + w·(ε̂_c − ε̂_u). Every output kind is affine in
  * (x̂, ε̂) at fixed z and t, so this equals guiding the raw ε̂, v̂ or û, and z = αx̂ + σε̂ still holds. w = 1 is
  * `cond` alone, w = 0 `uncond` alone (each evaluated only then); otherwise cond, then uncond, is evaluated.
+ * @example
+ * ```ts
+ * import { flowMatching, gaussian, guided, mixtureOracle } from 'difflow';
+ * const fm = flowMatching();
+ * const cond = mixtureOracle(gaussian([2], 0.5), fm), uncond = mixtureOracle(gaussian([0], 1), fm);
+ * const z = Float64Array.of(0);
+ * (await guided(cond, uncond, 1).denoise(z, 0.5)).x[0] === cond.denoise(z, 0.5).x[0]; // → true
+ * (await guided(cond, uncond, 3).denoise(z, 0.5)).x[0]; // → 4.8
+ * ```
  */
 export function guided(cond: Denoiser, uncond: Denoiser, w: number): Denoiser {
   checkFinite('guidance w', w);

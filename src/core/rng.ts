@@ -113,7 +113,17 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-/** Shorthand for `Rng.seeded(seed)`. */
+/**
+ * Shorthand for `Rng.seeded(seed)`.
+ * @example
+ * ```ts
+ * import { Rng, rng } from 'difflow';
+ * const g = rng(42);
+ * const saved = g.state();
+ * const z = g.normals(4); // [4] standard normals
+ * Rng.fromState(saved).normals(4)[0] === z[0]; // → true
+ * ```
+ */
 export function rng(seed: number): Rng {
   return Rng.seeded(seed);
 }

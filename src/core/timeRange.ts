@@ -16,13 +16,29 @@ export const TIME_MARGINS = {
 
 export type TimeUse = keyof typeof TIME_MARGINS;
 
-/** t clamped into the training range, the same for every output: [1e-5, 1 − 1e-5]. */
+/**
+ * t clamped into the training range, the same for every output: [1e-5, 1 − 1e-5].
+ * @example
+ * ```ts
+ * import { trainingTime } from 'difflow';
+ * trainingTime(1); // → 0.99999
+ * trainingTime(0.3); // → 0.3
+ * ```
+ */
 export function trainingTime(t: number): number {
   const { noise, data } = TIME_MARGINS.training;
   return Math.min(1 - noise, Math.max(data, t));
 }
 
-/** Whether a model of `output` has no x̂ at t = 1 on `schedule`: an ε-output where α(1) = 0. */
+/**
+ * Whether a model of `output` has no x̂ at t = 1 on `schedule`: an ε-output where α(1) = 0.
+ * @example
+ * ```ts
+ * import { blindAtNoise, flowMatching } from 'difflow';
+ * blindAtNoise(flowMatching(), 'eps'); // → true
+ * blindAtNoise(flowMatching(), 'u'); // → false
+ * ```
+ */
 export function blindAtNoise(schedule: Schedule, output: OutputKind): boolean {
   return output === 'eps' && schedule.alpha(1) === 0;
 }
@@ -30,6 +46,12 @@ export function blindAtNoise(schedule: Schedule, output: OutputKind): boolean {
 /**
  * The times [tMin, tMax] a model of `output` on `schedule` is used at for `use`. Sampling and the likelihood
  * stop short of t = 1 only where the model is blind there; training stays inside at both ends for every output.
+ * @example
+ * ```ts
+ * import { cosine, safeTimeRange } from 'difflow';
+ * safeTimeRange(cosine(), 'eps', 'sampling').tMax; // → 0.999
+ * safeTimeRange(cosine(), 'v', 'likelihood').tMin; // → 1e-5
+ * ```
  */
 export function safeTimeRange(schedule: Schedule, output: OutputKind, use: TimeUse): { readonly tMin: number; readonly tMax: number } {
   const { noise, data } = TIME_MARGINS[use];

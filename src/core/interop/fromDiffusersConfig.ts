@@ -56,6 +56,15 @@ export const DIFFUSERS_SCHEDULER_NAMES = Object.keys(DIFFUSERS_SCHEDULERS) as Di
  * Translates a parsed scheduler_config.json (with `_class_name`) for a run of `numInferenceSteps` steps.
  * `mu` is FlowMatchEulerDiscreteScheduler's dynamic shift (required with use_dynamic_shifting); `sampleSize`,
  * the values per sample (e.g. C·H·W), is required by thresholding = true (DDIM, DDPM, DPM-Solver).
+ * @example
+ * ```ts
+ * import { fromDiffusersConfig } from 'difflow';
+ * const config = { _class_name: 'DDIMScheduler', num_train_timesteps: 1000, beta_schedule: 'scaled_linear' };
+ * const scheduler = fromDiffusersConfig(config, { numInferenceSteps: 4 });
+ * scheduler.timesteps; // → [750, 500, 250, 0]
+ * // an ε-model that always predicts 0: x̂ = z/α, clipped to [−1, 1] (DDIM's default clip_sample)
+ * await scheduler.run((sample) => sample.map(() => 0), Float64Array.of(1)); // → [1]
+ * ```
  */
 export function fromDiffusersConfig(config: DiffusersConfig, options: { numInferenceSteps: number } & PlanExtras): DiffusersSchedule {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {

@@ -20,6 +20,13 @@ export interface EnergyDistanceOptions {
  * empirical measures: ≥ 0, 0 for identical sets, 2‖a−b‖ for single points, 2∫(F−G)² dx in 1-D.
  * @param x [n·dim] points, flat
  * @param y [m·dim] points, flat
+ * @example
+ * ```ts
+ * import { energyDistance } from 'difflow';
+ * const x = Float64Array.of(0, 1, 2), y = Float64Array.of(0, 1, 2);
+ * energyDistance(x, y, 1, { estimator: 'biased' }); // → 0
+ * energyDistance(x, y.map((v) => v + 1), 1, { estimator: 'biased' }); // → 0.6667
+ * ```
  */
 export function energyDistance(x: Float64Array, y: Float64Array, dim: number, options: EnergyDistanceOptions = {}): number {
   const estimator = checkName('estimator', options.estimator ?? 'unbiased', estimators);

@@ -19,6 +19,13 @@ export interface MeanAndCovariance {
 /**
  * μ = Σ_i x_i / n and the unbiased Σ = Σ_i (x_i − μ)(x_i − μ)ᵀ / (n − 1) (as numpy.cov, which FID uses).
  * @param features [n·d], row i is example i
+ * @example
+ * ```ts
+ * import { meanAndCovariance } from 'difflow';
+ * const { mean, covariance } = meanAndCovariance([1, 2, 3, 4], 2, 2); // rows (1, 2) and (3, 4)
+ * mean; // → [2, 3]
+ * covariance; // → [2, 2, 2, 2]
+ * ```
  */
 export function meanAndCovariance(features: ArrayLike<number>, n: number, d: number): MeanAndCovariance {
   if (!Number.isInteger(n) || n < 2) throw new DifflowError(`meanAndCovariance needs n ≥ 2 examples, got ${n}`);
@@ -62,6 +69,11 @@ const MAX_SWEEPS = 100;
  * Σ_{p≠q} a_pq² falls below (1e-15·d·‖A‖_F)², which moves no eigenvalue by more than 1e-15·d·‖A‖_F. Only the
  * upper triangle of `a` is read.
  * @param a [d·d] row-major
+ * @example
+ * ```ts
+ * import { symmetricEigen } from 'difflow';
+ * symmetricEigen([2, 1, 1, 2], 2).values; // → [1, 3]
+ * ```
  */
 export function symmetricEigen(a: ArrayLike<number>, d: number): SymmetricEigen {
   if (!Number.isInteger(d) || d < 1 || a.length !== d * d) throw new DifflowError(`symmetricEigen: ${a.length} values are not a ${d}×${d} matrix`);
@@ -123,6 +135,11 @@ export function symmetricEigen(a: ArrayLike<number>, d: number): SymmetricEigen 
 /**
  * The symmetric square root of a positive-semidefinite matrix, Q diag(√max(λ, 0)) Qᵀ: eigenvalues that
  * rounding made slightly negative count as 0. @param a [d·d] row-major, symmetric
+ * @example
+ * ```ts
+ * import { sqrtPsd } from 'difflow';
+ * sqrtPsd([4, 0, 0, 9], 2); // → [2, 0, 0, 3]
+ * ```
  */
 export function sqrtPsd(a: ArrayLike<number>, d: number): Float64Array {
   const { values, vectors: Q } = symmetricEigen(a, d);
@@ -170,6 +187,12 @@ function sandwich(S: Float64Array, B: ArrayLike<number>, d: number): Float64Arra
  * distance between N(μ1, Σ1) and N(μ2, Σ2); the last trace is Σ_k √max(λ_k, 0) over the eigenvalues of the
  * symmetric Σ1^{1/2} Σ2 Σ1^{1/2}. Zero for identical arguments up to rounding (|d²| ~ 1e-12·tr Σ).
  * @param mu1 [d] @param cov1 [d·d] @param mu2 [d] @param cov2 [d·d], covariances symmetric positive-semidefinite
+ * @example
+ * ```ts
+ * import { frechetDistance } from 'difflow';
+ * // N(0, 1) against N(1, 4) in 1-D: 1² + 1 + 4 − 2·√4
+ * frechetDistance([0], [1], [1], [4]); // → 2
+ * ```
  */
 export function frechetDistance(mu1: ArrayLike<number>, cov1: ArrayLike<number>, mu2: ArrayLike<number>, cov2: ArrayLike<number>): number {
   const d = mu1.length;

@@ -16,6 +16,14 @@ const medianPoints = 1000;
  * pairs, so the result can be slightly negative when the distributions agree. O((n + m)² · bandwidths).
  * @param x [n·dim] points, flat (n ≥ 2)
  * @param y [m·dim] points, flat (m ≥ 2)
+ * @example
+ * ```ts
+ * import { mmd } from 'difflow';
+ * const x = Float64Array.of(0, 1, 2, 3);
+ * // the unbiased estimate: identical samples can give a value below 0
+ * mmd(x, x, 1, { bandwidth: 1 }); // → -0.3249
+ * mmd(x, x.map((v) => v + 3), 1, { bandwidth: 1 }); // → 0.3674
+ * ```
  */
 export function mmd(x: Float64Array, y: Float64Array, dim: number, options: MmdOptions = {}): number {
   const { n, m } = checkPointSets('x', x, 'y', y, dim, 2);
@@ -35,6 +43,11 @@ export function mmd(x: Float64Array, y: Float64Array, dim: number, options: MmdO
  * z = x ∪ y, using at most 1000 pooled points taken at even strides (deterministic); 1 if that median is 0.
  * @param x [n·dim]
  * @param y [m·dim]
+ * @example
+ * ```ts
+ * import { medianHeuristicBandwidth } from 'difflow';
+ * medianHeuristicBandwidth(Float64Array.of(0, 1), Float64Array.of(2, 3), 1); // → 1.5
+ * ```
  */
 export function medianHeuristicBandwidth(x: Float64Array, y: Float64Array, dim: number): number {
   const { n, m } = checkPointSets('x', x, 'y', y, dim);

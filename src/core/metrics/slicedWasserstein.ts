@@ -18,6 +18,13 @@ export interface SlicedWassersteinOptions {
  * so n ≠ m is allowed. O(projections · (n log n + m log m)).
  * @param x [n·dim] points, flat
  * @param y [m·dim] points, flat
+ * @example
+ * ```ts
+ * import { rng, slicedWasserstein } from 'difflow';
+ * const x = Float64Array.of(0, 0, 1, 1), y = Float64Array.of(0, 0, 1, 1); // two points in 2-D each
+ * slicedWasserstein(x, y, 2, { rng: rng(0) }); // → 0
+ * slicedWasserstein(x, y.map((v) => v + 1), 2, { rng: rng(0), projections: 200 }) > 0; // → true
+ * ```
  */
 export function slicedWasserstein(x: Float64Array, y: Float64Array, dim: number, options: SlicedWassersteinOptions): number {
   const { n, m } = checkPointSets('x', x, 'y', y, dim);
@@ -46,6 +53,11 @@ export function slicedWasserstein(x: Float64Array, y: Float64Array, dim: number,
  * @param a [n] sample
  * @param b [m] sample
  * @param p order, ≥ 1
+ * @example
+ * ```ts
+ * import { wasserstein1d } from 'difflow';
+ * wasserstein1d(Float64Array.of(0, 1), Float64Array.of(3, 2), 1); // → 2
+ * ```
  */
 export function wasserstein1d(a: Float64Array, b: Float64Array, p: number): number {
   checkPointSets('a', a, 'b', b, 1);

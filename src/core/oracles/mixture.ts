@@ -14,7 +14,16 @@ export interface Mixture {
   readonly stds: Float64Array;
 }
 
-/** Validates and normalises a mixture description. */
+/**
+ * Validates and normalises a mixture description.
+ * @example
+ * ```ts
+ * import { mixture } from 'difflow';
+ * const m = mixture({ dim: 1, means: [-1, 1], stds: 0.5, weights: [1, 3] });
+ * m.weights; // → [0.25, 0.75]
+ * m.stds; // → [0.5, 0.5]
+ * ```
+ */
 export function mixture(spec: { dim: number; means: ArrayLike<number>; stds: ArrayLike<number> | number; weights?: ArrayLike<number> }): Mixture {
   checkInteger('dim', spec.dim);
   const K = checkBatch('means', spec.means, spec.dim);
@@ -30,12 +39,28 @@ export function mixture(spec: { dim: number; means: ArrayLike<number>; stds: Arr
   return { dim: spec.dim, weights: weights.map((w) => w / total), means: Float64Array.from(spec.means), stds };
 }
 
-/** The Gaussian N(μ, s²I) as a one-component mixture. */
+/**
+ * The Gaussian N(μ, s²I) as a one-component mixture.
+ * @example
+ * ```ts
+ * import { gaussian } from 'difflow';
+ * const g = gaussian([0, 2], 0.5); // N((0, 2), 0.25 I)
+ * [g.dim, g.weights.length]; // → [2, 1]
+ * ```
+ */
 export function gaussian(mean: ArrayLike<number>, std: number): Mixture {
   return mixture({ dim: mean.length, means: mean, stds: [std] });
 }
 
-/** A finite data set [N·dim] as an equal-weight mixture of points. */
+/**
+ * A finite data set [N·dim] as an equal-weight mixture of points.
+ * @example
+ * ```ts
+ * import { pointSet } from 'difflow';
+ * const data = pointSet([0, 0, 1, 1, 2, 0], 2); // three points in 2-D
+ * [data.weights.length, data.stds[0]]; // → [3, 0]
+ * ```
+ */
 export function pointSet(points: ArrayLike<number>, dim: number): Mixture {
   const N = checkBatch('points', points, dim);
   return mixture({ dim, means: points, stds: new Float64Array(N) });
@@ -45,6 +70,14 @@ export function pointSet(points: ArrayLike<number>, dim: number): Mixture {
  * The exact denoiser of a mixture (FRAMEWORK.md §7): responsibilities r_k ∝ π_k N(z; αμ_k, v_k I) with
  * v_k = α²s_k² + σ², then x̂ = Σ r_k (μ_k + α s_k²/v_k (z − αμ_k)) and ε̂ = Σ r_k σ/v_k (z − αμ_k), both
  * in closed form (no division by α or σ), so they are exact at every t where some v_k > 0.
+ * @example
+ * ```ts
+ * import { flowMatching, gaussian, mixtureOracle, rng } from 'difflow';
+ * const oracle = mixtureOracle(gaussian([0], 1), flowMatching());
+ * oracle.denoise(Float64Array.of(1), 0.5).x; // → [1]
+ * oracle.logDensity(Float64Array.of(0), 0); // → [-0.9189]
+ * oracle.sample(3, rng(0)).length; // → 3
+ * ```
  */
 export function mixtureOracle(data: Mixture, schedule: Schedule): Oracle {
   const { dim, weights, means, stds } = data;
@@ -127,6 +160,13 @@ export function mixtureOracle(data: Mixture, schedule: Schedule): Oracle {
 /**
  * The exact probability-flow path of Gaussian data N(μ, s²I) through z at time t0:
  * z_t = α_t μ + sqrt(α_t² s² + σ_t²) ξ with ξ = (z_{t0} − α_{t0} μ)/sqrt(α_{t0}² s² + σ_{t0}²).
+ * @example
+ * ```ts
+ * import { flowMatching, gaussianPath } from 'difflow';
+ * // where the probability-flow ODE of N(0, 1) data takes z = 1 at t = 1, at t = 0.5 and t = 0
+ * gaussianPath([0], 1, flowMatching(), Float64Array.of(1), 1, 0.5); // → [0.7071]
+ * gaussianPath([0], 1, flowMatching(), Float64Array.of(1), 1, 0); // → [1]
+ * ```
  */
 export function gaussianPath(
   mean: ArrayLike<number>,
@@ -150,7 +190,15 @@ export function gaussianPath(
   return out;
 }
 
-/** A mixture of `K` equal Gaussians on a circle of radius `radius` in 2-D (the demo's data). */
+/**
+ * A mixture of `K` equal Gaussians on a circle of radius `radius` in 2-D (the demo's data).
+ * @example
+ * ```ts
+ * import { ringMixture } from 'difflow';
+ * const ring = ringMixture(8, 2, 0.15); // the demo's data
+ * [ring.dim, ring.weights.length, ring.means[0], ring.means[1]]; // → [2, 8, 2, 0]
+ * ```
+ */
 export function ringMixture(K = 8, radius = 2, std = 0.15): Mixture {
   const means = new Float64Array(2 * K);
   for (let k = 0; k < K; k++) {

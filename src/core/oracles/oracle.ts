@@ -22,7 +22,20 @@ export interface Oracle extends Denoiser {
   sample(n: number, rng: Rng): Float64Array;
 }
 
-/** Adds the shared checks and the `model(kind)` view to an oracle's core functions. */
+/**
+ * Adds the shared checks and the `model(kind)` view to an oracle's core functions.
+ * @example
+ * ```ts
+ * import { flowMatching, makeOracle, normalPdf } from 'difflow';
+ * // The exact oracle of 1-D data that is always 0: x̂ = 0, ε̂ = z/σ, p_t = N(0, σ²).
+ * const zero = makeOracle(flowMatching(), 1, {
+ *   denoise: (z, t, alpha, sigma) => ({ x: z.map(() => 0), eps: z.map((v) => v / sigma) }),
+ *   logDensity: (z, t, alpha, sigma) => z.map((v) => Math.log(normalPdf(v, 0, sigma))),
+ *   sample: (n) => new Float64Array(n),
+ * });
+ * zero.model('u')(Float64Array.of(0.5), 0.5); // → [1]
+ * ```
+ */
 export function makeOracle(
   schedule: Schedule,
   dim: number,

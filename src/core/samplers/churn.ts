@@ -10,6 +10,14 @@ export interface ChurnOptions extends SamplerOptions {
  * The churn sampler (FRAMEWORK.md §5): a DDIM step from λ_t to λ' = λ_t + Δλ/(1 − c), then forward
  * re-noising back to λ_s = λ_t + Δλ. In closed form, with δ = λ' − λ_s = c/(1 − c)·Δλ:
  * z_s = α_s x̂ + σ_s (e^{−δ/2} ε̂ + sqrt(1 − e^{−δ}) ξ).
+ * @example
+ * ```ts
+ * import { churnSampler, flowMatching, gaussian, mixtureOracle, priorSample, rng, uniformT } from 'difflow';
+ * const fm = flowMatching();
+ * const oracle = mixtureOracle(gaussian([3], 0), fm); // every data point is x = 3
+ * const z1 = priorSample(fm, 1, 1, rng(0));
+ * await churnSampler(oracle, z1, uniformT(10), { churn: 0.5, rng: rng(1) }); // → [3]
+ * ```
  */
 export const churnSampler: Sampler<ChurnOptions> = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;

@@ -9,6 +9,15 @@ export interface DdimOptions extends SamplerOptions {
 /**
  * DDIM with η (Song et al. 2021; FRAMEWORK.md §4–5): z_s = α_s x̂ + sqrt(σ_s² − σ̃²) ε̂ + σ̃ ξ,
  * σ̃² = η² σ_s² (1 − e^{λ_t − λ_s}).
+ * @example
+ * ```ts
+ * import { ddim, flowMatching, gaussian, mixtureOracle, priorSample, rng, uniformT } from 'difflow';
+ * const fm = flowMatching();
+ * const oracle = mixtureOracle(gaussian([3], 0), fm); // every data point is x = 3
+ * const z1 = priorSample(fm, 1, 1, rng(0));
+ * await ddim(oracle, z1, uniformT(10)); // → [3]
+ * await ddim(oracle, z1, uniformT(10), { eta: 1, rng: rng(1) }); // → [3]
+ * ```
  */
 export const ddim: Sampler<DdimOptions> = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;

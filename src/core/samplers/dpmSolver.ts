@@ -5,6 +5,13 @@ import { sampleLoop, type Sampler } from './sampler.js';
  * z_s = (σ_s/σ_t) z_t − α_s (e^{−h} − 1) D, D = (1 + 1/(2r)) x̂_t − 1/(2r) x̂_prev, r = h_prev/h.
  * First order (D = x̂_t, which is DDIM) on the first step and on any step next to an infinite or zero h (two
  * times whose λ is equal to rounding, e.g. within 1e-100 of t = 0 on VE).
+ * @example
+ * ```ts
+ * import { cosine, dpmpp2m, gaussian, mixtureOracle, priorSample, rng, uniformLambda } from 'difflow';
+ * const s = cosine();
+ * const oracle = mixtureOracle(gaussian([3], 0), s); // every data point is x = 3
+ * await dpmpp2m(oracle, priorSample(s, 1, 1, rng(0)), uniformLambda(s, 10)); // → [3]
+ * ```
  */
 export const dpmpp2m: Sampler = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;

@@ -14,6 +14,15 @@ export interface HeunOptions extends SamplerOptions {
  * x̃ = z/α, σ̃ = σ/α = e^{−λ/2}, where the ODE is dx̃/dσ̃ = ε̂. S_tmin/S_tmax are in σ̃. Two exceptions, as in
  * EDM: the step to σ = 0 is a plain Euler step, and a step from α = 0 (σ̃ = ∞, e.g. t = 1 on flow
  * matching) is taken as a DDIM step, the Euler step's finite form.
+ * @example
+ * ```ts
+ * import { edm, edmGrid, gaussian, heun, mixtureOracle, priorSample, rng } from 'difflow';
+ * const s = edm();
+ * const oracle = mixtureOracle(gaussian([3], 0), s); // every data point is x = 3
+ * const z1 = priorSample(s, 1, 1, rng(0));
+ * await heun(oracle, z1, edmGrid(s, 18)); // → [3]
+ * await heun(oracle, z1, edmGrid(s, 18), { sChurn: 40, rng: rng(1) }); // → [3]
+ * ```
  */
 export const heun: Sampler<HeunOptions> = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;

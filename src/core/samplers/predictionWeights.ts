@@ -9,6 +9,13 @@ import { checkFinite } from '../validate.js';
  * (the linear conversions of `kind`), z_s = A z_t + B o_t + noise, A = α_s p + c p', B = α_s q + c q',
  * c = σ_s e^{−δ/2}. Unrolled, z_N = (Π A) z_0 + Σ_i B_i Π_{j>i} A_j o_i + noise.
  * @returns weights[i] on step i's output, and `start`, the weight left on the initial noise.
+ * @example
+ * ```ts
+ * import { flowMatching, predictionWeights, uniformT } from 'difflow';
+ * const { weights, start } = predictionWeights(flowMatching(), uniformT(4), 0, 'x');
+ * weights; // → [0, 0, 0, 1]
+ * start; // → 0
+ * ```
  */
 export function predictionWeights(
   schedule: Schedule,

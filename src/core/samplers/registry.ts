@@ -61,22 +61,54 @@ export const SAMPLERS = Object.fromEntries(SAMPLER_NAMES.map((name) => [name, SA
   Sampler<AnySamplerOptions>
 >;
 
-/** A sampler by name; unknown names get an error listing the valid ones. */
+/**
+ * A sampler by name; unknown names get an error listing the valid ones.
+ * @example
+ * ```ts
+ * import { samplerByName, uniformT, mixtureOracle, ringMixture, flowMatching, priorSample, rng } from 'difflow';
+ * const oracle = mixtureOracle(ringMixture(8, 2, 0.15), flowMatching());
+ * (await samplerByName('heun')(oracle, priorSample(flowMatching(), 4, 2, rng(0)), uniformT(5))).length; // → 8
+ * samplerByName('euler'); // throws
+ * ```
+ */
 export function samplerByName(name: string): Sampler<AnySamplerOptions> {
   return SAMPLERS[checkName('sampler', name, SAMPLER_NAMES)];
 }
 
-/** The samplers that read `option`, in registry order. */
+/**
+ * The samplers that read `option`, in registry order.
+ * @example
+ * ```ts
+ * import { samplersReading } from 'difflow';
+ * samplersReading('eta'); // → ['ddim', 'sde']
+ * ```
+ */
 export function samplersReading(option: SamplerOption): SamplerName[] {
   return SAMPLER_NAMES.filter((name) => (SAMPLER_DESCRIPTORS[name].options as readonly SamplerOption[]).includes(option));
 }
 
-/** Whether `sampler` run with `options` draws noise (see `SamplerDescriptor.stochastic`). */
+/**
+ * Whether `sampler` run with `options` draws noise (see `SamplerDescriptor.stochastic`).
+ * @example
+ * ```ts
+ * import { isStochastic } from 'difflow';
+ * isStochastic('ddim', { eta: 0 }); // → false
+ * isStochastic('ddim', { eta: 1 }); // → true
+ * ```
+ */
 export function isStochastic(sampler: SamplerName, options: AnySamplerOptions = {}): boolean {
   return SAMPLER_DESCRIPTORS[sampler].stochastic(options);
 }
 
-/** Denoiser evaluations of a whole run of `sampler` on `grid`. */
+/**
+ * Denoiser evaluations of a whole run of `sampler` on `grid`.
+ * @example
+ * ```ts
+ * import { evaluationCount, cosine, uniformT } from 'difflow';
+ * evaluationCount('dpmpp2m', cosine(), uniformT(10)); // → 10
+ * evaluationCount('heun', cosine(), uniformT(10)); // → 18
+ * ```
+ */
 export function evaluationCount(sampler: SamplerName, schedule: Schedule, grid: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i + 1 < grid.length; i++) n += SAMPLER_DESCRIPTORS[sampler].evaluations(schedule, grid[i], grid[i + 1]);

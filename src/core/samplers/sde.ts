@@ -12,6 +12,14 @@ export interface SdeOptions extends SamplerOptions {
  * With z = αx̂ + σε̂ the drift is α'x̂ + σ'ε̂ + ½η² g² ε̂/σ, finite wherever λ' is. A step that starts where
  * g is infinite (α = 0 or σ = 0, e.g. t = 1 on flow matching) is taken as the η-DDIM step, the exact
  * discretisation of the same SDE with x̂ held fixed.
+ * @example
+ * ```ts
+ * import { flowMatching, gaussian, mixtureOracle, priorSample, rng, sdeEuler, uniformT } from 'difflow';
+ * const fm = flowMatching();
+ * const oracle = mixtureOracle(gaussian([3], 0), fm); // every data point is x = 3
+ * const z1 = priorSample(fm, 1, 1, rng(0));
+ * await sdeEuler(oracle, z1, uniformT(100), { eta: 1, rng: rng(1) }); // → [2.96]
+ * ```
  */
 export const sdeEuler: Sampler<SdeOptions> = async (denoiser, z0, grid, options = {}) => {
   const { schedule } = denoiser;

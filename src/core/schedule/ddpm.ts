@@ -6,7 +6,15 @@ import { defineSchedule, type Schedule } from './schedule.js';
 export type BetaTable = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2';
 export const BETA_TABLES: readonly BetaTable[] = ['linear', 'scaled_linear', 'squaredcos_cap_v2'];
 
-/** β_1..β_T of a named table. */
+/**
+ * β_1..β_T of a named table.
+ * @example
+ * ```ts
+ * import { betas } from 'difflow';
+ * const b = betas('linear');
+ * [b.length, b[0], b[999]]; // → [1000, 0.0001, 0.02]
+ * ```
+ */
 export function betas(table: BetaTable, steps = 1000): Float64Array {
   checkInteger('steps', steps, 2);
   const b = new Float64Array(steps);
@@ -27,6 +35,14 @@ export function betas(table: BetaTable, steps = 1000): Float64Array {
  * α_i = sqrt(ᾱ_i), ᾱ_i = Π_{j≤i}(1 − β_j); α is linear in t between knots (diffusers' timestep k ∈ 0..T−1 is
  * t = (k + 1)/T). `zeroTerminalSnr` applies Lin et al. (2024)'s rescale so that α_T = 0 (λ(1) = −∞).
  * Both α and 1 − α are kept to full precision at the knots, so σ is accurate near t = 0.
+ * @example
+ * ```ts
+ * import { ddpm } from 'difflow';
+ * const s = ddpm({ table: 'scaled_linear' });
+ * s.alpha(0); // → 1
+ * s.alpha(1); // → 0.06826
+ * ddpm({ table: 'linear', zeroTerminalSnr: true }).alpha(1); // → 0
+ * ```
  */
 export function ddpm(options: { table?: BetaTable; steps?: number; zeroTerminalSnr?: boolean } = {}): Schedule {
   const table = options.table ?? 'linear';
@@ -39,6 +55,12 @@ export function ddpm(options: { table?: BetaTable; steps?: number; zeroTerminalS
 /**
  * The schedule of any β table β_1..β_T, with the knots of `ddpm`. `terminalAlphaBar` replaces ᾱ_T after the
  * zero-terminal-SNR rescale (diffusers' Euler-type schedulers use 2^−24 there to keep σ/α finite).
+ * @example
+ * ```ts
+ * import { fromBetas } from 'difflow';
+ * const s = fromBetas([0.1, 0.2, 0.3, 0.4]);
+ * s.alpha(0.5) ** 2; // → 0.72
+ * ```
  */
 export function fromBetas(
   b: ArrayLike<number>,

@@ -1,7 +1,16 @@
 import { sigmoid } from '../math.js';
 import { defineSchedule, type Schedule } from './schedule.js';
 
-/** Flow matching / rectified flow: α = 1 − t, σ = t, λ = 2 log((1 − t)/t), t(λ) = sigmoid(−λ/2). */
+/**
+ * Flow matching / rectified flow: α = 1 − t, σ = t, λ = 2 log((1 − t)/t), t(λ) = sigmoid(−λ/2).
+ * @example
+ * ```ts
+ * import { flowMatching } from 'difflow';
+ * const s = flowMatching();
+ * [s.alpha(0.25), s.sigma(0.25)]; // → [0.75, 0.25]
+ * s.tOfLambda(s.lambda(0.25)); // → 0.25
+ * ```
+ */
 export function flowMatching(): Schedule {
   return defineSchedule({
     name: 'fm',

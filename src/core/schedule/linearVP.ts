@@ -6,6 +6,13 @@ import { checkPositive } from '../validate.js';
  * Linear-β VP (continuous-time DDPM, Song et al. 2021): β(t) = β₀ + (β₁ − β₀)t,
  * log α = −½∫₀ᵗ β = −½(β₀t + ½(β₁ − β₀)t²), σ = sqrt(1 − α²); dλ/dt = −β/σ².
  * σ'(0) = +∞ (σ ≈ sqrt(β₀ t) near 0).
+ * @example
+ * ```ts
+ * import { linearVP } from 'difflow';
+ * const s = linearVP({ beta0: 0.1, beta1: 20 });
+ * s.alpha(1); // → 0.006572
+ * s.alpha(0.5) ** 2 + s.sigma(0.5) ** 2; // → 1
+ * ```
  */
 export function linearVP(options: { beta0?: number; beta1?: number } = {}): Schedule {
   const beta0 = options.beta0 ?? 0.1;

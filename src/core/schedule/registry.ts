@@ -24,7 +24,16 @@ const SCHEDULES = {
 export type ScheduleName = keyof typeof SCHEDULES;
 export const SCHEDULE_NAMES = Object.keys(SCHEDULES) as ScheduleName[];
 
-/** A schedule by its registry name; unknown names get an error listing the valid ones. */
+/**
+ * A schedule by its registry name; unknown names get an error listing the valid ones.
+ * @example
+ * ```ts
+ * import { SCHEDULE_NAMES, scheduleByName } from 'difflow';
+ * scheduleByName('cosine').sigma(1); // → 1
+ * SCHEDULE_NAMES.includes('fm'); // → true
+ * scheduleByName('cosin'); // throws
+ * ```
+ */
 export function scheduleByName(name: string): Schedule {
   return SCHEDULES[checkName('schedule', name, SCHEDULE_NAMES)]();
 }

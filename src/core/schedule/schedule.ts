@@ -39,7 +39,19 @@ export interface ScheduleSpec {
   tOfLambda(lambda: number): number;
 }
 
-/** Builds a validated, frozen schedule: every function rejects t ∉ [0, 1] and λ = NaN with a named error. */
+/**
+ * Builds a validated, frozen schedule: every function rejects t ∉ [0, 1] and λ = NaN with a named error.
+ * @example
+ * ```ts
+ * import { defineSchedule } from 'difflow';
+ * const fm = defineSchedule({
+ *   name: 'my-fm', alpha: (t) => 1 - t, sigma: (t) => t, dAlpha: () => -1, dSigma: () => 1,
+ *   tOfLambda: (l) => 1 / (1 + Math.exp(l / 2)),
+ * });
+ * fm.lambda(0.5); // → 0
+ * fm.alpha(2); // throws
+ * ```
+ */
 export function defineSchedule(spec: ScheduleSpec): Schedule {
   const lambda = spec.lambda ?? ((t: number) => 2 * (Math.log(spec.alpha(t)) - Math.log(spec.sigma(t))));
   const dLambda =

@@ -5,6 +5,13 @@ import { defineSchedule, nudged, type Schedule } from './schedule.js';
 /**
  * Multiplies α and σ by the same c(t) > 0: λ and t(λ) are unchanged (FRAMEWORK.md §2).
  * @param c the scale c(t); @param dc its derivative.
+ * @example
+ * ```ts
+ * import { flowMatching, rescale } from 'difflow';
+ * const fm = flowMatching();
+ * const doubled = rescale(fm, () => 2, () => 0, 'fm-doubled');
+ * [doubled.sigma(0.5), doubled.lambda(0.5) === fm.lambda(0.5)]; // → [1, true]
+ * ```
  */
 export function rescale(base: Schedule, c: (t: number) => number, dc: (t: number) => number, name?: string): Schedule {
   const dcLimit = nudged(dc);
@@ -30,6 +37,12 @@ function norm(base: Schedule) {
 /**
  * The schedule part-way to its variance-preserving version: c(t) = n(t)^{−θ}, n = sqrt(α² + σ²).
  * θ = 0 is the schedule itself, θ = 1 its VP version (for flow matching: α = (1−t)/n, σ = t/n).
+ * @example
+ * ```ts
+ * import { flowMatching, rescaleToward } from 'difflow';
+ * const halfway = rescaleToward(flowMatching(), 0.5);
+ * halfway.sigma(0.5); // → 0.5946
+ * ```
  */
 export function rescaleToward(base: Schedule, theta: number): Schedule {
   checkFinite('theta', theta, 0, 1);
@@ -42,7 +55,15 @@ export function rescaleToward(base: Schedule, theta: number): Schedule {
   );
 }
 
-/** The variance-preserving version of any schedule: α/n, σ/n with n = sqrt(α² + σ²). */
+/**
+ * The variance-preserving version of any schedule: α/n, σ/n with n = sqrt(α² + σ²).
+ * @example
+ * ```ts
+ * import { flowMatching, vpRescaled } from 'difflow';
+ * const s = vpRescaled(flowMatching());
+ * s.alpha(0.3) ** 2 + s.sigma(0.3) ** 2; // → 1
+ * ```
+ */
 export function vpRescaled(base: Schedule): Schedule {
   return rescaleToward(base, 1);
 }
@@ -56,6 +77,13 @@ export function vpRescaled(base: Schedule): Schedule {
  *   τ(t) = t_base(λ(t) − 2 log s), dτ/dt = λ'(t)/λ'(τ) (flow matching stays α + σ = 1 and gives SD3's
  *   σ' = sσ/(1 + (s−1)σ));
  * - any other base (a finite λ end that the shift crosses: VE, EDM) keeps α and scales σ: σ' = sσ.
+ * @example
+ * ```ts
+ * import { flowMatching, shifted } from 'difflow';
+ * const fm = flowMatching();
+ * const s3 = shifted(fm, 3);
+ * s3.sigma(0.5) / s3.alpha(0.5); // → 3
+ * ```
  */
 export function shifted(base: Schedule, s: number): Schedule {
   checkPositive('shift', s);
@@ -122,6 +150,12 @@ function isVariancePreserving(base: Schedule): boolean {
  * end and (h/d)² bounds the relative error; h is at least 4 ulps of t (one-sided within those of t = 1), the
  * difference one-sided at an end where λ is finite, and dλ/dt = −∞ at an end where λ is infinite. Without
  * `tOfLambda` the inverse is found by bisection. 0·∞ products at the ends use the 1e-9-inside limit.
+ * @example
+ * ```ts
+ * import { fromLambda } from 'difflow';
+ * const s = fromLambda({ name: 'linear-lambda', lambda: (t) => 10 - 20 * t, tOfLambda: (l) => (10 - l) / 20 });
+ * [s.lambda(0.5), s.alpha(0.5)]; // → [0, 0.7071]
+ * ```
  */
 export function fromLambda(spec: {
   name?: string;

@@ -4,6 +4,13 @@ import { DifflowError, checkPositive } from '../validate.js';
 /**
  * EDM (Karras et al. 2022) in difflow's time: α = 1, σ = σ_max·t, so σ(0) = 0 (λ(0) = +∞) and
  * λ = −2 log(σ_max t). Its usual time grid is the Karras ρ grid (grids.ts).
+ * @example
+ * ```ts
+ * import { edm } from 'difflow';
+ * const s = edm({ sigmaMax: 80 });
+ * [s.alpha(0.5), s.sigma(0.5)]; // → [1, 40]
+ * s.lambda(0); // → Infinity
+ * ```
  */
 export function edm(options: { sigmaMax?: number } = {}): Schedule {
   const sigmaMax = options.sigmaMax ?? 80;
@@ -23,6 +30,12 @@ export function edm(options: { sigmaMax?: number } = {}): Schedule {
 /**
  * Variance exploding (Song et al. 2021): α = 1, σ = σ_min (σ_max/σ_min)^t. λ is finite at both ends
  * (λ(0) = −2 log σ_min).
+ * @example
+ * ```ts
+ * import { ve } from 'difflow';
+ * const s = ve({ sigmaMin: 0.01, sigmaMax: 50 });
+ * [s.sigma(0), s.sigma(1)]; // → [0.01, 50]
+ * ```
  */
 export function ve(options: { sigmaMin?: number; sigmaMax?: number } = {}): Schedule {
   const sigmaMin = options.sigmaMin ?? 0.01;

@@ -21,7 +21,16 @@ const EDM_SIGMA_DATA = 0.5;
 const gaussianPdf = (x: number, mean: number, std: number) =>
   Math.exp(-0.5 * ((x - mean) / std) ** 2) / (std * Math.sqrt(2 * Math.PI));
 
-/** The weighting `name`; `bias` is the b of sigmoid(b − λ) (default 0). */
+/**
+ * The weighting `name`; `bias` is the b of sigmoid(b − λ) (default 0).
+ * @example
+ * ```ts
+ * import { WEIGHTING_NAMES, weighting } from 'difflow';
+ * WEIGHTING_NAMES.length; // → 7
+ * weighting('sigmoid', { bias: 2 }).w(2); // → 0.5
+ * weighting('fm').w(0); // → 0.5
+ * ```
+ */
 export function weighting(name: string, options: { bias?: number } = {}): Weighting {
   const checked = checkName('weighting', name, WEIGHTING_NAMES);
   const b = options.bias ?? 0;
