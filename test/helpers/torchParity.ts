@@ -13,6 +13,7 @@ import { nodeRuntime } from '../../src/engine/ortNode.js';
 import { buildTrainStep, flatten, optimizerFeeds, trainStepSession } from '../../src/engine/trainStep.js';
 import { readCheckpoint } from '../../src/io/checkpoint.js';
 import { makeConfig, type TrainConfig } from '../../src/train/config.js';
+import { learningRate } from '../../src/train/learningRate.js';
 import { dataShape } from '../../src/train/data.js';
 import { networkFor } from '../../src/train/trainer.js';
 
@@ -73,7 +74,7 @@ export async function compareStep(path: string): Promise<number> {
   const B = t.length;
   const { z, target, weight } = difflowBatch(config, tensors.x.data as Float64Array, t, tensors.eps.data as Float64Array, Number(metadata.weightScale));
   const params = vector('param');
-  const lr = config.lr * Math.min(1, k / Math.max(1, config.warmup));
+  const lr = learningRate(k, config);
   const feeds = {
     ...optimizerFeeds({ params, m: new Float32Array(params.length), v: vector('v'), ema: vector('ema') }, k, { lr, eps: config.eps, weightDecay: config.weightDecay, emaDecay: config.emaDecay }),
     z: { data: z, dims: [B, net.dim] }, t: { data: Float32Array.from(t), dims: [B, 1] }, target: { data: target, dims: [B, net.dim] }, weight: { data: weight, dims: [B, 1] },
