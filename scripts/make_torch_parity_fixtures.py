@@ -4,8 +4,9 @@
 ONNX step (src/engine/optimizer.ts, src/models/denoiserGraph.ts).
 
 Each case: a run config (every output kind with every weighting for the MLP, schedules and densities
-cycled through; one U-Net and one DiT case), random parameters, Adam's v and EMA (m = 0, step k = 3,
-so the bias corrections, weight decay, clipping and EMA decay all act), a batch x, t, eps, labels; and
+cycled through; one MLP with Fourier features of z and a cosine learning rate; one U-Net and one DiT
+case), random parameters, Adam's v and EMA (m = 0, step k = 3, so the bias corrections, weight decay,
+clipping and EMA decay all act), a batch x, t, eps, labels; and
 the results: loss, gradient norm, raw gradients, new parameters, m, v and EMA (tensors in difflow's
 layout, float32; checksummed like a checkpoint). The weight scale is this script's own estimate (the
 run hands difflow's to the workers); both sides divide by the number stored here.
@@ -49,6 +50,10 @@ def cases():
                        weighting="eps-cosine", schedule="cosine", density="uniform")
     yield "dit", dict(BASE, data="fashion-mnist", model="dit", hidden=16, layers=1, batch=2, output="v",
                       weighting="sd3", schedule="fm", density="logit-normal")
+    # Fourier features of z, and a cosine learning rate half-way down at step 3 (warm-up 1 of 5 steps).
+    yield "mlp-fourier-cosine", dict(
+        BASE, data="checkerboard", model="mlp", hidden=8, layers=2, batch=8, output="u", weighting="fm",
+        schedule="fm", density="uniform", fourier=2, lrSchedule="cosine", warmup=1, steps=5)
 
 
 def weight_scale(recipe, gen):

@@ -1,6 +1,6 @@
 """The networks of a run config as torch modules whose parameters map one-to-one onto difflow's.
 
-MLP: src/models/mlp.ts — [z, embed(t)] -> Linear -> SiLU -> ... -> Linear, its parameters W0, b0, W1, ...
+MLP: src/models/mlp.ts — [z, fourier(z), embed(t)] -> Linear -> SiLU -> ... -> Linear, its parameters W0, b0, W1, ...
 held under difflow's own names and layouts (W [in, out]). U-Net and DiT: the mirrors in image_models.py.
 `difflow_layout(model)` lists (difflow name, parameter, transposed?) in difflow's declaration order, the
 order of its flat parameter vector (src/engine/params.ts paramLayout).
@@ -14,6 +14,8 @@ from .image_models import difflow_names, make_dit, make_unet
 
 FASHION_MNIST_CLASSES = 10
 MLP_EMBEDDING = 16
+# The lowest Fourier-feature frequency (src/models/mlp.ts FOURIER_BASE).
+FOURIER_BASE = math.pi / 2
 
 
 def time_embedding(t, half):
@@ -23,13 +25,23 @@ def time_embedding(t, half):
     return torch.cat([torch.cos(arg), torch.sin(arg)], dim=1)
 
 
+def fourier_features(z, count):
+    """[sin(f_k z), cos(f_k z)] for f_k = 2^k FOURIER_BASE, k < count (src/models/mlp.ts fourierFeatures)."""
+    out = []
+    for k in range(count):
+        arg = z * (2 ** k * FOURIER_BASE)
+        out += [torch.sin(arg), torch.cos(arg)]
+    return out
+
+
 class MLP(torch.nn.Module):
     """difflow's MLP denoiser; parameters W{l} [in, out] and b{l} [out], PyTorch Linear's uniform init."""
 
-    def __init__(self, dim=2, hidden=256, layers=3, embedding=MLP_EMBEDDING):
+    def __init__(self, dim=2, hidden=256, layers=3, embedding=MLP_EMBEDDING, fourier=0):
         super().__init__()
-        self.widths = [dim + embedding] + [hidden] * layers + [dim]
+        self.widths = [dim + 2 * fourier * dim + embedding] + [hidden] * layers + [dim]
         self.embedding = embedding
+        self.fourier = fourier
         for l in range(len(self.widths) - 1):
             fan_in, fan_out = self.widths[l], self.widths[l + 1]
             bound = 1 / math.sqrt(fan_in)
@@ -37,7 +49,7 @@ class MLP(torch.nn.Module):
             setattr(self, "b%d" % l, torch.nn.Parameter(torch.empty(fan_out).uniform_(-bound, bound)))
 
     def forward(self, z, t, label=None):
-        h = torch.cat([z, time_embedding(t, self.embedding // 2)], dim=1)
+        h = torch.cat([z, *fourier_features(z, self.fourier), time_embedding(t, self.embedding // 2)], dim=1)
         last = len(self.widths) - 2
         for l in range(last + 1):
             h = h @ getattr(self, "W%d" % l) + getattr(self, "b%d" % l)
@@ -52,7 +64,7 @@ def network_for(config, dim):
         return make_unet(torch, classes=FASHION_MNIST_CLASSES, channels=config["hidden"])
     if config["model"] == "dit":
         return make_dit(torch, classes=FASHION_MNIST_CLASSES, width=config["hidden"], depth=config["layers"])
-    return MLP(dim=dim, hidden=config["hidden"], layers=config["layers"])
+    return MLP(dim=dim, hidden=config["hidden"], layers=config["layers"], fourier=config.get("fourier", 0))
 
 
 def difflow_layout(model, order):

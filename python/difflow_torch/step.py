@@ -5,13 +5,15 @@
   p <- p (1 - lr wd) - lr/(1 - b1^k) m/(sqrt(v/(1 - b2^k)) + eps)   torch.optim.AdamW
   e <- e + (1 - d_k)(p - e),  d_k = min(decay, (1 + k)/(10 + k))
 
-with lr_k = lr min(1, k/max(1, warmup)). Under DistributedDataParallel each rank's loss is the mean over
-its B/N examples and DDP averages the gradients, which is the gradient of the global mean.
+with lr_k of lr_schedule.py (a linear warm-up, then constant or a cosine decay to 0). Under
+DistributedDataParallel each rank's loss is the mean over its B/N examples and DDP averages the gradients,
+which is the gradient of the global mean.
 The state crosses to and from difflow as flat float32 vectors in difflow's parameter order.
 """
 
 import torch
 
+from .lr_schedule import learning_rate
 from .networks import difflow_layout, from_difflow, to_difflow
 
 BETAS = (0.9, 0.999)
@@ -40,7 +42,7 @@ class TrainStep:
         self.ema = [p.detach().clone() for p in self.params]
 
     def lr_at(self, k):
-        return self.config["lr"] * min(1, k / max(1, self.config["warmup"]))
+        return learning_rate(k, self.config)
 
     def run(self, k, z, t, target, weight, label=None):
         """Step k (>= 1) on a batch; returns (loss, gradient norm) as tensors (the loss of this rank's share)."""

@@ -9,6 +9,7 @@ import { fmt } from './table.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES } from '../core/index.js';
 import { ALL_DATA_NAMES } from '../data/datasets.js';
 import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
+import { LR_SCHEDULE_NAMES } from '../train/learningRate.js';
 import { trainCommand } from './trainCommand.js';
 import { registerSchedulers } from './schedulers.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
@@ -100,8 +101,10 @@ function program(out: Output, exit: (code: number) => void): Command {
     .option('--lr <rate>', 'learning rate (default 1e-3)')
     .option('--weight-decay <wd>', 'AdamW weight decay (default 0)')
     .option('--warmup <steps>', 'linear learning-rate warm-up steps (default 100)')
+    .option('--lr-schedule <name>', `learning rate after the warm-up: ${LR_SCHEDULE_NAMES.join(' or ')} (decays to 0 at the last step) (default constant)`)
     .option('--hidden <width>', 'MLP width (256), U-Net channels (32) or DiT width (128)')
     .option('--layers <count>', 'MLP hidden layers (3) or DiT blocks (6)')
+    .option('--fourier <count>', 'MLP: Fourier features sin/cos(2^k·π/2·z) of z, k < count (default 0)')
     .option('--label-dropout <p>', 'image models: probability of dropping the class label, for guidance (default 0.1)')
     .option('--ema-decay <d>', 'EMA decay (default 0.999)')
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53) (default 0)')

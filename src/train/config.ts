@@ -6,6 +6,7 @@ import { DifflowError, checkFinite, checkName, checkPositive } from '../core/val
 import { ALL_DATA_NAMES, type DataName } from '../data/datasets.js';
 import type { Spinning } from '../engine/runtime.js';
 import { parseDecimal } from '../data/numbers.js';
+import { lrScheduleName, type LrScheduleName } from './learningRate.js';
 
 /** The networks: an MLP for 2-D data; a U-Net or a DiT-style transformer for images. */
 export type ModelName = 'mlp' | 'unet' | 'dit';
@@ -30,10 +31,14 @@ export interface TrainConfig {
   readonly weightDecay: number;
   readonly eps: number;
   readonly warmup: number;
+  /** After the warm-up: a constant learning rate, or a cosine decay to 0 at the last step (learningRate.ts). */
+  readonly lrSchedule: LrScheduleName;
   /** MLP width, U-Net channels at full resolution, or DiT width. */
   readonly hidden: number;
   /** MLP hidden layers or DiT blocks (unused by the U-Net). */
   readonly layers: number;
+  /** MLP: Fourier-feature frequencies of z (0: raw coordinates only; src/models/mlp.ts). */
+  readonly fourier: number;
   /** Class-conditional models: the probability that a training label is replaced by the null class (for CFG). */
   readonly labelDropout: number;
   /** The EMA's decay (after its warm-up). */
@@ -60,7 +65,7 @@ export const NATURAL_WEIGHTING: Record<OutputKind, WeightingName> = { u: 'fm', e
 
 export const DEFAULTS: TrainConfig = {
   data: 'moons', model: 'mlp', schedule: 'fm', output: 'u', weighting: 'fm', bias: 0, density: 'uniform', steps: 5000, batch: 1024,
-  lr: 1e-3, weightDecay: 0, eps: 1e-8, warmup: 100, hidden: 256, layers: 3, labelDropout: 0.1, emaDecay: 0.999, seed: 0,
+  lr: 1e-3, weightDecay: 0, eps: 1e-8, warmup: 100, lrSchedule: 'constant', hidden: 256, layers: 3, fourier: 0, labelDropout: 0.1, emaDecay: 0.999, seed: 0,
   checkpointEvery: 500, threads: undefined, spinning: 'auto',
 };
 
@@ -112,7 +117,7 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     bias: num('bias'),
     density: checkName('time density', String(c.density), DENSITY_NAMES),
     steps: num('steps'), batch: num('batch'), lr: num('lr'), weightDecay: num('weightDecay'), eps: num('eps'),
-    warmup: num('warmup'), hidden: num('hidden'), layers: num('layers'), labelDropout: num('labelDropout'), emaDecay: num('emaDecay'), seed: num('seed'),
+    warmup: num('warmup'), lrSchedule: lrScheduleName(c.lrSchedule), hidden: num('hidden'), layers: num('layers'), fourier: num('fourier'), labelDropout: num('labelDropout'), emaDecay: num('emaDecay'), seed: num('seed'),
     checkpointEvery: num('checkpointEvery'),
     threads: c.threads === undefined ? undefined : num('threads'),
     spinning: spinningOption(c.spinning),
@@ -122,6 +127,8 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
   checkCount('--batch', config.batch);
   checkCount('--hidden', config.hidden);
   checkCount('--layers', config.layers, model === 'unet' ? 0 : 1);
+  checkCount('--fourier', config.fourier, 0);
+  if (config.fourier > 0 && model !== 'mlp') throw new DifflowError(`--fourier is an MLP option; the ${model} takes images as they are`);
   if (!(config.labelDropout >= 0 && config.labelDropout < 1)) throw new DifflowError(`--label-dropout must be in [0, 1), got ${config.labelDropout}`);
   if (!(config.emaDecay >= 0 && config.emaDecay < 1)) throw new DifflowError(`--ema-decay must be in [0, 1), got ${config.emaDecay}`);
   if (!Number.isSafeInteger(config.seed) || config.seed < 0) throw new DifflowError(`--seed must be an integer in [0, 2^53), got ${config.seed}`);

@@ -69,6 +69,7 @@ test('image configs: the U-Net is the default image model, and models must fit t
   assert.throws(() => makeConfig({ data: 'moons', model: 'unet' }), /needs --model mlp/);
   assert.throws(() => makeConfig({ data: 'fashion-mnist', model: 'mlp' }), /images need an image model/);
   assert.throws(() => makeConfig({ data: 'fashion-mnist', labelDropout: 1 }), /--label-dropout must be in \[0, 1\)/);
+  assert.throws(() => makeConfig({ data: 'fashion-mnist', fourier: 3 }), /--fourier is an MLP option; the unet takes images as they are/);
   // --spinning: auto by default; the bare flag means always.
   assert.deepEqual([undefined, true, 'always', 'never', 'auto'].map((spinning) => makeConfig({ data: 'fashion-mnist', spinning }).spinning), ['auto', true, true, false, 'auto']);
   assert.throws(() => makeConfig({ data: 'fashion-mnist', spinning: 'often' }), /--spinning must be auto, always or never, got 'often'/);

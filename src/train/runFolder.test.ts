@@ -21,6 +21,9 @@ test('--resume refuses a changed recipe, naming every differing flag, and allows
   oneLine(await cli('train', '--out', run, '--resume', '--schedule', 'edm', '--output', 'x'), 2, /cannot change --schedule edm \(was fm\), --output x \(was u\); only --steps, --lr, --checkpoint-every, --threads, --spinning may change/);
   oneLine(await cli('train', '--out', run, '--resume', '--data', 'gmm'), 2, /--data gmm \(was moons\)/);
   oneLine(await cli('train', '--out', run, '--resume', '--schedule', 'bogus'), 2, /unknown schedule 'bogus'/);
+  // The learning-rate schedule and the network's Fourier features are part of the recipe.
+  oneLine(await cli('train', '--out', run, '--resume', '--lr-schedule', 'cosine'), 2, /cannot change --lr-schedule cosine \(was constant\)/);
+  oneLine(await cli('train', '--out', run, '--resume', '--fourier', '2'), 2, /cannot change --fourier 2 \(was 0\)/);
   assert.deepEqual(readFileSync(checkpointPath(run)), before, 'a refused resume leaves the checkpoint untouched');
   const same = await cli('train', '--out', run, '--resume', '--schedule', 'fm', '--steps', '6', '--lr', '5e-4', '--checkpoint-every', '3', '--threads', '1');
   assert.equal(same.code, 0, same.err);

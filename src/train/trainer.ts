@@ -20,6 +20,7 @@ import { mlp } from '../models/mlp.js';
 import { unet } from '../models/unet.js';
 import { initParams, type Network } from '../models/network.js';
 import type { TrainConfig } from './config.js';
+import { learningRate } from './learningRate.js';
 import { builtinDataset, type Dataset } from '../data/datasets.js';
 
 /** Parameters keyed by name (views into a flat vector: see engine/params.ts `unflatten`). */
@@ -47,7 +48,7 @@ export function networkFor(config: TrainConfig, data: DataShape): Network {
   const classes = data.classes?.length;
   if (config.model === 'unet') return unet({ classes, channels: config.hidden });
   if (config.model === 'dit') return dit({ classes, width: config.hidden, depth: config.layers });
-  return mlp({ dim: data.dim, hidden: config.hidden, layers: config.layers });
+  return mlp({ dim: data.dim, hidden: config.hidden, layers: config.layers, fourier: config.fourier });
 }
 
 export function freshState(config: TrainConfig, net: Network): TrainState {
@@ -160,7 +161,7 @@ export class Trainer {
   async step(): Promise<{ loss: number; gradNorm: number }> {
     const { config, state, net } = this;
     const k = state.step + 1;
-    const lr = config.lr * Math.min(1, k / Math.max(1, config.warmup));
+    const lr = learningRate(k, config);
     const { z, t, target, weight, label } = this.batch();
     const B = config.batch;
     const d = net.dim;

@@ -16,6 +16,7 @@ import { optimizerFeeds, optimizerOutputs } from '../../src/engine/optimizer.js'
 import { trainStepSession } from '../../src/engine/trainSession.js';
 import { readCheckpoint } from '../../src/io/checkpoint.js';
 import { makeConfig, type TrainConfig } from '../../src/train/config.js';
+import { learningRate } from '../../src/train/learningRate.js';
 import { dataShape } from '../../src/train/data.js';
 import { networkFor } from '../../src/train/trainer.js';
 
@@ -76,7 +77,7 @@ export async function compareStep(path: string): Promise<number> {
   const B = t.length;
   const { z, target, weight } = difflowBatch(config, tensors.x.data as Float64Array, t, tensors.eps.data as Float64Array, Number(metadata.weightScale));
   const params = vector('param');
-  const lr = config.lr * Math.min(1, k / Math.max(1, config.warmup));
+  const lr = learningRate(k, config);
   const feeds = {
     ...optimizerFeeds({ params, m: new Float32Array(params.length), v: vector('v'), ema: vector('ema') }, k, { lr, eps: config.eps, weightDecay: config.weightDecay, emaDecay: config.emaDecay }),
     z: { data: z, dims: [B, net.dim] }, t: { data: Float32Array.from(t), dims: [B, 1] }, target: { data: target, dims: [B, net.dim] }, weight: { data: weight, dims: [B, 1] },

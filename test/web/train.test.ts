@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { ARTIFACTS, loadFactor, panelShot, panelState, setControl, startExplorer, type Explorer } from './browser.js';
 
 /** The least fraction of the default run's final samples on the checkerboard's black squares. */
-const ON_SQUARES = 0.72;
+const ON_SQUARES = 0.9;
 
 let explorer: Explorer;
 let page: Page;
@@ -55,8 +55,9 @@ test('the default run finishes in about 20 s, samples live on the way, and its f
   const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
   assert.ok(mean(t.losses.slice(-200)) < 0.9 * mean(t.losses.slice(0, 200)), `loss ${mean(t.losses.slice(0, 200))} → ${mean(t.losses.slice(-200))}`);
   assert.ok(t.samples.length >= 2000 && t.samples.every(Number.isFinite), `${t.samples.length} sample values`);
-  // Measured: ~80 % after the default 4000 steps (Node, same recipe: 77–83 % over seeds and settings; 88 % after
-  // 20 000 steps). Uniform noise over the board scores 50 %. The issue's 90 % is not reached: docs/explorer.md.
+  // Measured: 93 % after the default 4000 steps (Node, same recipe, seeds 0–3: 92.6–93.8 % of 5,000 samples;
+  // without the Fourier features or the cosine decay 86–91 %, docs/explorer.md). Uniform noise over the board
+  // scores 50 %; 1,000 samples put a standard error of ~0.8 points on the share.
   assert.ok(t.onSquares >= ON_SQUARES, `only ${(100 * t.onSquares).toFixed(1)} % of the final samples are on the checkerboard's squares`);
   // Limits for an idle machine (~20 s for 4000 steps at the 180–270 steps/s measured there earlier; no task over
   // 50 ms), stretched by the load and by half again: the 1-minute load average lags the load of the moment.
@@ -79,7 +80,7 @@ test('the learned velocity field is drawn as arrows on request', async () => {
   await setControl(page, 'train-field', '0');
 });
 
-test('a run stopped by the user says "stopped", not "finished", and is sampled once more', async () => {
+test('a run stopped by the user says "stopped", not "finished", is sampled once more, and continues on request', async () => {
   await page.locator('[data-testid="train-start"]').click();
   await page.waitForFunction(() => (window.__difflow.panels.train?.losses.length ?? 0) >= 100, null, { timeout: 60_000, polling: 250 });
   await page.locator('[data-testid="train-stop"]').click();
@@ -89,5 +90,14 @@ test('a run stopped by the user says "stopped", not "finished", and is sampled o
     return t !== undefined && t.samplesStep === t.step;
   }, null, { timeout: 30_000, polling: 250 });
   assert.match((await status()) ?? '', /^Stopped at step \d+ of \d+/);
+  // Continue trains the same model further (the default's cosine learning rate is stretched over the new length).
+  const stoppedAt = (await panelState(page, 'train'))!.step;
+  await setControl(page, 'train-steps', '200');
+  await page.locator('[data-testid="train-continue"]').click();
+  await page.waitForFunction((target) => {
+    const t = window.__difflow.panels.train;
+    return t !== undefined && t.outcome === 'finished' && t.step === target;
+  }, stoppedAt + 200, { timeout: 60_000, polling: 250 });
+  assert.ok((await panelState(page, 'train'))!.losses.every(Number.isFinite));
   assert.deepEqual(explorer.problems, [], 'console errors or warnings');
 });

@@ -4,6 +4,7 @@
  */
 import type { GridName, OutputKind, SamplerName, ScheduleName, WeightingName, DensityName } from '../../../src/core/index.js';
 import type { BuiltinData } from '../../../src/data/datasets.js';
+import type { LrScheduleName } from '../../../src/train/learningRate.js';
 
 /** What the panel's controls choose: the recipe (schedule × output × weighting × p(t)), the network and the optimiser. */
 export interface TrainSettings {
@@ -17,6 +18,9 @@ export interface TrainSettings {
   readonly lr: number;
   readonly hidden: number;
   readonly layers: number;
+  /** Fourier-feature frequencies of z (src/models/mlp.ts). */
+  readonly fourier: number;
+  readonly lrSchedule: LrScheduleName;
   readonly seed: number;
 }
 

@@ -14,9 +14,11 @@ export function recipeHtml(s: TrainSettings): string {
   return (
     `Each step draws ${s.batch} points x from <b>${dataText}</b>, times t ~ p(t) (<b>${s.density}</b>) and noise ε, forms ` +
     `z<sub>t</sub> = α<sub>t</sub>x + σ<sub>t</sub>ε on the <b>${s.schedule}</b> schedule, and the network ` +
-    `(18 → ${s.hidden} × ${s.layers} → 2) predicts <b>${OUTPUT_WORDS[s.output]}</b>. ` +
+    `(${2 + 4 * s.fourier + 16} → ${s.hidden} × ${s.layers} → 2, fed z, ${s.fourier} Fourier-feature frequencies of z and t's embedding) ` +
+    `predicts <b>${OUTPUT_WORDS[s.output]}</b>. ` +
     `The loss is the weighted output MSE: each example’s squared error times w(λ)/(p(λ)·m<sub>o</sub>) for the ` +
-    `<b>${s.weighting}</b> weighting w, so that any output trains the same ∫w(λ)·ε-MSE dλ.`
+    `<b>${s.weighting}</b> weighting w, so that any output trains the same ∫w(λ)·ε-MSE dλ. ` +
+    `AdamW's learning rate ${s.lrSchedule === 'cosine' ? 'decays to 0 on a cosine' : 'stays constant'} after a short warm-up.`
   );
 }
 

@@ -16,7 +16,7 @@ import { trainingRuntime } from './runtime.js';
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 interface Run {
-  readonly trainer: Trainer;
+  trainer: Trainer;
   readonly sessions: ForwardSessions;
   /** Data points [n·2] drawn under the samples. */
   readonly preview: Float64Array;
@@ -126,6 +126,16 @@ async function resume(steps: number): Promise<void> {
   r.target = r.trainer.state.step + steps;
   r.stop = false;
   const { runtime, threads } = trainingRuntime();
+  if (r.trainer.config.lrSchedule !== 'constant') {
+    // A decaying learning rate reached 0 at the old end: stretch it over the new length, as `difflow train
+    // --resume --steps` does (the state, generator included, carries over).
+    const old = r.trainer;
+    r.trainer = await exclusive(async () => {
+      const next = await Trainer.create({ ...old.config, steps: r.target }, runtime, old.state, old.dataset);
+      await old.release();
+      return next;
+    });
+  }
   post({ type: 'started', runtime: runtime.name, threads, parameters: r.trainer.state.params.length, target: r.target });
   r.loop = trainLoop(r);
 }
