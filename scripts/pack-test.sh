@@ -13,6 +13,9 @@ npm init -y >/dev/null
 ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error "./$tarball" >/dev/null
 npx --no-install difflow --help >/dev/null
 npx --no-install difflow oracle --schedule cosine --sampler heun --steps 5 --n 200
+# The tiny trained model the package ships (assets/tiny-moons: an MLP 32 × 2 trained 600 steps on two moons).
+npx --no-install difflow sample --model node_modules/difflow/assets/tiny-moons --n 200 --steps 10 --out samples.json
+node -e "const s = require('./samples.json').samples; if (s.length !== 400 || !s.every(Number.isFinite)) process.exit(1)"
 cat > check.mjs <<'JS'
 import { flowMatching, mixtureOracle, ringMixture, priorSample, rng, uniformT, ddim } from 'difflow';
 import { Builder, toOnnx } from 'difflow/engine';

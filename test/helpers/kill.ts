@@ -34,10 +34,20 @@ export async function signalAfterProgress(child: ChildProcess, progress: RegExp,
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  let done = false;
+  const exited = new Promise<number | null>((r) =>
+    child.on('exit', (c) => {
+      done = true;
+      r(c);
+    }),
+  );
+  // Waits for the progress line, or for an early exit (a failed start then fails the caller's asserts, not a hang).
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
-      if (progress.test(output)) {
+      if (done) {
+        clearInterval(poll);
+        resolve();
+      } else if (progress.test(output)) {
         clearInterval(poll);
         setTimeout(() => {
           child.kill(signal);
