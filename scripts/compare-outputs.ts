@@ -11,7 +11,8 @@ import { OUTPUT_KINDS } from '../src/core/index.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import { trainRun } from '../src/train/loop.js';
 import { NATURAL_WEIGHTING } from '../src/train/config.js';
-import { evaluate, loadModel } from '../src/cli/modelCommands.js';
+import { evaluate } from '../src/cli/modelCommands.js';
+import { loadModel } from '../src/cli/loadModel.js';
 import { fmt, formatTable } from '../src/cli/table.js';
 
 const args = process.argv.slice(2);

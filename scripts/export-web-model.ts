@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/export-web-model.ts runs/web-unet [web/assets/fmnist-unet.onnx]
  */
-import { loadModel } from '../src/cli/modelCommands.js';
+import { loadModel } from '../src/cli/loadModel.js';
 import { toOnnx } from '../src/engine/onnx.js';
 import { buildForward } from '../src/engine/trainStep.js';
 import { writeAtomic } from '../src/io/atomic.js';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { checkName, type OutputKind, type SamplerName } from '../src/core/index.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import { evaluateImages } from '../src/cli/imageCommands.js';
-import { loadModel } from '../src/cli/modelCommands.js';
+import { loadModel } from '../src/cli/loadModel.js';
 import { formatTable } from '../src/cli/table.js';
 import { NATURAL_WEIGHTING, type ModelName } from '../src/train/config.js';
 import { trainRun } from '../src/train/loop.js';

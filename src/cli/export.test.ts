@@ -8,7 +8,7 @@ import { rng } from '../core/rng.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { oneHot } from '../../test/helpers/networks.js';
 import { rows, torchMirrorOutputs, worstRelative } from '../../test/helpers/torchMirror.js';
-import { loadModel } from './modelCommands.js';
+import { loadModel } from './loadModel.js';
 
 const env = { ...process.env, DIFFLOW_FASHION_MNIST: resolve('test/fixtures/fashion-mnist-tiny') };
 const difflow = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env });

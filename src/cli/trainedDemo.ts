@@ -9,7 +9,7 @@ import { nodeRuntime } from '../engine/ortNode.js';
 import { panelGrid, scatterChart, type LineSeries } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { trainRun } from '../train/loop.js';
-import { loadModel } from './modelCommands.js';
+import { loadModel } from './loadModel.js';
 import { rmSync } from 'node:fs';
 
 export async function trainedDemo(out: string, log: (line: string) => void): Promise<void> {
