@@ -22,7 +22,7 @@ import { gridFor, loadModel, sampleModel, type LoadedModel } from './loadModel.j
 /** The options of `difflow sample`; those without a default are undefined unless given. */
 export interface SampleFlags {
   model: string; sampler: string; steps: number; n?: number; out: string; grid: string; seed: number; eta?: number; churn?: number;
-  ema: boolean; guidance?: number; perClass?: number; clipX?: boolean;
+  ema: boolean; guidance?: number; perClass?: number; clipX?: boolean; threads?: number;
 }
 
 /** Options that only image models read. */
@@ -32,7 +32,7 @@ export async function sampleCommand(o: SampleFlags, log: (l: string) => void): P
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
   const grid = checkName('grid', o.grid, GRID_NAMES);
   checkSamplerFlags(sampler, o);
-  const model = loadModel(o.model, o.ema);
+  const model = loadModel(o.model, o.ema, o.threads);
   if (model.net.image) {
     refuseFlags(o, ['n'], `does not apply to image models (${o.model}); use --per-class`);
     const perClass = o.perClass ?? 10;
@@ -111,9 +111,9 @@ export async function evaluate(model: LoadedModel, o: { n: number; nll: number; 
   return { energy, sliced, bitsPerDim, nllNote, exact };
 }
 
-export async function evalCommand(o: { model: string; n?: number; nll?: number; sampler: string; steps?: number; seed: number; ema: boolean; guidance?: number; perClass?: number; clipX?: boolean }, log: (l: string) => void): Promise<void> {
+export async function evalCommand(o: { model: string; n?: number; nll?: number; sampler: string; steps?: number; seed: number; ema: boolean; guidance?: number; perClass?: number; clipX?: boolean; threads?: number }, log: (l: string) => void): Promise<void> {
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
-  const model = loadModel(o.model, o.ema);
+  const model = loadModel(o.model, o.ema, o.threads);
   if (model.net.image) {
     refuseFlags(o, ['n', 'nll'], `does not apply to image models (${o.model}); use --per-class`);
     const perClass = o.perClass ?? 100;
