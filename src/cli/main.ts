@@ -1,6 +1,6 @@
 /** The `difflow` command line. User mistakes print one line, never a stack trace. */
 import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { DifflowError, GRID_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, checkName, scheduleByName, type GridName } from '../core/index.js';
 import { FIGURE_NAMES } from '../figures/index.js';
 import { demo } from './demo.js';
@@ -9,7 +9,7 @@ import { DETERMINISTIC, run, setup } from './oracleRun.js';
 import { fmt } from './table.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES } from '../core/index.js';
 import { ALL_DATA_NAMES } from '../data/datasets.js';
-import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
+import { DEFAULTS, DEFAULT_IMAGE_MODEL, MODEL_DEFAULTS, MODEL_NAMES, type TrainConfig } from '../train/config.js';
 import { trainCommand } from './trainCommand.js';
 import { registerSchedulers } from './schedulers.js';
 import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
@@ -30,12 +30,21 @@ export interface Output {
   readonly error: (text: string) => void;
 }
 
+/** A training setting's default as the help writes it, read from the config's defaults for each network. */
+function trainDefault(key: keyof TrainConfig): string {
+  const [mlp, unet, dit] = MODEL_NAMES.map((m) => String({ ...DEFAULTS, ...MODEL_DEFAULTS[m] }[key]));
+  if (mlp === unet && unet === dit) return `(default: ${mlp})`;
+  return unet === dit ? `(default: ${mlp}; images ${unet})` : `(default: ${mlp} for mlp, ${unet} for unet, ${dit} for dit)`;
+}
+
 /** The command tree; `exit` gets the code of a training run stopped by a signal. */
 export function program(out: Output, exit: (code: number) => void): Command {
   const { log } = out;
   const p = new Command('difflow')
     .description('Diffusion models and flow matching as one framework.')
     .version(VERSION, '-V, --version', 'print the version')
+    // Defaults as the hand-written ones read, (default: run) rather than commander's (default: "run").
+    .configureHelp({ optionDescription: (option) => new Help().optionDescription(option).replace(/\(default: "(.*)"\)$/, '(default: $1)') })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
@@ -96,26 +105,26 @@ export function program(out: Output, exit: (code: number) => void): Command {
     });
   addDeprecated(p.command('train'), TRAIN_RENAMES)
     .description('train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime, or by PyTorch with --backend torch')
-    .option('--data <name>', `data set (${ALL_DATA_NAMES.join(', ')}, or a .json/.csv file of 2-D points) (default: moons)`)
+    .option('--data <name>', `data set (${ALL_DATA_NAMES.join(', ')}, or a .json/.csv file of 2-D points) ${trainDefault('data')}`)
     .option('--network <name>', `network (${MODEL_NAMES.join(', ')}) (default: mlp for 2-D data, ${DEFAULT_IMAGE_MODEL} for images)`)
-    .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')}) (default: fm)`)
-    .option('--prediction <kind>', 'what the network predicts: eps, x, v or u (default: u)')
-    .option('--weighting <name>', `loss weighting w(λ) (${WEIGHTING_NAMES.join(', ')}) (default: fm)`)
-    .option('--bias <b>', 'b of the sigmoid weighting (default: 0)')
-    .option('--density <name>', `training density of t (${DENSITY_NAMES.join(', ')}) (default: uniform)`)
-    .option('--steps <count>', 'optimisation steps (default: 5000; images 4000)')
-    .option('--batch <count>', 'batch size (default: 1024; images 64)')
-    .option('--lr <rate>', 'learning rate (default: 1e-3)')
-    .option('--weight-decay <wd>', 'AdamW weight decay (default: 0)')
-    .option('--warmup <steps>', 'linear learning-rate warm-up steps (default: 100; images 200)')
-    .option('--hidden <width>', 'MLP width, U-Net channels or DiT width (default: 256, 32, 128)')
-    .option('--layers <count>', 'MLP hidden layers or DiT blocks (default: 3, 6)')
-    .option('--label-dropout <p>', 'image models: probability of dropping the class label, for guidance (default: 0.1)')
-    .option('--ema-decay <d>', 'EMA decay (default: 0.999)')
-    .option('--seed <seed>', 'random seed, an integer in [0, 2^53) (default: 0)')
-    .option('--checkpoint-every <steps>', 'checkpoint interval (default: 500; images 200)')
+    .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')}) ${trainDefault('schedule')}`)
+    .option('--prediction <kind>', `what the network predicts: eps, x, v or u ${trainDefault('output')}`)
+    .option('--weighting <name>', `loss weighting w(λ) (${WEIGHTING_NAMES.join(', ')}) ${trainDefault('weighting')}`)
+    .option('--bias <b>', `b of the sigmoid weighting ${trainDefault('bias')}`)
+    .option('--density <name>', `training density of t (${DENSITY_NAMES.join(', ')}) ${trainDefault('density')}`)
+    .option('--steps <count>', `optimisation steps ${trainDefault('steps')}`)
+    .option('--batch <count>', `batch size ${trainDefault('batch')}`)
+    .option('--lr <rate>', `learning rate ${trainDefault('lr')}`)
+    .option('--weight-decay <wd>', `AdamW weight decay ${trainDefault('weightDecay')}`)
+    .option('--warmup <steps>', `linear learning-rate warm-up steps ${trainDefault('warmup')}`)
+    .option('--hidden <width>', `MLP width, U-Net channels or DiT width ${trainDefault('hidden')}`)
+    .option('--layers <count>', `MLP hidden layers or DiT blocks ${trainDefault('layers')}`)
+    .option('--label-dropout <p>', `image models: probability of dropping the class label, for guidance ${trainDefault('labelDropout')}`)
+    .option('--ema-decay <d>', `EMA decay ${trainDefault('emaDecay')}`)
+    .option('--seed <seed>', `random seed, an integer in [0, 2^53) ${trainDefault('seed')}`)
+    .option('--checkpoint-every <steps>', `checkpoint interval ${trainDefault('checkpointEvery')}`)
     .option('--threads <count>', 'ONNX Runtime threads (default: all cores)')
-    .option('--spinning [when]', "ONNX Runtime's threads spin between ops: auto (when no other process is running), always or never (default: auto)")
+    .option('--spinning [when]', `ONNX Runtime's threads spin between ops: auto (when no other process is running), always or never ${trainDefault('spinning')}`)
     .option('--out <dir>', 'run folder', path('--out'), 'run')
     .option('--resume', 'continue the run in --out from its checkpoint (only --steps, --lr, --checkpoint-every, --threads, --spinning may change)')
     .option('--backend <name>', "onnx, or torch: PyTorch's torchrun + DDP, docs/scale-out.md (default: onnx)")

@@ -25,6 +25,7 @@ test('help texts write every default one way, as "(default: …)"', () => {
   for (const c of commands()) {
     const help = c.helpInformation().replace(/\s+/g, ' ');
     assert.doesNotMatch(help, /default(?!: )/i, c.name());
+    assert.doesNotMatch(help, /default: "/, `${c.name()}: no quotes around a default`);
   }
 });
 

@@ -98,7 +98,7 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
   const image = IMAGE_DATA.includes(String(given.data));
   const model = checkName('network', String(given.model ?? (image ? DEFAULT_IMAGE_MODEL : 'mlp')), MODEL_NAMES);
   if (image !== (model !== 'mlp')) {
-    throw new DifflowError(image ? `--network ${model}: images need an image network (unet or dit)` : `--network ${model} is an image network; the 2-D data '${given.data ?? DEFAULTS.data}' needs --network mlp`);
+    throw new DifflowError(image ? `--network ${model}: images need an image model (unet or dit)` : `--network ${model} is an image model; the 2-D data '${given.data ?? DEFAULTS.data}' needs --network mlp`);
   }
   const c = { ...DEFAULTS, ...MODEL_DEFAULTS[model], ...given, model } as Record<keyof TrainConfig, unknown>;
   const num = (k: keyof TrainConfig) => {
