@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 
 export const EXAMPLES: Readonly<Record<string, readonly string[]>> = {
   figures: ['difflow figures --out figures', 'difflow figures --only 1-rescaling 4-churn --out figures'],
-  demo: ['difflow demo --out demo', 'difflow demo --no-train --schedule cosine --grid karras'],
+  demo: ['difflow demo --threads 2 --out demo', 'difflow demo --no-train --schedule cosine --grid karras'],
   oracle: ['difflow oracle --schedule cosine --sampler ddim --steps 20', 'difflow oracle --sampler churn --churn 0.5 --json'],
   train: [
     'difflow train --data moons --network mlp --prediction u --steps 5000 --out run',

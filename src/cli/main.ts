@@ -72,8 +72,9 @@ export function program(out: Output, exit: (code: number) => void): Command {
     .option('--no-train', 'skip the training part')
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
     .option('--out <dir>', 'output folder', path('--out'), 'demo')
-    .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string; train: boolean }) => {
-      const options = { schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out, train: o.train };
+    .option('--threads <count>', 'ONNX Runtime threads for the trained part (default: all cores)', int('--threads'))
+    .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string; train: boolean; threads?: number }) => {
+      const options = { schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out, train: o.train, threads: o.threads };
       checkOutputFolder(o.out);
       await demo(options, log);
     });

@@ -29,9 +29,9 @@ test('help texts write every default one way, as "(default: …)"', () => {
   }
 });
 
-test('sample and eval take --threads for ONNX Runtime, and train names its network and prediction', () => {
+test('every command that runs ONNX Runtime takes --threads, and train names its network and prediction', () => {
   const byName = new Map(commands().map((c) => [c.name(), c.options.map((o) => o.long)]));
-  for (const name of ['train', 'sample', 'eval']) assert.ok(byName.get(name)?.includes('--threads'), name);
+  for (const name of ['train', 'sample', 'eval', 'demo']) assert.ok(byName.get(name)?.includes('--threads'), name);
   assert.ok(byName.get('train')?.includes('--network') && byName.get('train')?.includes('--prediction'));
 });
 
