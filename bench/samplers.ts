@@ -7,15 +7,16 @@
 import { SAMPLERS, energyDistance, rng, scheduleByName, gridByName, type SamplerName } from '../src/core/index.js';
 import { DETERMINISTIC, STOCHASTIC, counting, run, setup } from '../src/cli/oracleRun.js';
 import { fmt, formatTable } from '../src/cli/table.js';
+import { numberArg, scriptArgs } from '../scripts/args.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const n = Number(flag('n', '10000'));
-const schedule = scheduleByName(flag('schedule', 'fm'));
-const markdown = args.includes('--markdown');
+const { values: args } = scriptArgs('npm run bench:samplers [-- --n 10000 --schedule fm --markdown]', {
+  n: { type: 'string', default: '10000' },
+  schedule: { type: 'string', default: 'fm' },
+  markdown: { type: 'boolean', default: false },
+});
+const n = numberArg('n', args.n);
+const schedule = scheduleByName(args.schedule);
+const markdown = args.markdown;
 const steps = [5, 10, 20, 50, 100];
 const all: SamplerName[] = [...DETERMINISTIC, ...STOCHASTIC];
 

@@ -23,21 +23,31 @@ import { initParams } from '../src/models/network.js';
 import { THREADS, forwardCalls, freshState, median, peerSeconds, startPeer, trainSteps } from './common.js';
 import { benchImage, profileImage } from './image.js';
 import { benchTorchBackend } from './torchBackend.js';
+import { numberArg, refuse, scriptArgs } from '../scripts/args.js';
 
-const args = process.argv.slice(2);
-const option = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
-const flag = (name: string, fallback: number) => Number(option(name) ?? fallback);
-const rounds = flag('rounds', 7);
-const imageRounds = flag('image-rounds', 5);
-const markdown = args.includes('--markdown');
-const only = option('only');
-if (only !== undefined && !['mlp', 'image', 'unet', 'dit', 'torch-backend'].includes(only)) throw new Error(`--only takes mlp, image (U-Net and DiT), unet, dit or torch-backend; got '${only}'`);
+const ONLY = ['mlp', 'image', 'unet', 'dit', 'torch-backend'];
+const { values: args } = scriptArgs('npm run bench [-- --only mlp|image|unet|dit|torch-backend --rounds 7 --image-rounds 5 --mlp-steps 300 --unet-steps 20 --profile --markdown --coretype NAME]', {
+  only: { type: 'string' },
+  rounds: { type: 'string', default: '7' },
+  'image-rounds': { type: 'string', default: '5' },
+  'mlp-steps': { type: 'string', default: '300' },
+  'unet-steps': { type: 'string', default: '20' },
+  profile: { type: 'boolean', default: false },
+  markdown: { type: 'boolean', default: false },
+  coretype: { type: 'string' },
+});
+const flag = (name: 'rounds' | 'image-rounds' | 'mlp-steps' | 'unet-steps') => numberArg(name, args[name]);
+const rounds = flag('rounds');
+const imageRounds = flag('image-rounds');
+const markdown = args.markdown;
+const only = args.only;
+if (only !== undefined && !ONLY.includes(only)) refuse(`--only takes mlp, image (U-Net and DiT), unet, dit or torch-backend; got '${only}'`);
 const runMlp = only === undefined || only === 'mlp';
 const runUnet = only === undefined || only === 'image' || only === 'unet';
 const runDit = only === undefined || only === 'image' || only === 'dit';
-const profile = args.includes('--profile');
+const profile = args.profile;
 
-let chosenCoretype = option('coretype');
+let chosenCoretype = args.coretype;
 
 // ---- MLP ----------------------------------------------------------------------------------------------
 async function benchMlp(): Promise<void> {
@@ -116,5 +126,5 @@ if (runMlp) await benchMlp();
 if (runUnet) await benchImage('unet', { rounds: imageRounds, markdown, coretype: chosenCoretype });
 if (runDit) await benchImage('dit', { rounds: imageRounds, markdown, coretype: chosenCoretype });
 if (profile) await profileImage(markdown);
-if (only === 'torch-backend') await benchTorchBackend({ mlpSteps: flag('mlp-steps', 300), unetSteps: flag('unet-steps', 20), markdown });
+if (only === 'torch-backend') await benchTorchBackend({ mlpSteps: flag('mlp-steps'), unetSteps: flag('unet-steps'), markdown });
 console.log(`\n(${((performance.now() - began) / 1000).toFixed(0)} s)`);

@@ -11,11 +11,13 @@ import { OUTPUT_KINDS } from '../src/core/index.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import { trainRun } from '../src/train/loop.js';
 import { NATURAL_WEIGHTING } from '../src/train/config.js';
-import { evaluate, loadModel } from '../src/cli/modelCommands.js';
+import { evaluate } from '../src/cli/modelCommands.js';
+import { loadModel } from '../src/cli/loadModel.js';
 import { fmt, formatTable } from '../src/cli/table.js';
+import { numberArg, scriptArgs } from './args.js';
 
-const args = process.argv.slice(2);
-const steps = args.includes('--steps') ? Number(args[args.indexOf('--steps') + 1]) : 3000;
+const { values: args } = scriptArgs('npx tsx scripts/compare-outputs.ts [--steps 3000] [--markdown]', { steps: { type: 'string', default: '3000' }, markdown: { type: 'boolean', default: false } });
+const steps = numberArg('steps', args.steps);
 const rows: string[][] = [];
 let exactRow: string[] | undefined;
 for (const output of OUTPUT_KINDS) {
@@ -32,4 +34,4 @@ for (const output of OUTPUT_KINDS) {
   console.error(`${output}: done`);
 }
 console.log(`8-Gaussian ring, flow-matching schedule, t ~ U(0, 1), ${steps} steps of batch 512, lr 3e-3, EMA weights; DPM-Solver++ 2M with 50 steps; energy distance and sliced W2 on 5000 samples vs fresh data (noise floor ≈ 1e-3); NLL of 500 data points by the PF-ODE`);
-console.log(formatTable(['output', 'energy distance', 'sliced W2', 'NLL (bits/dim)', 'train time'], exactRow ? [...rows, exactRow] : rows, { markdown: args.includes('--markdown') }));
+console.log(formatTable(['output', 'energy distance', 'sliced W2', 'NLL (bits/dim)', 'train time'], exactRow ? [...rows, exactRow] : rows, { markdown: args.markdown }));

@@ -5,14 +5,16 @@
  *
  *   npx tsx scripts/export-web-model.ts runs/web-unet [web/assets/fmnist-unet.onnx]
  */
-import { loadModel } from '../src/cli/modelCommands.js';
+import { loadModel } from '../src/cli/loadModel.js';
 import { toOnnx } from '../src/engine/onnx.js';
 import { buildForward } from '../src/models/denoiserGraph.js';
 import { writeAtomic } from '../src/io/atomic.js';
 import { MODEL_BATCH } from '../web/src/images/model.js';
+import { refuse, scriptArgs } from './args.js';
 
-const [runDir, out = 'web/assets/fmnist-unet.onnx'] = process.argv.slice(2);
-if (!runDir) throw new Error('usage: npx tsx scripts/export-web-model.ts RUN_DIR [OUT.onnx]');
+const USAGE = 'npx tsx scripts/export-web-model.ts RUN_DIR [OUT.onnx]';
+const [runDir, out = 'web/assets/fmnist-unet.onnx', ...extra] = scriptArgs(USAGE, {}, true).positionals;
+if (!runDir || extra.length) refuse(`usage: ${USAGE}`);
 const { config, state, net, weights } = loadModel(runDir);
 const bytes = toOnnx(buildForward(net, MODEL_BATCH, weights), {
   name: 'difflow-fmnist-unet',

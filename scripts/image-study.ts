@@ -15,13 +15,22 @@ import { join } from 'node:path';
 import { checkName, evaluationCount, type OutputKind, type SamplerName } from '../src/core/index.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import { evaluateImages } from '../src/cli/imageCommands.js';
-import { gridFor, loadModel } from '../src/cli/modelCommands.js';
+import { gridFor, loadModel } from '../src/cli/loadModel.js';
 import { formatTable } from '../src/cli/table.js';
 import { NATURAL_WEIGHTING, type ModelName } from '../src/train/config.js';
 import { trainRun } from '../src/train/loop.js';
+import { numberArg, refuse, scriptArgs } from './args.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const USAGE = 'image-study.ts case --case unet-u|unet-eps|unet-v|dit-u [--cpu-minutes 10] [--threads 1] | table [--cpu-minutes 10] | samplers|guidance --model DIR [--per-class N]';
+const { values: args, positionals } = scriptArgs(USAGE, {
+  case: { type: 'string', default: 'unet-u' },
+  'cpu-minutes': { type: 'string', default: '10' },
+  threads: { type: 'string', default: '1' },
+  model: { type: 'string', default: 'runs/fmnist-unet' },
+  'per-class': { type: 'string' },
+}, true);
+const perClass = (fallback: number) => (args['per-class'] === undefined ? fallback : numberArg('per-class', args['per-class']));
+const cpuMinutes = () => numberArg('cpu-minutes', args['cpu-minutes']);
 const root = 'runs/study';
 mkdirSync(root, { recursive: true });
 const cpuSeconds = () => {
@@ -107,8 +116,9 @@ async function guidance(runDir: string, perClass: number): Promise<void> {
   console.log(formatTable(['guidance w', 'accuracy', 'FD-FMNIST', 'sampling time'], rows, { markdown: true }));
 }
 
-if (args[0] === 'guidance') await guidance(flag('--model', 'runs/fmnist-unet'), Number(flag('--per-class', '100')));
-else if (args[0] === 'case') await runCase(checkName('case', flag('--case', 'unet-u'), CASES), Number(flag('--cpu-minutes', '10')), Number(flag('--threads', '1')));
-else if (args[0] === 'table') outputsTable(Number(flag('--cpu-minutes', '10')));
-else if (args[0] === 'samplers') await samplers(flag('--model', 'runs/fmnist-unet'), Number(flag('--per-class', '50')));
-else throw new Error('usage: image-study.ts case --case unet-u|unet-eps|unet-v|dit-u [--cpu-minutes 10] [--threads 1] | table [--cpu-minutes 10] | samplers --model DIR [--per-class N]');
+const part = positionals.length === 1 ? positionals[0] : undefined;
+if (part === 'guidance') await guidance(args.model, perClass(100));
+else if (part === 'case') await runCase(checkName('case', args.case, CASES), cpuMinutes(), numberArg('threads', args.threads));
+else if (part === 'table') outputsTable(cpuMinutes());
+else if (part === 'samplers') await samplers(args.model, perClass(50));
+else refuse(`usage: ${USAGE}`);

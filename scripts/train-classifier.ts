@@ -11,7 +11,6 @@
  *   npx tsx scripts/train-classifier.ts [--epochs 5] [--batch 64] [--lr 0.002] [--threads 2] [--seed 1]
  *                                       [--steps N] [--out assets/fmnist-classifier.safetensors]
  */
-import { parseArgs } from 'node:util';
 import { Rng } from '../src/core/rng.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import { buildOptimizerStep, optimizerFeeds, optimizerOutputs, takeOptimizerOutputs, type OptimizerState } from '../src/engine/optimizer.js';
@@ -25,21 +24,20 @@ import { IMAGE_PIXELS } from '../src/models/image.js';
 import { initParams } from '../src/models/network.js';
 import { copyImage, loadFashionMnist, type ImageSet } from '../src/train/fashionMnist.js';
 import { DEFAULT_CLASSIFIER_PATH, FmnistClassifier } from '../src/train/fmnistMetric.js';
+import { numberArg, scriptArgs } from './args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    epochs: { type: 'string', default: '5' },
-    batch: { type: 'string', default: '64' },
-    lr: { type: 'string', default: '0.002' },
-    threads: { type: 'string', default: '2' },
-    seed: { type: 'string', default: '1' },
-    steps: { type: 'string' },
-    out: { type: 'string', default: DEFAULT_CLASSIFIER_PATH },
-  },
+const { values: args } = scriptArgs('npx tsx scripts/train-classifier.ts [--epochs 5] [--batch 64] [--lr 0.002] [--threads 2] [--seed 1] [--steps N] [--out FILE]', {
+  epochs: { type: 'string', default: '5' },
+  batch: { type: 'string', default: '64' },
+  lr: { type: 'string', default: '0.002' },
+  threads: { type: 'string', default: '2' },
+  seed: { type: 'string', default: '1' },
+  steps: { type: 'string' },
+  out: { type: 'string', default: DEFAULT_CLASSIFIER_PATH },
 });
-const BATCH = Number(args.batch);
-const LR = Number(args.lr);
-const THREADS = Number(args.threads);
+const BATCH = numberArg('batch', args.batch);
+const LR = numberArg('lr', args.lr);
+const THREADS = numberArg('threads', args.threads);
 const WARMUP = 200;
 const WEIGHT_DECAY = 1e-4;
 const ADAM_EPS = 1e-8;
@@ -48,7 +46,7 @@ const VALIDATION = 5000;
 
 const train = loadFashionMnist('train');
 const test = loadFashionMnist('test');
-const rng = Rng.seeded(Number(args.seed));
+const rng = Rng.seeded(numberArg('seed', args.seed));
 
 /** A uniformly random permutation of 0…n−1 (Fisher–Yates). */
 function permutation(n: number): Int32Array {
@@ -64,7 +62,7 @@ const order = permutation(train.count);
 const fitting = order.subarray(VALIDATION);
 const validation = order.subarray(0, VALIDATION);
 const stepsPerEpoch = Math.floor(fitting.length / BATCH);
-const totalSteps = args.steps === undefined ? Number(args.epochs) * stepsPerEpoch : Number(args.steps);
+const totalSteps = args.steps === undefined ? numberArg('epochs', args.epochs) * stepsPerEpoch : numberArg('steps', args.steps);
 
 /** Images [n·784] in [−1, 1] and labels [n] of the examples `indices` of `set`. */
 function gather(set: ImageSet, indices: ArrayLike<number>): { images: Float32Array; labels: Uint8Array } {

@@ -10,10 +10,11 @@ import { readFileSync } from 'node:fs';
 import { nodeRuntime } from '../src/engine/ortNode.js';
 import { defaultClassifier } from '../src/train/fmnistMetric.js';
 import { CLASSES, IMAGES, PIXELS, diversity, sampleImages } from '../web/src/images/model.js';
+import { numberArg, scriptArgs } from './args.js';
 
-const [runsArg = '5', ...wArgs] = process.argv.slice(2);
-const runs = Number(runsArg);
-const guidances = wArgs.length ? wArgs.map(Number) : [0, 1, 2, 4];
+const [runsArg = '5', ...wArgs] = scriptArgs('npx tsx scripts/web-model-guidance.ts [runs per class = 5] [w …]', {}, true).positionals;
+const runs = numberArg('runs', runsArg);
+const guidances = wArgs.length ? wArgs.map((w) => numberArg('w', w)) : [0, 1, 2, 4];
 const session = await nodeRuntime.createSession(new Uint8Array(readFileSync('web/assets/fmnist-unet.onnx')), { threads: 1 });
 const classifier = await defaultClassifier();
 console.log(`| w | accuracy | FD-FMNIST (n = ${CLASSES * runs * IMAGES}) | diversity |`);

@@ -10,11 +10,11 @@ import { fmt, formatTable } from './table.js';
  * its exact denoiser, then writes the post's figures.
  */
 export async function demo(
-  options: { schedule: Schedule; grid: GridName; n: number; seed: number; out: string; train: boolean },
+  options: { schedule: Schedule; grid: GridName; n: number; seed: number; out: string; train: boolean; threads?: number },
   log: (line: string) => void,
 ): Promise<void> {
   if (options.train) {
-    await trainedDemo(options.out, log);
+    await trainedDemo(options.out, log, options.threads);
     log('');
   }
   const { schedule, grid } = options;

@@ -8,7 +8,7 @@ import { rng } from '../core/rng.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import { oneHot } from '../../test/helpers/networks.js';
 import { rows, torchMirrorOutputs, worstRelative } from '../../test/helpers/torchMirror.js';
-import { loadModel } from './modelCommands.js';
+import { loadModel } from './loadModel.js';
 
 const env = { ...process.env, DIFFLOW_FASHION_MNIST: resolve('test/fixtures/fashion-mnist-tiny') };
 const difflow = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env });
@@ -16,7 +16,7 @@ const difflow = (...args: string[]) => spawnSync(process.execPath, ['--import', 
 test('difflow export of a trained DiT: the ONNX runs at batch 1, 4 and 1000 and equals what difflow sample evaluates; the safetensors loads into the PyTorch mirror with the same output', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-export-'));
   const run = join(dir, 'run');
-  const trained = difflow('train', '--data', 'fashion-mnist', '--model', 'dit', '--hidden', '16', '--layers', '1', '--output', 'x', '--batch', '8', '--steps', '3', '--threads', '1', '--out', run);
+  const trained = difflow('train', '--data', 'fashion-mnist', '--network', 'dit', '--hidden', '16', '--layers', '1', '--prediction', 'x', '--batch', '8', '--steps', '3', '--threads', '1', '--out', run);
   assert.equal(trained.status, 0, trained.stderr);
   const onnx = join(dir, 'dit.onnx');
   const weights = join(dir, 'dit.safetensors');

@@ -10,8 +10,7 @@ import { writeAtomic } from '../io/atomic.js';
 import { derivedRng } from './seeds.js';
 import { checkOutputFile } from '../io/files.js';
 import { imageMetrics } from '../train/fmnistMetric.js';
-import type { LoadedModel } from './modelCommands.js';
-import { gridFor } from './modelCommands.js';
+import { gridFor, type LoadedModel } from './loadModel.js';
 import { imageGridPng } from './png.js';
 
 export interface ImageSampling {

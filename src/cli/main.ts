@@ -1,5 +1,6 @@
 /** The `difflow` command line. User mistakes print one line, never a stack trace. */
-import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Help } from 'commander';
 import { DifflowError, GRID_NAMES, SAMPLER_NAMES, SCHEDULE_NAMES, checkName, scheduleByName, type GridName } from '../core/index.js';
 import { FIGURE_NAMES } from '../figures/index.js';
 import { demo } from './demo.js';
@@ -8,7 +9,7 @@ import { run, setup } from './oracleRun.js';
 import { fmt } from './table.js';
 import { DENSITY_NAMES, WEIGHTING_NAMES } from '../core/index.js';
 import { ALL_DATA_NAMES } from '../data/datasets.js';
-import { DEFAULT_IMAGE_MODEL, MODEL_NAMES } from '../train/config.js';
+import { DEFAULTS, DEFAULT_IMAGE_MODEL, MODEL_DEFAULTS, MODEL_NAMES, type TrainConfig } from '../train/config.js';
 import { LR_SCHEDULE_NAMES } from '../train/learningRate.js';
 import { trainCommand } from './trainCommand.js';
 import { registerSchedulers } from './schedulers.js';
@@ -18,6 +19,11 @@ import { integerOption as int, numberOption as num, pathOption as path, pointsOp
 import { checkSamplerFlags, readersOf } from './samplerFlags.js';
 import { derivedSeed } from './seeds.js';
 import { sampleOrOnnx } from './onnxSample.js';
+import { TRAIN_RENAMES, addDeprecated, takeDeprecated } from './deprecated.js';
+import { addExamples } from './examples.js';
+
+/** The package's version (src/cli and dist/cli both sit two folders below package.json). */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** Where the CLI writes: results (stdout) and the one-line error of a failed command (stderr). */
 export interface Output {
@@ -25,10 +31,21 @@ export interface Output {
   readonly error: (text: string) => void;
 }
 
-function program(out: Output, exit: (code: number) => void): Command {
+/** A training setting's default as the help writes it, read from the config's defaults for each network. */
+function trainDefault(key: keyof TrainConfig): string {
+  const [mlp, unet, dit] = MODEL_NAMES.map((m) => String({ ...DEFAULTS, ...MODEL_DEFAULTS[m] }[key]));
+  if (mlp === unet && unet === dit) return `(default: ${mlp})`;
+  return unet === dit ? `(default: ${mlp}; images ${unet})` : `(default: ${mlp} for mlp, ${unet} for unet, ${dit} for dit)`;
+}
+
+/** The command tree; `exit` gets the code of a training run stopped by a signal. */
+export function program(out: Output, exit: (code: number) => void): Command {
   const { log } = out;
   const p = new Command('difflow')
     .description('Diffusion models and flow matching as one framework.')
+    .version(VERSION, '-V, --version', 'print the version')
+    // Defaults as the hand-written ones read, (default: run) rather than commander's (default: "run").
+    .configureHelp({ optionDescription: (option) => new Help().optionDescription(option).replace(/\(default: "(.*)"\)$/, '(default: $1)') })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
@@ -56,8 +73,9 @@ function program(out: Output, exit: (code: number) => void): Command {
     .option('--no-train', 'skip the training part')
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
     .option('--out <dir>', 'output folder', path('--out'), 'demo')
-    .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string; train: boolean }) => {
-      const options = { schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out, train: o.train };
+    .option('--threads <count>', 'ONNX Runtime threads for the trained part (default: all cores)', int('--threads'))
+    .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string; train: boolean; threads?: number }) => {
+      const options = { schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out, train: o.train, threads: o.threads };
       checkOutputFolder(o.out);
       await demo(options, log);
     });
@@ -87,41 +105,42 @@ function program(out: Output, exit: (code: number) => void): Command {
       const rmse = r.rmse !== undefined ? `, RMS distance to the exact ODE answer ${fmt(r.rmse ?? NaN)}` : '';
       log(`${sampler} on ${schedule.name}, ${o.steps} steps (${r.nfe} NFE): energy distance to data ${fmt(r.energy)}${rmse}`);
     });
-  p.command('train')
+  addDeprecated(p.command('train'), TRAIN_RENAMES)
     .description('train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime, or by PyTorch with --backend torch')
-    .option('--data <name>', `data set (${ALL_DATA_NAMES.join(', ')}, or a .json/.csv file of 2-D points)`)
-    .option('--model <name>', `network (${MODEL_NAMES.join(', ')}; default mlp for 2-D data, ${DEFAULT_IMAGE_MODEL} for images)`)
-    .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')})`)
-    .option('--output <kind>', 'network output: eps, x, v or u')
-    .option('--weighting <name>', `loss weighting w(λ) (${WEIGHTING_NAMES.join(', ')})`)
-    .option('--bias <b>', 'b of the sigmoid weighting')
-    .option('--density <name>', `training density of t (${DENSITY_NAMES.join(', ')})`)
-    .option('--steps <count>', 'optimisation steps (default 5000)')
-    .option('--batch <count>', 'batch size (default 1024)')
-    .option('--lr <rate>', 'learning rate (default 1e-3)')
-    .option('--weight-decay <wd>', 'AdamW weight decay (default 0)')
-    .option('--warmup <steps>', 'linear learning-rate warm-up steps (default 100)')
-    .option('--lr-schedule <name>', `learning rate after the warm-up: ${LR_SCHEDULE_NAMES.join(' or ')} (decays to 0 at the last step) (default constant)`)
-    .option('--hidden <width>', 'MLP width (256), U-Net channels (32) or DiT width (128)')
-    .option('--layers <count>', 'MLP hidden layers (3) or DiT blocks (6)')
-    .option('--fourier <count>', 'MLP: Fourier features sin/cos(2^k·π/2·z) of z, k < count (default 0)')
-    .option('--label-dropout <p>', 'image models: probability of dropping the class label, for guidance (default 0.1)')
-    .option('--ema-decay <d>', 'EMA decay (default 0.999)')
-    .option('--seed <seed>', 'random seed, an integer in [0, 2^53) (default 0)')
-    .option('--checkpoint-every <steps>', 'checkpoint interval (default 500)')
+    .option('--data <name>', `data set (${ALL_DATA_NAMES.join(', ')}, or a .json/.csv file of 2-D points) ${trainDefault('data')}`)
+    .option('--network <name>', `network (${MODEL_NAMES.join(', ')}) (default: mlp for 2-D data, ${DEFAULT_IMAGE_MODEL} for images)`)
+    .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')}) ${trainDefault('schedule')}`)
+    .option('--prediction <kind>', `what the network predicts: eps, x, v or u ${trainDefault('output')}`)
+    .option('--weighting <name>', `loss weighting w(λ) (${WEIGHTING_NAMES.join(', ')}) ${trainDefault('weighting')}`)
+    .option('--bias <b>', `b of the sigmoid weighting ${trainDefault('bias')}`)
+    .option('--density <name>', `training density of t (${DENSITY_NAMES.join(', ')}) ${trainDefault('density')}`)
+    .option('--steps <count>', `optimisation steps ${trainDefault('steps')}`)
+    .option('--batch <count>', `batch size ${trainDefault('batch')}`)
+    .option('--lr <rate>', `learning rate ${trainDefault('lr')}`)
+    .option('--weight-decay <wd>', `AdamW weight decay ${trainDefault('weightDecay')}`)
+    .option('--warmup <steps>', `linear learning-rate warm-up steps ${trainDefault('warmup')}`)
+    .option('--lr-schedule <name>', `learning rate after the warm-up: ${LR_SCHEDULE_NAMES.join(' or ')} (cosine decays to 0 at the last step) ${trainDefault('lrSchedule')}`)
+    .option('--hidden <width>', `MLP width, U-Net channels or DiT width ${trainDefault('hidden')}`)
+    .option('--layers <count>', `MLP hidden layers or DiT blocks ${trainDefault('layers')}`)
+    .option('--fourier <count>', `MLP: Fourier features sin/cos(2^k·π/2·z) of z for k < count ${trainDefault('fourier')}`)
+    .option('--label-dropout <p>', `image models: probability of dropping the class label, for guidance ${trainDefault('labelDropout')}`)
+    .option('--ema-decay <d>', `EMA decay ${trainDefault('emaDecay')}`)
+    .option('--seed <seed>', `random seed, an integer in [0, 2^53) ${trainDefault('seed')}`)
+    .option('--checkpoint-every <steps>', `checkpoint interval ${trainDefault('checkpointEvery')}`)
     .option('--threads <count>', 'ONNX Runtime threads (default: all cores)')
-    .option('--spinning [when]', "ONNX Runtime's threads spin between ops: auto (spin when no other process is running), always, never")
+    .option('--spinning [when]', `ONNX Runtime's threads spin between ops: auto (when no other process is running), always or never ${trainDefault('spinning')}`)
     .option('--out <dir>', 'run folder', path('--out'), 'run')
     .option('--resume', 'continue the run in --out from its checkpoint (only --steps, --lr, --checkpoint-every, --threads, --spinning may change)')
-    .option('--backend <name>', "onnx (default) or torch: PyTorch's torchrun + DDP (docs/scale-out.md)")
-    .option('--nproc <count>', 'torch backend: processes per node (default 1)')
-    .option('--nnodes <count>', 'torch backend: nodes (default 1; more need --rdzv-endpoint)')
+    .option('--backend <name>', "onnx, or torch: PyTorch's torchrun + DDP, docs/scale-out.md (default: onnx)")
+    .option('--nproc <count>', 'torch backend: processes per node (default: 1)')
+    .option('--nnodes <count>', 'torch backend: nodes, more than one needs --rdzv-endpoint (default: 1)')
     .option('--rdzv-endpoint <host:port>', "torch backend: the nodes' rendezvous")
-    .option('--device <name>', 'torch backend: cpu (gloo) or cuda (NCCL)')
-    .option('--python <path>', 'torch backend: the python3 with torch (default $DIFFLOW_PYTHON, else the first on PATH)')
-    .action(async (o: Record<string, string | boolean | undefined>) => {
-      const { out, resume, ...rest } = o;
-      const signal = await trainCommand(String(out), rest, resume === true, log);
+    .option('--device <name>', 'torch backend: cpu (gloo) or cuda (NCCL) (default: cpu)')
+    .option('--python <path>', 'torch backend: the python3 with torch (default: $DIFFLOW_PYTHON, else the first on PATH)')
+    .action(async (given: Record<string, string | boolean | undefined>) => {
+      const { out: runDir, resume, network, prediction, ...rest } = takeDeprecated(given, TRAIN_RENAMES, out.error);
+      // The config keeps its keys (model, output): run folders' config.json files name them so.
+      const signal = await trainCommand(String(runDir), { ...rest, model: network, output: prediction }, resume === true, log);
       if (signal) exit(signal === 'SIGINT' ? 130 : 143);
     });
 
@@ -129,36 +148,38 @@ function program(out: Output, exit: (code: number) => void): Command {
     .description('sample a trained model with any sampler')
     .option('--model <dir>', 'run folder', path('--model'))
     .option('--onnx <file>', 'or an external ONNX denoiser (diffusers convention), with --scheduler-config; see docs/onnx-models.md', path('--onnx'))
-    .option('--scheduler-config <file>', "--onnx: a diffusers scheduler_config.json (its sampler is the default)", path('--scheduler-config'))
+    .option('--scheduler-config <file>', "--onnx: a diffusers scheduler_config.json (its sampler is used unless --sampler is given)", path('--scheduler-config'))
     .option('--input <name=file.json...>', '--onnx: conditioning inputs, e.g. class_labels=labels.json ({"type", "dims", "data"})')
     .option('--shape <dims>', '--onnx: per-sample shape where the model leaves it open, e.g. 4,64,64')
     .option('--mu <value>', "--onnx: FlowMatchEulerDiscreteScheduler's dynamic shift (use_dynamic_shifting)", num('--mu'))
-    .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')}; default dpmpp2m, with --onnx the config's own)`)
+    .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')}) (default: dpmpp2m; with --onnx, the config's own)`)
     .option('--steps <count>', 'sampling steps', steps, 20)
     .option('--grid <name>', `time grid (${GRID_NAMES.join(', ')})`, 'uniform')
-    .option('--n <count>', "2-D models: number of samples (default 5000; --onnx: the model's fixed batch, else 16)", int('--n'))
+    .option('--n <count>', "2-D models: number of samples (default: 5000; with --onnx, the model's fixed batch, else 16)", int('--n'))
     .option('--eta <value>', `η for ${readersOf('eta')}`, num('--eta'))
     .option('--churn <value>', `churn for ${readersOf('churn')}`, num('--churn'))
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
-    .option('--guidance <w>', 'image models: classifier-free guidance scale (1 = conditional, 0 = unconditional; default 2)', num('--guidance'))
-    .option('--per-class <count>', 'image models: samples per class, one grid row per class (default 10)', int('--per-class'))
+    .option('--guidance <w>', 'image models: classifier-free guidance scale, 1 = conditional, 0 = unconditional (default: 2)', num('--guidance'))
+    .option('--per-class <count>', 'image models: samples per class, one grid row per class (default: 10)', int('--per-class'))
     .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
     .option('--no-ema', 'use the raw weights instead of the EMA')
+    .option('--threads <count>', 'ONNX Runtime threads (default: all cores)', int('--threads'))
     .requiredOption('--out <file>', 'samples.json, samples.png or samples.svg (image models: a grid .png or .json)', path('--out'))
     .action((o: Parameters<typeof sampleOrOnnx>[0], command: Command) => sampleOrOnnx(o, command, log));
 
   p.command('eval')
     .description('2-D: energy distance, sliced Wasserstein and NLL; images: classifier accuracy and FD-FMNIST')
     .requiredOption('--model <dir>', 'run folder', path('--model'))
-    .option('--n <count>', '2-D models: samples for the distances (default 5000)', int('--n'))
-    .option('--nll <count>', '2-D models: data points for the likelihood (default 500)', int('--nll'))
+    .option('--n <count>', '2-D models: samples for the distances (default: 5000)', int('--n'))
+    .option('--nll <count>', '2-D models: data points for the likelihood (default: 500)', int('--nll'))
     .option('--sampler <name>', `sampler (${SAMPLER_NAMES.join(', ')})`, 'dpmpp2m')
-    .option('--steps <count>', 'sampling steps (default 50; image models 20)', steps)
-    .option('--guidance <w>', 'image models: classifier-free guidance scale (default 2)', num('--guidance'))
-    .option('--per-class <count>', 'image models: samples per class for the classifier metrics (default 100)', int('--per-class'))
+    .option('--steps <count>', 'sampling steps (default: 50; image models 20)', steps)
+    .option('--guidance <w>', 'image models: classifier-free guidance scale (default: 2)', num('--guidance'))
+    .option('--per-class <count>', 'image models: samples per class for the classifier metrics (default: 100)', int('--per-class'))
     .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
     .option('--no-ema', 'use the raw weights instead of the EMA')
+    .option('--threads <count>', 'ONNX Runtime threads (default: all cores)', int('--threads'))
     .action((o: Parameters<typeof evalCommand>[0]) => evalCommand(o, log));
 
   p.command('export')
@@ -169,6 +190,7 @@ function program(out: Output, exit: (code: number) => void): Command {
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof exportCommand>[0]) => exportCommand(o, log));
   registerSchedulers(p, log);
+  addExamples(p);
   return p;
 }
 

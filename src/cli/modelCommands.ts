@@ -2,9 +2,8 @@
 import { extname } from 'node:path';
 import {
   DifflowError, GRID_NAMES, SAMPLERS, checkName, safeTimeRange, energyDistance, gridByName, logLikelihood, mixtureOracle, priorSample, rng,
-  samplingGrid, slicedWasserstein, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid,
+  slicedWasserstein, type SamplerName,
 } from '../core/index.js';
-import { nodeRuntime } from '../engine/ortNode.js';
 import { toOnnxAnyBatch } from '../engine/onnx.js';
 import { buildForward } from '../models/denoiserGraph.js';
 import { scatterChart } from '../figures/plot/index.js';
@@ -14,61 +13,16 @@ import { derivedRng } from './seeds.js';
 import { checkOutputFile } from '../io/files.js';
 import { checkMemory, samplingBytes } from '../train/resources.js';
 import { checkSamplerFlags, refuseFlags } from './samplerFlags.js';
-import type { Schedule } from '../core/schedule/index.js';
-import type { Network } from '../models/network.js';
 import { torchStateDict } from '../models/torchNames.js';
-import type { TrainConfig } from '../train/config.js';
-import { dataForRun, type Dataset } from '../train/data.js';
-import { loadRun, type LoadedRun } from '../train/loadDenoiser.js';
-import type { ConditioningOptions, NetworkDenoiser } from '../train/networkDenoiser.js';
-import type { TrainState, Weights } from '../train/trainer.js';
 import { scatterPng } from './png.js';
 import { fmt } from './table.js';
 import { evalImageCommand, sampleImageCommand } from './imageCommands.js';
-
-/** A trained run loaded for sampling: its parts (loadRun), the training data and a denoiser factory. */
-export interface LoadedModel extends LoadedRun {
-  /** The training data (read on first use). */
-  readonly dataset: Dataset;
-  /** A denoiser with the given labels and guidance (class-conditional networks need labels). */
-  makeDenoiser(conditioning?: ConditioningOptions): NetworkDenoiser;
-  /** The unconditional denoiser of a 2-D model. */
-  readonly denoiser: NetworkDenoiser;
-}
-
-export function loadModel(runDir: string, useEma = true): LoadedModel {
-  const run = loadRun(runDir, { ema: useEma });
-  // Sampling and evaluation spin ONNX Runtime's threads when the machine is otherwise idle, as training does.
-  const makeDenoiser = (conditioning: ConditioningOptions = {}) => run.toDenoiser({ spinning: 'auto', ...conditioning });
-  let dataset: Dataset | undefined;
-  let denoiser: NetworkDenoiser | undefined;
-  return {
-    ...run, makeDenoiser,
-    get dataset() {
-      dataset ??= dataForRun(run.config, runDir);
-      return dataset;
-    },
-    get denoiser() {
-      denoiser ??= makeDenoiser();
-      return denoiser;
-    },
-  };
-}
-
-/** The sampling grid for a loaded model (see core `samplingGrid`). */
-export function gridFor(name: GridName, model: LoadedModel, steps: number): TimeGrid {
-  return samplingGrid(name, model.schedule, model.config.output, steps);
-}
-
-export async function sampleModel(model: LoadedModel, sampler: SamplerName, steps: number, grid: GridName, n: number, seed: number, options: AnySamplerOptions = {}): Promise<Float64Array> {
-  const z1 = priorSample(model.schedule, n, model.dataset.dim, rng(seed));
-  return SAMPLERS[sampler](model.denoiser, z1, gridFor(grid, model, steps), { rng: derivedRng(seed, 1), ...options });
-}
+import { gridFor, loadModel, sampleModel, type LoadedModel } from './loadModel.js';
 
 /** The options of `difflow sample`; those without a default are undefined unless given. */
 export interface SampleFlags {
   model: string; sampler: string; steps: number; n?: number; out: string; grid: string; seed: number; eta?: number; churn?: number;
-  ema: boolean; guidance?: number; perClass?: number; clipX?: boolean;
+  ema: boolean; guidance?: number; perClass?: number; clipX?: boolean; threads?: number;
 }
 
 /** Options that only image models read. */
@@ -78,7 +32,7 @@ export async function sampleCommand(o: SampleFlags, log: (l: string) => void): P
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
   const grid = checkName('grid', o.grid, GRID_NAMES);
   checkSamplerFlags(sampler, o);
-  const model = loadModel(o.model, o.ema);
+  const model = loadModel(o.model, o.ema, o.threads);
   if (model.net.image) {
     refuseFlags(o, ['n'], `does not apply to image models (${o.model}); use --per-class`);
     const perClass = o.perClass ?? 10;
@@ -157,9 +111,9 @@ export async function evaluate(model: LoadedModel, o: { n: number; nll: number; 
   return { energy, sliced, bitsPerDim, nllNote, exact };
 }
 
-export async function evalCommand(o: { model: string; n?: number; nll?: number; sampler: string; steps?: number; seed: number; ema: boolean; guidance?: number; perClass?: number; clipX?: boolean }, log: (l: string) => void): Promise<void> {
+export async function evalCommand(o: { model: string; n?: number; nll?: number; sampler: string; steps?: number; seed: number; ema: boolean; guidance?: number; perClass?: number; clipX?: boolean; threads?: number }, log: (l: string) => void): Promise<void> {
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
-  const model = loadModel(o.model, o.ema);
+  const model = loadModel(o.model, o.ema, o.threads);
   if (model.net.image) {
     refuseFlags(o, ['n', 'nll'], `does not apply to image models (${o.model}); use --per-class`);
     const perClass = o.perClass ?? 100;

@@ -37,6 +37,8 @@ export interface OnnxSampleOptions {
   readonly input?: readonly string[];
   /** The per-sample shape, `4,64,64`, where the model leaves it symbolic. */
   readonly shape?: string;
+  /** ONNX Runtime threads; default: every core. */
+  readonly threads?: number;
 }
 
 function readJson(what: string, path: string): unknown {
@@ -94,6 +96,7 @@ export async function onnxSampleCommand(o: OnnxSampleOptions, log: (line: string
     inputs: Object.fromEntries((o.input ?? []).map(parseInput)),
     shape: o.shape === undefined ? undefined : parseShape(o.shape),
     spinning: 'auto',
+    threads: o.threads,
   });
   try {
     const { dim, batch, sample } = denoiser.signature;

@@ -9,10 +9,10 @@ import { nodeRuntime } from '../engine/ortNode.js';
 import { panelGrid, scatterChart, type LineSeries } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { trainRun } from '../train/loop.js';
-import { loadModel } from './modelCommands.js';
+import { loadModel } from './loadModel.js';
 import { rmSync } from 'node:fs';
 
-export async function trainedDemo(out: string, log: (line: string) => void): Promise<void> {
+export async function trainedDemo(out: string, log: (line: string) => void, threads?: number): Promise<void> {
   const runDir = join(out, 'demo-run');
   rmSync(runDir, { recursive: true, force: true });
   const steps = 3000;
@@ -21,7 +21,7 @@ export async function trainedDemo(out: string, log: (line: string) => void): Pro
   let last = 0;
   const { losses } = await trainRun({
     runDir,
-    config: { data: 'moons', schedule: 'fm', output: 'u', weighting: 'fm', steps, batch: 512, lr: 3e-3, checkpointEvery: 1000 },
+    config: { data: 'moons', schedule: 'fm', output: 'u', weighting: 'fm', steps, batch: 512, lr: 3e-3, checkpointEvery: 1000, threads },
     runtime: nodeRuntime,
     onProgress: (p) => {
       if (p.step - last >= 500 || p.step === p.steps) {
@@ -33,7 +33,7 @@ export async function trainedDemo(out: string, log: (line: string) => void): Pro
   const seconds = (performance.now() - started) / 1000;
   log(`  trained in ${seconds.toFixed(1)} s; mean loss of the last 100 steps ${(losses.slice(-100).reduce((a, b) => a + b, 0) / 100).toFixed(4)}`);
 
-  const model = loadModel(runDir);
+  const model = loadModel(runDir, true, threads);
   try {
     const n = 3000;
     const z1 = priorSample(model.schedule, n, 2, rng(1));

@@ -55,9 +55,12 @@ export interface TrainConfig {
 /** Seeds are integers in [0, 2⁵³): every one of them is exact in a double and gets its own stream. */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
 
-/** The command-line flag of a config key: `emaDecay` → `--ema-decay`. */
+/** Config keys whose command-line flag is another word: the network is `--network`, its output kind `--prediction`. */
+export const FLAG_OF_KEY: Readonly<Record<string, string>> = { model: '--network', output: '--prediction' };
+
+/** The command-line flag of a config key: `emaDecay` → `--ema-decay`, `model` → `--network`. */
 export function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return FLAG_OF_KEY[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The natural weighting of each output (its plain MSE under uniform t on its usual schedule). */
@@ -98,9 +101,9 @@ function checkCount(flag: string, n: number, min = 1): void {
 export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>): TrainConfig {
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const image = IMAGE_DATA.includes(String(given.data));
-  const model = checkName('model', String(given.model ?? (image ? DEFAULT_IMAGE_MODEL : 'mlp')), MODEL_NAMES);
+  const model = checkName('network', String(given.model ?? (image ? DEFAULT_IMAGE_MODEL : 'mlp')), MODEL_NAMES);
   if (image !== (model !== 'mlp')) {
-    throw new DifflowError(image ? `--model ${model}: images need an image model (unet or dit)` : `--model ${model} is an image model; the 2-D data '${given.data ?? DEFAULTS.data}' needs --model mlp`);
+    throw new DifflowError(image ? `--network ${model}: images need an image model (unet or dit)` : `--network ${model} is an image model; the 2-D data '${given.data ?? DEFAULTS.data}' needs --network mlp`);
   }
   const c = { ...DEFAULTS, ...MODEL_DEFAULTS[model], ...given, model } as Record<keyof TrainConfig, unknown>;
   const num = (k: keyof TrainConfig) => {
@@ -112,7 +115,7 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     data: /\.(json|csv)$/i.test(String(c.data)) || c.data === 'points' ? (String(c.data) as DataName) : checkName('data set', String(c.data), ALL_DATA_NAMES),
     model,
     schedule: checkName('schedule', String(c.schedule), SCHEDULE_NAMES),
-    output: checkName('output', String(c.output), OUTPUT_KINDS),
+    output: checkName('prediction', String(c.output), OUTPUT_KINDS),
     weighting: checkName('weighting', String(c.weighting), WEIGHTING_NAMES),
     bias: num('bias'),
     density: checkName('time density', String(c.density), DENSITY_NAMES),

@@ -66,7 +66,7 @@ test('image configs: the U-Net is the default image model, and models must fit t
   const c = makeConfig({ data: 'fashion-mnist' });
   assert.equal(c.model, 'unet');
   assert.equal(c.batch, 64);
-  assert.throws(() => makeConfig({ data: 'moons', model: 'unet' }), /needs --model mlp/);
+  assert.throws(() => makeConfig({ data: 'moons', model: 'unet' }), /needs --network mlp/);
   assert.throws(() => makeConfig({ data: 'fashion-mnist', model: 'mlp' }), /images need an image model/);
   assert.throws(() => makeConfig({ data: 'fashion-mnist', labelDropout: 1 }), /--label-dropout must be in \[0, 1\)/);
   assert.throws(() => makeConfig({ data: 'fashion-mnist', fourier: 3 }), /--fourier is an MLP option; the unet takes images as they are/);

@@ -75,7 +75,7 @@ test('NaN data, a zero learning rate, bad names and an existing run get clear on
   const cases: [string[], RegExp][] = [
     [['train', '--data', nanFile, '--out', join(dir, 'a')], /point 2 is not two finite numbers/],
     [['train', '--lr', '0', '--out', join(dir, 'b')], /--lr must be a finite number > 0 \(a zero learning rate never trains\)/],
-    [['train', '--output', 'w', '--out', join(dir, 'c')], /unknown output 'w'; valid: eps, x, v, u/],
+    [['train', '--prediction', 'w', '--out', join(dir, 'c')], /unknown prediction 'w'; valid: eps, x, v, u/],
     [['train', '--weighting', 'fmm', '--out', join(dir, 'c')], /unknown weighting 'fmm'; valid: fm, /],
     [['train', '--data', 'moon', '--out', join(dir, 'c')], /unknown data set 'moon'; valid: moons, 8gaussians/],
     [['sample', '--model', join(dir, 'none'), '--out', join(dir, 's.json')], /not found/],

@@ -18,7 +18,7 @@ test('--resume refuses a changed recipe, naming every differing flag, and allows
   const run = tempFolder();
   assert.equal((await cli('train', ...SMALL_RUN, '--out', run)).code, 0);
   const before = readFileSync(checkpointPath(run));
-  oneLine(await cli('train', '--out', run, '--resume', '--schedule', 'edm', '--output', 'x'), 2, /cannot change --schedule edm \(was fm\), --output x \(was u\); only --steps, --lr, --checkpoint-every, --threads, --spinning may change/);
+  oneLine(await cli('train', '--out', run, '--resume', '--schedule', 'edm', '--prediction', 'x'), 2, /cannot change --schedule edm \(was fm\), --prediction x \(was u\); only --steps, --lr, --checkpoint-every, --threads, --spinning may change/);
   oneLine(await cli('train', '--out', run, '--resume', '--data', 'gmm'), 2, /--data gmm \(was moons\)/);
   oneLine(await cli('train', '--out', run, '--resume', '--schedule', 'bogus'), 2, /unknown schedule 'bogus'/);
   // The learning-rate schedule and the network's Fourier features are part of the recipe.

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { energyDistance } from '../core/metrics/energy.js';
 import { rng } from '../core/rng.js';
 import { DifflowError } from '../core/validate.js';
-import { loadModel, sampleModel } from '../cli/modelCommands.js';
+import { loadModel, sampleModel } from '../cli/loadModel.js';
 import { signalAfterProgress } from '../../test/helpers/kill.js';
 import { compareStep } from '../../test/helpers/torchParity.js';
 import { loadTrainState } from './checkpointing.js';
