@@ -131,7 +131,13 @@ def main(spec_path):
     if rank == 0:
         save_or_stop(spec, trainer, state, saved)
     if world > 1:
-        dist.destroy_process_group()
+        # Every rank waits here for rank 0's save, then leaves at once: torch 1.13's gloo teardown
+        # (destroy_process_group, or the group's destructor at interpreter exit) could hang rank 0 at 100 % CPU
+        # when the other ranks had already exited (seen in the tests). The checkpoint is written and flushed.
+        dist.barrier()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 if __name__ == "__main__":
