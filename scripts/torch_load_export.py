@@ -9,7 +9,6 @@ python/difflow_torch/image_models.py's make_unet / make_dit, or bench/torch_peer
 """
 import importlib.util
 import json
-import struct
 import sys
 from pathlib import Path
 
@@ -18,9 +17,8 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT / "python"))
-from difflow_torch import image_models  # noqa: E402  (after the path is set)
+from difflow_torch import image_models, safetensors  # noqa: E402  (after the path is set)
 
-DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64}
 
 
 def bench_module(name):
@@ -31,19 +29,9 @@ def bench_module(name):
 
 
 def read_safetensors(path):
-    """({name: tensor}, metadata) from the format's bytes: u64 header length, JSON header, data."""
-    raw = Path(path).read_bytes()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    metadata = header.pop("__metadata__", {})
-    data = bytearray(raw[8 + n:])
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        dtype = DTYPES[info["dtype"]]
-        count = (end - begin) // torch.empty(0, dtype=dtype).element_size()
-        tensors[name] = torch.frombuffer(data, dtype=dtype, count=count, offset=begin).reshape(info["shape"]).clone()
-    return tensors, metadata
+    """({name: tensor}, metadata), read by the torch backend's reader of difflow's files."""
+    tensors, metadata = safetensors.decode(Path(path).read_bytes(), path)
+    return {name: t.torch() for name, t in tensors.items()}, metadata
 
 
 def mirror(network):

@@ -1,7 +1,7 @@
 """safetensors files as difflow writes and reads them (src/io/safetensors.ts, src/io/checkpoint.ts).
 
-Tensors are laid out by dtype (F64, F32, U32, I32, U8, widest first) then by name; the header is compact
-JSON padded with spaces to a multiple of 8. A checkpoint carries `__metadata__.sha256`: SHA-256 of the
+Tensors are laid out by dtype (I64, F64, F32, U32, I32, BF16, F16, U8, as src/io/safetensors.ts) then by
+name; the header is compact JSON padded with spaces to a multiple of 8. A checkpoint carries `__metadata__.sha256`: SHA-256 of the
 JSON text {"tensors":[[name, dtype, shape], ...],"metadata":[[key, value], ...]} (metadata keys sorted,
 'sha256' left out), a newline, then every tensor's little-endian bytes in layout order. Writes are atomic:
 a temporary file in the same folder, fsynced, renamed over the target.
@@ -15,9 +15,10 @@ import tempfile
 
 import torch
 
-DTYPES = {"F64": torch.float64, "F32": torch.float32, "U32": None, "I32": torch.int32, "U8": torch.uint8}
-RANK = {"I64": 5, "F64": 4, "F32": 3, "U32": 2, "I32": 1, "U8": 0}
-SIZES = {"F64": 8, "F32": 4, "U32": 4, "I32": 4, "U8": 1}
+DTYPES = {"F64": torch.float64, "I64": torch.int64, "F32": torch.float32, "U32": None, "I32": torch.int32,
+          "F16": torch.float16, "BF16": torch.bfloat16, "U8": torch.uint8}
+RANK = {"I64": 7, "F64": 6, "F32": 5, "U32": 4, "I32": 3, "BF16": 2, "F16": 1, "U8": 0}
+SIZES = {"F64": 8, "I64": 8, "F32": 4, "U32": 4, "I32": 4, "F16": 2, "BF16": 2, "U8": 1}
 
 
 class Tensor:
