@@ -23,10 +23,7 @@ export function guided(cond: Denoiser, uncond: Denoiser, w: number): Denoiser {
   }
   if (w === 1) return cond;
   if (w === 0) return uncond;
-  const combine = (c: Denoised, u: Denoised): Denoised => ({
-    x: u.x.map((ux, i) => ux + w * (c.x[i] - ux)),
-    eps: u.eps.map((ue, i) => ue + w * (c.eps[i] - ue)),
-  });
+  const combine = (c: Denoised, u: Denoised): Denoised => ({ x: guide(c.x, u.x, w), eps: guide(c.eps, u.eps, w) });
   return {
     schedule: cond.schedule,
     denoise(z, t) {
@@ -37,4 +34,19 @@ export function guided(cond: Denoiser, uncond: Denoiser, w: number): Denoiser {
       return u instanceof Promise ? u.then((b) => combine(c, b)) : combine(c, u);
     },
   };
+}
+
+/**
+ * The guidance formula on one output, element by element: u + w·(c − u) for the conditional output c and the
+ * unconditional u (any output kind: they are affine in each other at fixed z and t).
+ * @example
+ * ```ts
+ * import { guide } from 'difflow';
+ * guide([3, 1], [1, 1], 2); // → [5, 1]
+ * ```
+ */
+export function guide(c: ArrayLike<number>, u: ArrayLike<number>, w: number): Float64Array {
+  const out = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) out[i] = u[i] + w * (c[i] - u[i]);
+  return out;
 }

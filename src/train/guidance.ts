@@ -4,6 +4,7 @@
  * No `node:` imports: the Node sampler (networkDenoiser.ts) and the web page's image worker share it.
  */
 import type { ModelFn } from '../core/denoiser.js';
+import { guide } from '../core/guided.js';
 import type { TensorData } from '../engine/runtime.js';
 
 /**
@@ -42,8 +43,6 @@ export function guidedModel(forward: LabelledForward, labels: Int32Array, nullCl
     paired.set(z);
     paired.set(z, z.length);
     const out = await forward(paired, t, pairedLabels);
-    const guided = new Float64Array(z.length);
-    for (let i = 0; i < z.length; i++) guided[i] = out[z.length + i] + guidance * (out[i] - out[z.length + i]);
-    return guided;
+    return guide(out.subarray(0, z.length), out.subarray(z.length), guidance);
   };
 }
