@@ -3,7 +3,6 @@
  * (diffusers' call convention) sampled from a diffusers scheduler config, with the config's own sampler
  * (`fromDiffusersConfig(…).run`) or any difflow sampler on the translated schedule, grid and output.
  */
-import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DifflowError, SAMPLERS, SAMPLER_NAMES, checkName, rng, samplersReading } from '../core/index.js';
 import type { DiffusersConfig } from '../core/interop/index.js';
@@ -16,7 +15,7 @@ import type { Command } from 'commander';
 import { sampleCommand } from './modelCommands.js';
 import { checkSamplerFlags } from './samplerFlags.js';
 import { derivedRng } from './seeds.js';
-import { checkOutputFile } from '../io/files.js';
+import { checkOutputFile, readRegularFile } from '../io/files.js';
 import { imageGridPng, scatterPng } from './png.js';
 
 export interface OnnxSampleOptions {
@@ -41,15 +40,12 @@ export interface OnnxSampleOptions {
   readonly threads?: number;
 }
 
+/** A JSON file given on the command line: a regular file of at most 64 MiB (io/files.ts), parsed. */
 function readJson(what: string, path: string): unknown {
-  let text: string;
+  const bytes = readRegularFile(path, `${what} file`, 64 * 2 ** 20);
+  if (!bytes) throw new DifflowError(`cannot read ${what} '${path}': ENOENT`);
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new DifflowError(`cannot read ${what} '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new DifflowError(`${what} '${path}' is not valid JSON`);
   }
