@@ -27,7 +27,7 @@ export interface ImageBenchOptions {
   readonly coretype: string | undefined;
 }
 
-/** The image models `difflow train --data fashion-mnist [--network dit]` builds by default (src/train/config.ts MODEL_DEFAULTS, trainer.ts networkFor). */
+/** The image models `difflow train --data fashion-mnist [--network dit]` builds by default (src/training/config.ts MODEL_DEFAULTS, trainer.ts networkFor). */
 export const IMAGE_MODELS = {
   unet: { title: 'U-Net', make: () => unet({ classes: 10, channels: 32 }), describe: 'class-conditional U-Net, C = 32', trainSteps: 2, sampleCalls: 1 },
   dit: { title: 'DiT', make: () => dit({ classes: 10, width: 128, depth: 6 }), describe: 'class-conditional DiT, patch 4, width 128, 6 blocks', trainSteps: 5, sampleCalls: 3 },

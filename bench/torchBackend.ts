@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable } from '../src/cli/table.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
-import { trainRun, type Progress } from '../src/train/loop.js';
-import { torchRun } from '../src/train/torchBackend.js';
+import { trainRun, type Progress } from '../src/node/loop.js';
+import { torchRun } from '../src/node/torchBackend.js';
 import { THREADS, python } from './common.js';
 
 type Backend = { name: string; nproc?: number };

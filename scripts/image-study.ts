@@ -17,8 +17,8 @@ import { nodeRuntime } from '../src/engine/ortNode.js';
 import { evaluateImages } from '../src/cli/imageCommands.js';
 import { gridFor, loadModel } from '../src/cli/loadModel.js';
 import { formatTable } from '../src/cli/table.js';
-import { NATURAL_WEIGHTING, type ModelName } from '../src/train/config.js';
-import { trainRun } from '../src/train/loop.js';
+import { NATURAL_WEIGHTING, type ModelName } from '../src/training/config.js';
+import { trainRun } from '../src/node/loop.js';
 import { numberArg, refuse, scriptArgs } from './args.js';
 
 const USAGE = 'image-study.ts case --case unet-u|unet-eps|unet-v|dit-u [--cpu-minutes 10] [--threads 1] | table [--cpu-minutes 10] | samplers|guidance --model DIR [--per-class N]';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { encodeIdx } from '../src/data/idx.js';
 import { IMAGE_PIXELS, IMAGE_SIDE } from '../src/models/image.js';
-import { loadFashionMnist, type Split } from '../src/train/fashionMnist.js';
+import { loadFashionMnist, type Split } from '../src/node/fashionMnist.js';
 
 const out = 'test/fixtures/fashion-mnist-tiny';
 mkdirSync(out, { recursive: true });

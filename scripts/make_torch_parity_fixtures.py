@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes test/fixtures/torch-parity/*.safetensors: one training step of the torch backend
-(python/difflow_torch) on a fixed batch, for src/train/torchParity.test.ts to compare with difflow's
+(python/difflow_torch) on a fixed batch, for src/node/torchParity.test.ts to compare with difflow's
 ONNX step (src/engine/optimizer.ts, src/models/denoiserGraph.ts).
 
 Each case: a run config (every output kind with every weighting for the MLP, schedules and densities

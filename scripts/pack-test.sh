@@ -20,6 +20,7 @@ cat > check.mjs <<'JS'
 import { flowMatching, mixtureOracle, ringMixture, priorSample, rng, uniformT, ddim } from 'difflow';
 import { Builder, toOnnx } from 'difflow/engine';
 import { buildForward, mlp } from 'difflow/models';
+import { Trainer, makeConfig } from 'difflow/training';
 import { nodeRuntime } from 'difflow/node';
 import { FIGURE_NAMES, lineChart } from 'difflow/figures';
 const s = flowMatching();
@@ -27,6 +28,10 @@ const z = await ddim(mixtureOracle(ringMixture(8, 2, 0.15), s), priorSample(s, 1
 const g = new Builder();
 g.output('y', g.silu(g.input('x', [2, 3])));
 const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
+const trainer = await Trainer.create(makeConfig({ batch: 16, hidden: 16, layers: 1, threads: 1 }), nodeRuntime);
+const { state } = await trainer.step(trainer.freshState());
+await trainer.release();
+if (state.step !== 1 || !Number.isFinite(state.losses[0])) throw new Error('difflow/training: a step failed');
 if (z.length !== 20 || buildForward(mlp(), 2).outputs.length !== 1 || FIGURE_NAMES.length !== 5 || typeof lineChart !== 'function' || !session) throw new Error('package entry points broken');
 console.log('package entry points: ok');
 JS

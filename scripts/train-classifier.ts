@@ -22,8 +22,8 @@ import {
 } from '../src/models/classifier.js';
 import { IMAGE_PIXELS } from '../src/models/image.js';
 import { initParams } from '../src/models/network.js';
-import { copyImage, loadFashionMnist, type ImageSet } from '../src/train/fashionMnist.js';
-import { DEFAULT_CLASSIFIER_PATH, FmnistClassifier } from '../src/train/fmnistMetric.js';
+import { copyImage, loadFashionMnist, type ImageSet } from '../src/node/fashionMnist.js';
+import { DEFAULT_CLASSIFIER_PATH, FmnistClassifier } from '../src/node/fmnistMetric.js';
 import { numberArg, scriptArgs } from './args.js';
 
 const { values: args } = scriptArgs('npx tsx scripts/train-classifier.ts [--epochs 5] [--batch 64] [--lr 0.002] [--threads 2] [--seed 1] [--steps N] [--out FILE]', {

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { nodeRuntime } from '../src/engine/ortNode.js';
-import { defaultClassifier } from '../src/train/fmnistMetric.js';
+import { defaultClassifier } from '../src/node/fmnistMetric.js';
 import { CLASSES, IMAGES, PIXELS, diversity, sampleImages } from '../web/src/images/model.js';
 import { numberArg, scriptArgs } from './args.js';
 

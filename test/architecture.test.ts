@@ -74,12 +74,60 @@ test('no source file imports a layer above its own, and browser-safe layers impo
   assert.deepEqual(violations(LAYERS, [...sources('src'), ...sources('web/src')]), []);
 });
 
+/**
+ * The `node:` imports reachable from the browser-safe layers' files, following relative imports through any
+ * layer: "web/src/x.ts → src/io/files.ts imports node:fs". Reaching a listed exception (ortNode.ts) counts too:
+ * it is Node-only by name.
+ */
+function reachableNodeImports(layers: readonly Layer[], files: readonly { path: string; source: string }[]): string[] {
+  const byPath = new Map(files.map((f) => [f.path, f.source]));
+  const tsPath = (p: string) => p.replace(/\.js$/, '.ts');
+  const found = new Set<string>();
+  for (const start of files) {
+    const layer = layerOf(layers, start.path);
+    if (!layer?.browserSafe || layer.nodeFiles.has(basename(start.path))) continue;
+    const seen = new Set([start.path]);
+    const queue = [start.path];
+    while (queue.length > 0) {
+      const path = queue.shift() as string;
+      for (const target of importsOf(path, byPath.get(path) ?? '')) {
+        const at = layerOf(layers, target);
+        if (target.startsWith('node:')) found.add(`${start.path} → ${path} imports ${target}`);
+        else if (at?.nodeFiles.has(basename(tsPath(target)))) found.add(`${start.path} → ${path} imports ${tsPath(target)} (Node-only)`);
+        else if (at && byPath.has(tsPath(target)) && !seen.has(tsPath(target))) {
+          seen.add(tsPath(target));
+          queue.push(tsPath(target));
+        }
+      }
+    }
+  }
+  return [...found];
+}
+
+test('no file reachable from a browser-safe layer imports a node: module, whatever layer it is in', () => {
+  assert.deepEqual(reachableNodeImports(LAYERS, [...sources('src'), ...sources('web/src')]), []);
+});
+
+test('the reachability check follows an import into a Node-only file of a pure-looking layer, and to a Node-only engine file', () => {
+  const files = [
+    { path: 'web/src/a.ts', source: "import { f } from '../../src/io/pure.js';" },
+    { path: 'src/io/pure.ts', source: "export { g } from './files.js';" },
+    { path: 'src/io/files.ts', source: "import { readFileSync } from 'node:fs';" },
+    { path: 'src/training/b.ts', source: "import { nodeRuntime } from '../engine/ortNode.js';" },
+    { path: 'src/engine/ortNode.ts', source: "import { cpus } from 'node:os';" },
+  ];
+  assert.deepEqual(reachableNodeImports(LAYERS, files), [
+    'web/src/a.ts → src/io/files.ts imports node:fs',
+    'src/training/b.ts → src/training/b.ts imports src/engine/ortNode.ts (Node-only)',
+  ]);
+});
+
 test('the check catches an upward import, a browser-unsafe import and an import from a sibling beside the stack', () => {
   const files = [
     { path: 'src/engine/bad.ts', source: "import { mlp } from '../models/mlp.js';\nexport { toy } from '../data/toy2d.js';" },
     { path: 'src/core/bad.ts', source: "import { readFileSync } from 'node:fs';\nconst f = await import('../engine/graph.js');" },
     { path: 'src/engine/ortNode.ts', source: "import { cpus } from 'node:os';" },
-    { path: 'src/models/fine.ts', source: "// import { x } from '../train/trainer.js';\nimport { Builder } from '../engine/builder.js';" },
+    { path: 'src/models/fine.ts', source: "// import { x } from '../training/trainer.js';\nimport { Builder } from '../engine/builder.js';" },
   ];
   assert.deepEqual(violations(LAYERS, files), [
     'src/engine/bad.ts imports src/models/mlp.js (engine may not import models)',

@@ -1,4 +1,4 @@
-"""Training state <-> difflow's checkpoint (src/train/checkpointing.ts, format 'difflow-train-1'):
+"""Training state <-> difflow's checkpoint (src/node/checkpointing.ts, format 'difflow-train-1'):
 tensors param.<name>, m.<name>, v.<name>, ema.<name> (flat float32, difflow's layout), rng (difflow's
 generator state, U32), losses (float32, one per step); metadata format, step and config (the JSON text).
 

@@ -1,5 +1,5 @@
-"""difflow's data sets drawn with a torch.Generator (src/data/toy2d.ts, src/train/data.ts,
-src/train/fashionMnist.ts): the same distributions, not the same random stream as difflow's Rng.
+"""difflow's data sets drawn with a torch.Generator (src/data/toy2d.ts, src/node/data.ts,
+src/node/fashionMnist.ts): the same distributions, not the same random stream as difflow's Rng.
 
 `dataset(name)` returns sample(n, gen) -> (x [n, dim] float64, labels [n] int64 or None).
 """

@@ -253,7 +253,7 @@ def make_dit(torch, classes=10, patch=4, width=128, depth=6, heads=4, mlp_ratio=
 
 
 def make_model(torch, model):
-    """The default image models of `difflow train` (src/train/config.ts MODEL_DEFAULTS)."""
+    """The default image models of `difflow train` (src/training/config.ts MODEL_DEFAULTS)."""
     if model == "unet":
         return make_unet(torch)
     if model == "dit":

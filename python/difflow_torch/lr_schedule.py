@@ -1,4 +1,4 @@
-"""The learning rate of step k (1-based) of an n-step run (src/train/learningRate.ts), torch-free:
+"""The learning rate of step k (1-based) of an n-step run (src/training/learningRate.ts), torch-free:
 
   lr_k = lr min(1, k/max(1, warmup)) c(p),  p = clamp((k - warmup)/max(1, n - warmup), 0, 1),
   c(p) = 1 (constant) or (1 + cos(pi p))/2 (cosine).

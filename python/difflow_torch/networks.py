@@ -59,7 +59,7 @@ class MLP(torch.nn.Module):
 
 
 def network_for(config, dim):
-    """The network of a difflow config dict (src/train/trainer.ts networkFor); image models are Fashion-MNIST's."""
+    """The network of a difflow config dict (src/training/trainer.ts networkFor); image models are Fashion-MNIST's."""
     if config["model"] == "unet":
         return make_unet(torch, classes=FASHION_MNIST_CLASSES, channels=config["hidden"])
     if config["model"] == "dit":

@@ -1,7 +1,7 @@
 """The training recipe of a difflow run config: p(t), the output whose MSE is taken, w(lambda) and the
-normalised per-example weight (src/core/training, src/core/outputs.ts, src/train/trainer.ts), in float64.
+normalised per-example weight (src/core/training, src/core/outputs.ts, src/core/training/batch.ts), in float64.
 
-`make_batch(recipe, x, t, eps)` is the half of difflow's Trainer.batch that follows the draws: the
+`make_batch(recipe, x, t, eps)` is the half of difflow's trainingBatch (src/core/training/batch.ts) that follows the draws: the
 clamped time, z = alpha x + sigma eps, the target of the output kind and the weight
 w(lambda)/p(lambda)/mseWeight/scale. The scale (the mean raw weight under p(t)) is computed by difflow
 and handed over in the run spec, so both backends divide by the same number.
@@ -13,7 +13,7 @@ import torch
 
 from .schedules import SCHEDULES, logit, sigmoid
 
-# Times are kept this far inside [0, 1] (src/train/trainer.ts T_MARGIN).
+# Times are kept this far inside [0, 1] (src/core/timeRange.ts TIME_MARGINS.training).
 T_MARGIN = 1e-5
 EDM_P_MEAN, EDM_P_STD = -1.2, 1.2
 COSINE_LAMBDA_RANGE = (-15.0, 15.0)

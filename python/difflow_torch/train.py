@@ -1,5 +1,5 @@
 """The torch backend's worker: `torchrun ... -m difflow_torch.train SPEC.json` (launched by `difflow train
---backend torch`, src/train/torchBackend.ts).
+--backend torch`, src/node/torchBackend.ts).
 
 The spec (written by difflow) holds the run config, difflow's parameter order, the data's shape, the loss
 weight scale and the checkpoint to start from (difflow writes step 0 itself, so both backends start from the

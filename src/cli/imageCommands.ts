@@ -9,7 +9,7 @@ import { DifflowError, SAMPLERS, clipDenoised, priorSample, rng, type AnySampler
 import { writeAtomic } from '../io/atomic.js';
 import { derivedRng } from './seeds.js';
 import { checkOutputFile } from '../io/files.js';
-import { imageMetrics } from '../train/fmnistMetric.js';
+import { imageMetrics } from '../node/fmnistMetric.js';
 import { gridFor, type LoadedModel } from './loadModel.js';
 import { imageGridPng } from './png.js';
 

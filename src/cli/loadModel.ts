@@ -1,8 +1,8 @@
 /** A trained run folder loaded for sampling: its parts, its training data and a denoiser factory. */
 import { SAMPLERS, priorSample, rng, samplingGrid, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid } from '../core/index.js';
-import { dataForRun, type Dataset } from '../train/data.js';
-import { loadRun, type LoadedRun } from '../train/loadDenoiser.js';
-import type { ConditioningOptions, NetworkDenoiser } from '../train/networkDenoiser.js';
+import { dataForRun, type Dataset } from '../node/data.js';
+import { loadRun, type LoadedRun } from '../node/loadDenoiser.js';
+import type { ConditioningOptions, NetworkDenoiser } from '../training/networkDenoiser.js';
 import { derivedRng } from './seeds.js';
 
 /** A trained run loaded for sampling: its parts (loadRun), the training data and a denoiser factory. */

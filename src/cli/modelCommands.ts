@@ -11,7 +11,7 @@ import { writeAtomic } from '../io/atomic.js';
 import { encodeSafetensors } from '../io/safetensors.js';
 import { derivedRng } from './seeds.js';
 import { checkOutputFile } from '../io/files.js';
-import { checkMemory, samplingBytes } from '../train/resources.js';
+import { checkMemory, samplingBytes } from '../node/resources.js';
 import { checkSamplerFlags, refuseFlags } from './samplerFlags.js';
 import { torchStateDict } from '../models/torchNames.js';
 import { scatterPng } from './png.js';

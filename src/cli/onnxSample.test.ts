@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { rng } from '../core/rng.js';
 import { fromDiffusersConfig } from '../core/interop/index.js';
 import { ddpm } from '../core/schedule/index.js';
-import { loadOnnxDenoiser } from '../train/loadOnnxDenoiser.js';
+import { loadOnnxDenoiser } from '../node/loadOnnxDenoiser.js';
 import { main } from './main.js';
 
 const fixture = 'test/fixtures/diffusers-tiny';

@@ -4,8 +4,8 @@
  */
 import { DifflowError } from '../core/validate.js';
 import { parseDecimal } from '../data/numbers.js';
-import { MAX_SEED } from '../train/config.js';
-import { checkMemory, samplingBytes } from '../train/resources.js';
+import { MAX_SEED } from '../training/config.js';
+import { checkMemory, samplingBytes } from '../node/resources.js';
 
 /** A finite number. */
 export const numberOption = (flag: string) => (text: string): number => {

@@ -1,6 +1,6 @@
 /** Which sampler reads which command-line option (from the sampler registry), so that an option a sampler would ignore is refused instead. */
 import { DifflowError, samplersReading, type SamplerName } from '../core/index.js';
-import { flagName } from '../train/config.js';
+import { flagName } from '../training/config.js';
 
 /** The sampler options the command line takes, each as the flag of its name. */
 export const SAMPLER_FLAGS = ['eta', 'churn'] as const;

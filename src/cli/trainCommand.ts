@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { trainRun } from '../train/loop.js';
-import type { TrainConfig } from '../train/config.js';
-import { backendFlags, torchRun } from '../train/torchBackend.js';
+import { trainRun } from '../node/loop.js';
+import type { TrainConfig } from '../training/config.js';
+import { backendFlags, torchRun } from '../node/torchBackend.js';
 
 export async function trainCommand(runDir: string, allFlags: Partial<Record<string, unknown>>, resume: boolean, log: (line: string) => void): Promise<NodeJS.Signals | undefined> {
   const { backend, torch, rest: flags } = backendFlags(allFlags);

@@ -8,7 +8,7 @@ import { ddim, evaluationCount, fmEuler, heun, priorSample, rng, uniformT } from
 import { nodeRuntime } from '../engine/ortNode.js';
 import { panelGrid, scatterChart, type LineSeries } from '../figures/plot/index.js';
 import { writeAtomic } from '../io/atomic.js';
-import { trainRun } from '../train/loop.js';
+import { trainRun } from '../node/loop.js';
 import { loadModel } from './loadModel.js';
 import { rmSync } from 'node:fs';
 

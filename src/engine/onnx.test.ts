@@ -7,7 +7,7 @@ import { dit } from '../models/dit.js';
 import { mlp } from '../models/mlp.js';
 import type { Network } from '../models/network.js';
 import { unet } from '../models/unet.js';
-import { networkDenoiser } from '../train/networkDenoiser.js';
+import { networkDenoiser } from '../training/networkDenoiser.js';
 import { Builder } from './builder.js';
 import { toOnnx, toOnnxAnyBatch } from './onnx.js';
 import { nodeRuntime } from './ortNode.js';

@@ -1,7 +1,11 @@
 /** For kill -9 tests: wait until a run's checkpoint has reached a step, then SIGKILL the training process. */
-import type { ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { readCheckpoint } from '../../src/io/checkpoint.js';
+import { loadTrainState } from '../../src/node/checkpointing.js';
+import type { TrainState } from '../../src/training/trainer.js';
 
 export async function killAfterCheckpoint(child: ChildProcess, file: string, minStep: number, timeoutMs: number): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -57,4 +61,31 @@ export async function signalAfterProgress(child: ChildProcess, progress: RegExp,
     }, 10);
   });
   return { code: await exited, output };
+}
+
+/**
+ * The kill -9 test of a training command: `args` trained straight into one folder, and into another killed
+ * (SIGKILL) once a checkpoint at step ≥ `every` exists, then resumed with `--resume`. Checks that the last
+ * checkpoint before the kill is intact and both runs exit 0; returns both folders' final states.
+ */
+export async function straightAndResumed(o: {
+  readonly args: readonly string[];
+  readonly every: number;
+  readonly timeoutMs: number;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly tmp: () => string;
+}): Promise<{ straight: TrainState; resumed: TrainState; straightDir: string }> {
+  const cli = ['--import', 'tsx', 'src/cli/run.ts'];
+  const difflow = (...args: string[]) => spawnSync(process.execPath, [...cli, ...args], { encoding: 'utf8', env: o.env ?? process.env });
+  const straightDir = o.tmp();
+  const s = difflow('train', ...o.args, '--out', straightDir);
+  assert.equal(s.status, 0, s.stderr);
+  const killed = o.tmp();
+  const child = spawn(process.execPath, [...cli, 'train', ...o.args, '--out', killed], { stdio: 'ignore', env: o.env ?? process.env });
+  await killAfterCheckpoint(child, join(killed, 'checkpoint.safetensors'), o.every, o.timeoutMs);
+  const atKill = loadTrainState(killed).state.step;
+  assert.ok(atKill >= o.every && atKill % o.every === 0, `the last checkpoint is intact (step ${atKill})`);
+  const r = difflow('train', '--out', killed, '--resume');
+  assert.equal(r.status, 0, r.stderr);
+  return { straight: loadTrainState(straightDir).state, resumed: loadTrainState(killed).state, straightDir };
 }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { defaultClassifier } from '../../src/train/fmnistMetric.js';
+import { defaultClassifier } from '../../src/node/fmnistMetric.js';
 import { MODEL_MB, type ImageRequest } from '../../web/src/images/model.js';
 import { ARTIFACTS, loadFactor, panelState, setControl, startExplorer, type Explorer } from './browser.js';
 

@@ -4,3 +4,7 @@ export {
   type TimeDensity, type DensityName,
 } from './density.js';
 export { epsLossWeight, outputLossWeight } from './lossWeight.js';
+export {
+  trainingBatch, batchFromDraws, rawLossWeight, meanLossWeight, MEAN_LOSS_WEIGHT_DRAWS, MEAN_LOSS_WEIGHT_SEED,
+  type LossRecipe, type BatchRecipe, type BatchDraws, type ExampleSource, type TrainingBatch,
+} from './batch.js';

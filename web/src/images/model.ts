@@ -13,7 +13,7 @@ import { SAMPLERS, type SamplerName } from '../../../src/core/samplers/registry.
 import { FASHION_MNIST_CLASSES } from '../../../src/data/fashionMnistClasses.js';
 import type { Session } from '../../../src/engine/runtime.js';
 import { IMAGE_PIXELS } from '../../../src/models/image.js';
-import { denoiserFeeds, guidedModel } from '../../../src/train/guidance.js';
+import { denoiserFeeds, guidedModel } from '../../../src/training/index.js';
 
 /** Images per run. */
 export const IMAGES = 10;

@@ -14,8 +14,7 @@ import { buildForward } from '../../../src/models/denoiserGraph.js';
 import { unflatten } from '../../../src/engine/params.js';
 import { encodeSafetensors, type SafetensorsTensor } from '../../../src/io/safetensors.js';
 import type { Network } from '../../../src/models/network.js';
-import { makeConfig, type TrainConfig } from '../../../src/train/config.js';
-import type { Trainer } from '../../../src/train/trainer.js';
+import { makeConfig, type Trainer, type TrainConfig, type TrainState } from '../../../src/training/index.js';
 import type { ExportFormat, SampleRequest, TrainSettings } from './protocol.js';
 
 /** The library's TrainConfig for the panel's settings; drawn points train as the data set 'points'. */
@@ -70,10 +69,10 @@ export class ForwardSessions {
   }
 }
 
-/** Samples [n·2] from the trainer's current EMA weights. */
-export async function sampleEma(trainer: Trainer, sessions: ForwardSessions, request: SampleRequest): Promise<Float64Array> {
+/** Samples [n·2] from a state's EMA weights (states are never changed by training, so no copy is needed). */
+export async function sampleEma(trainer: Trainer, state: TrainState, sessions: ForwardSessions, request: SampleRequest): Promise<Float64Array> {
   const { config, schedule, net } = trainer;
-  const denoiser = sessions.denoiser(trainer.state.ema.slice(), config.output, schedule);
+  const denoiser = sessions.denoiser(state.ema, config.output, schedule);
   const z1 = priorSample(schedule, request.n, net.dim, rng(request.seed));
   const grid = samplingGrid(request.grid, schedule, config.output, request.steps);
   return SAMPLERS[request.sampler](denoiser, z1, grid, { rng: rng(request.seed + 1) });
@@ -84,9 +83,9 @@ export const FIELD_GRID = 15;
 
 /**
  * The learned probability-flow velocity at time t on a FIELD_GRID² grid over [−3, 3]²: points [K·2] and
- * dz/dt = α'(t)·x̂ + σ'(t)·ε̂ there [K·2], from the trainer's current EMA weights.
+ * dz/dt = α'(t)·x̂ + σ'(t)·ε̂ there [K·2], from a state's EMA weights.
  */
-export async function velocityField(trainer: Trainer, sessions: ForwardSessions, t: number): Promise<{ points: Float64Array; velocity: Float64Array }> {
+export async function velocityField(trainer: Trainer, state: TrainState, sessions: ForwardSessions, t: number): Promise<{ points: Float64Array; velocity: Float64Array }> {
   const { config, schedule } = trainer;
   const points = new Float64Array(2 * FIELD_GRID * FIELD_GRID);
   for (let i = 0; i < FIELD_GRID; i++) {
@@ -96,7 +95,7 @@ export async function velocityField(trainer: Trainer, sessions: ForwardSessions,
       points[k + 1] = -3 + (6 * i) / (FIELD_GRID - 1);
     }
   }
-  const { x, eps } = await sessions.denoiser(trainer.state.ema.slice(), config.output, schedule).denoise(points, t);
+  const { x, eps } = await sessions.denoiser(state.ema, config.output, schedule).denoise(points, t);
   const [dAlpha, dSigma] = [schedule.dAlpha(t), schedule.dSigma(t)];
   return { points, velocity: x.map((xi, i) => dAlpha * xi + dSigma * eps[i]) };
 }
@@ -106,9 +105,9 @@ function describe(config: TrainConfig, net: Network): string {
 }
 
 /** The EMA weights as a download: safetensors (one F32 tensor per parameter) or a standalone ONNX denoiser. */
-export function exportModel(trainer: Trainer, format: ExportFormat): { bytes: Uint8Array; filename: string } {
-  const { config, net, state } = trainer;
-  const weights = unflatten(net, state.ema.slice());
+export function exportModel(trainer: Trainer, state: TrainState, format: ExportFormat): { bytes: Uint8Array; filename: string } {
+  const { config, net } = trainer;
+  const weights = unflatten(net, state.ema);
   const metadata = {
     format: 'difflow', output: config.output, schedule: config.schedule, step: String(state.step),
     time: 't in [0, 1], 0 = data, 1 = noise', network: JSON.stringify(net.describe), config: JSON.stringify(config),

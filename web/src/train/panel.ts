@@ -7,7 +7,7 @@
  */
 import { rng } from '../../../src/core/index.js';
 import { builtinDataset } from '../../../src/data/datasets.js';
-import { NATURAL_WEIGHTING } from '../../../src/train/config.js';
+import { NATURAL_WEIGHTING } from '../../../src/training/index.js';
 import { onFirstInteraction } from '../firstInteraction.js';
 import { hooks } from '../hooks.js';
 import { ChartBox, panelSkeleton } from '../panels/controls.js';

@@ -4,7 +4,7 @@
  */
 import type { GridName, OutputKind, SamplerName, ScheduleName, WeightingName, DensityName } from '../../../src/core/index.js';
 import type { BuiltinData } from '../../../src/data/datasets.js';
-import type { LrScheduleName } from '../../../src/train/learningRate.js';
+import type { LrScheduleName } from '../../../src/training/index.js';
 
 /** What the panel's controls choose: the recipe (schedule × output × weighting × p(t)), the network and the optimiser. */
 export interface TrainSettings {

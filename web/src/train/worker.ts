@@ -5,7 +5,7 @@
  * training runs between two steps. A stop request is seen after the step in flight.
  */
 import { rng } from '../../../src/core/rng.js';
-import { Trainer } from '../../../src/train/trainer.js';
+import { Trainer, type TrainState } from '../../../src/training/index.js';
 import { messageOf, nextTask } from '../workerKit.js';
 import { PREVIEW_POINTS, samplesChart, type FieldArrows } from './charts.js';
 import { ForwardSessions, datasetFor, exportModel, sampleEma, trainConfig, velocityField } from './model.js';
@@ -17,6 +17,8 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 interface Run {
   trainer: Trainer;
+  /** The run's training state, replaced by each step's result. */
+  state: TrainState;
   readonly sessions: ForwardSessions;
   /** Data points [n·2] drawn under the samples. */
   readonly preview: Float64Array;
@@ -56,28 +58,28 @@ class Rate {
 }
 
 async function trainLoop(r: Run): Promise<void> {
-  const { trainer } = r;
   const rate = new Rate();
-  rate.add(performance.now(), trainer.state.step);
+  rate.add(performance.now(), r.state.step);
   let pending: number[] = [];
   let lastPost = performance.now();
   let stepsPerSecond = 0;
   const flush = () => {
-    post({ type: 'progress', step: trainer.state.step, losses: Float64Array.from(pending), stepsPerSecond });
+    post({ type: 'progress', step: r.state.step, losses: Float64Array.from(pending), stepsPerSecond });
     pending = [];
     lastPost = performance.now();
   };
   let reason: 'done' | 'stopped' | 'error' = 'done';
   try {
-    while (trainer.state.step < r.target) {
+    while (r.state.step < r.target) {
       if (r.stop) {
         reason = 'stopped';
         break;
       }
-      const { loss } = await exclusive(() => trainer.step());
+      const { state, loss } = await exclusive(() => r.trainer.step(r.state));
+      r.state = state;
       pending.push(loss);
       const now = performance.now();
-      stepsPerSecond = rate.add(now, trainer.state.step);
+      stepsPerSecond = rate.add(now, state.step);
       if (now - lastPost >= 100) flush();
       await nextTask();
     }
@@ -86,7 +88,7 @@ async function trainLoop(r: Run): Promise<void> {
     post({ type: 'error', message: messageOf(e) });
   }
   flush();
-  post({ type: 'stopped', step: trainer.state.step, reason });
+  post({ type: 'stopped', step: r.state.step, reason });
 }
 
 async function start(settings: TrainSettings, points: Float64Array | undefined, mine: number): Promise<void> {
@@ -104,10 +106,11 @@ async function start(settings: TrainSettings, points: Float64Array | undefined, 
     const { runtime, threads } = trainingRuntime();
     const config = trainConfig(settings, threads);
     const dataset = datasetFor(settings, points);
-    const trainer = await exclusive(() => Trainer.create(config, runtime, undefined, dataset));
+    const trainer = await exclusive(() => Trainer.create(config, runtime, dataset));
+    const state = trainer.freshState();
     const preview = settings.data === 'draw' && points ? points : dataset.sample(PREVIEW_POINTS, rng(0));
-    run = { trainer, sessions: new ForwardSessions(trainer.net, runtime, threads), preview, generation: mine, target: config.steps, stop: stoppedGeneration === mine, loop: undefined };
-    post({ type: 'started', runtime: runtime.name, threads, parameters: trainer.state.params.length, target: config.steps });
+    run = { trainer, state, sessions: new ForwardSessions(trainer.net, runtime, threads), preview, generation: mine, target: config.steps, stop: stoppedGeneration === mine, loop: undefined };
+    post({ type: 'started', runtime: runtime.name, threads, parameters: state.params.length, target: config.steps });
     run.loop = trainLoop(run);
   } catch (e) {
     post({ type: 'error', message: messageOf(e) });
@@ -123,7 +126,7 @@ async function resume(steps: number): Promise<void> {
     return;
   }
   await r.loop;
-  r.target = r.trainer.state.step + steps;
+  r.target = r.state.step + steps;
   r.stop = false;
   const { runtime, threads } = trainingRuntime();
   if (r.trainer.config.lrSchedule !== 'constant') {
@@ -131,12 +134,12 @@ async function resume(steps: number): Promise<void> {
     // --resume --steps` does (the state, generator included, carries over).
     const old = r.trainer;
     r.trainer = await exclusive(async () => {
-      const next = await Trainer.create({ ...old.config, steps: r.target }, runtime, old.state, old.dataset);
+      const next = await Trainer.create({ ...old.config, steps: r.target }, runtime, old.dataset);
       await old.release();
       return next;
     });
   }
-  post({ type: 'started', runtime: runtime.name, threads, parameters: r.trainer.state.params.length, target: r.target });
+  post({ type: 'started', runtime: runtime.name, threads, parameters: r.state.params.length, target: r.target });
   r.loop = trainLoop(r);
 }
 
@@ -150,10 +153,11 @@ async function job(message: Extract<ToWorker, { type: 'sample' | 'export' }>): P
         const started = performance.now();
         const { request } = message;
         const { samples, step, field } = await exclusive(async () => {
-          const arrows = request.field > 0 ? await velocityField(r.trainer, r.sessions, request.field) : undefined;
+          const { state } = r;
+          const arrows = request.field > 0 ? await velocityField(r.trainer, state, r.sessions, request.field) : undefined;
           // Arrows point the way a sampler moves a point: backwards in time, −dz/dt.
           const field: FieldArrows | undefined = arrows && { t: request.field, points: arrows.points, direction: arrows.velocity.map((v) => -v) };
-          return { step: r.trainer.state.step, samples: await sampleEma(r.trainer, r.sessions, request), field };
+          return { step: state.step, samples: await sampleEma(r.trainer, state, r.sessions, request), field };
         });
         const seconds = (performance.now() - started) / 1000;
         const score = r.trainer.config.data === 'checkerboard' ? ` · ${(100 * checkerboardScore(samples)).toFixed(0)} % on the squares` : '';
@@ -169,7 +173,7 @@ async function job(message: Extract<ToWorker, { type: 'sample' | 'export' }>): P
       const r = run;
       if (!r) return post({ type: 'error', id: message.id, message: 'no model yet: press Train first' });
       try {
-        const { bytes, filename } = await exclusive(() => exportModel(r.trainer, message.format));
+        const { bytes, filename } = await exclusive(() => exportModel(r.trainer, r.state, message.format));
         post({ type: 'exported', id: message.id, bytes, filename }, [bytes.buffer]);
       } catch (e) {
         post({ type: 'error', id: message.id, message: messageOf(e) });
@@ -200,22 +204,23 @@ async function warm(settings: TrainSettings, sample: SampleRequest): Promise<voi
     if (startRequested()) return;
     const { runtime, threads } = trainingRuntime();
     const like: TrainSettings = { ...settings, data: settings.data === 'draw' ? 'moons' : settings.data, steps: 1_000_000 };
-    const create = () => Trainer.create(trainConfig(like, threads), runtime, undefined, datasetFor(like, undefined));
+    const create = () => Trainer.create(trainConfig(like, threads), runtime, datasetFor(like, undefined));
     // Session creation (graph parsing and optimisation) runs once per run: a few rounds make it hot as well.
     for (let i = 0; i < 3 && !startRequested(); i++) {
       const once = await create();
-      await once.step();
+      await once.step(once.freshState());
       await once.release();
     }
     const trainer = await create();
+    let state = trainer.freshState();
     const sessions = new ForwardSessions(trainer.net, runtime, threads);
     try {
       const until = performance.now() + WARM_MS;
       let sampled = false;
       while (!startRequested() && performance.now() < until) {
-        await trainer.step();
+        ({ state } = await trainer.step(state));
         if (!sampled && performance.now() > until - WARM_MS / 2) {
-          await sampleEma(trainer, sessions, sample);
+          await sampleEma(trainer, state, sessions, sample);
           sampled = true;
         }
         await nextTask();

@@ -11,8 +11,8 @@ import type { Runtime } from '../engine/runtime.js';
 import { lineChart } from '../figures/plot/index.js';
 import { removeStaleTemps, writeAtomic } from '../io/atomic.js';
 import { badStatePart, checkpointPath, loadTrainState, saveTrainState } from './checkpointing.js';
-import { makeConfig, resumeConfig, type TrainConfig } from './config.js';
-import { Trainer, networkFor } from './trainer.js';
+import { makeConfig, resumeConfig, type TrainConfig } from '../training/config.js';
+import { Trainer, networkFor, type TrainState } from '../training/trainer.js';
 import { dataForRun, dataShape, isPointFile, pinData } from './data.js';
 import { lockRunFolder, processAlive } from './lock.js';
 import { checkMemory, clampThreads, trainingBytes } from './resources.js';
@@ -80,13 +80,13 @@ export function prepareRun(o: Pick<RunOptions, 'runDir' | 'config' | 'resume' | 
   }
 }
 
-export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
+export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; step: number; losses: readonly number[] }> {
   const { config, state, unlock } = prepareRun(o);
   try {
     const dataset = dataForRun(config, o.runDir);
-    const trainer = await Trainer.create(config, o.runtime, state, dataset);
+    const trainer = await Trainer.create(config, o.runtime, dataset);
     try {
-      return await train(o, config, trainer);
+      return await train(o, config, trainer, state ?? trainer.freshState());
     } finally {
       await trainer.release();
     }
@@ -101,8 +101,8 @@ function checkFits(config: TrainConfig): void {
   checkMemory(what, trainingBytes(config, networkFor(config, dataShape(config.data))));
 }
 
-async function train(o: RunOptions, config: TrainConfig, trainer: Trainer): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
-  const { state } = trainer;
+async function train(o: RunOptions, config: TrainConfig, trainer: Trainer, first: TrainState): Promise<{ config: TrainConfig; step: number; losses: readonly number[] }> {
+  let state = first;
   writeAtomic(join(o.runDir, 'config.json'), JSON.stringify(config, null, 2));
   const started = performance.now();
   const firstStep = state.step;
@@ -118,7 +118,9 @@ async function train(o: RunOptions, config: TrainConfig, trainer: Trainer): Prom
     o.onCheckpoint?.(state.step);
   };
   while (state.step < config.steps && !o.shouldStop?.()) {
-    const { loss } = await trainer.step();
+    const next = await trainer.step(state);
+    state = next.state;
+    const { loss } = next;
     const rate = (state.step - firstStep) / ((performance.now() - started) / 1000);
     o.onProgress?.({ step: state.step, steps: config.steps, loss, stepsPerSecond: rate });
     if (state.step % config.checkpointEvery === 0 && state.step < config.steps) save();

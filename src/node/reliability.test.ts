@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killAfterCheckpoint, signalAfterProgress } from '../../test/helpers/kill.js';
+import { signalAfterProgress, straightAndResumed } from '../../test/helpers/kill.js';
 import { loadTrainState } from './checkpointing.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
@@ -13,19 +13,7 @@ const difflow = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...a
 const tmp = () => mkdtempSync(join(tmpdir(), 'difflow-run-'));
 
 test('kill -9 during training, then --resume: the loss curve and final parameters equal an uninterrupted run', async () => {
-  const straight = tmp();
-  assert.equal(difflow('train', ...small, '--out', straight).status, 0);
-  const killed = tmp();
-  const child = spawn(process.execPath, [...CLI, 'train', ...small, '--out', killed], { stdio: 'ignore' });
-  // Wait for a checkpoint past step 20, then kill without warning.
-  const file = join(killed, 'checkpoint.safetensors');
-  await killAfterCheckpoint(child, file, 20, 60_000);
-  const atKill = loadTrainState(killed).state.step;
-  assert.ok(atKill >= 20 && atKill % 20 === 0, `the last checkpoint is intact (step ${atKill})`);
-  const resumed = difflow('train', '--out', killed, '--resume');
-  assert.equal(resumed.status, 0, resumed.stderr);
-  const a = loadTrainState(straight).state;
-  const b = loadTrainState(killed).state;
+  const { straight: a, resumed: b } = await straightAndResumed({ args: small, every: 20, timeoutMs: 60_000, tmp });
   assert.equal(b.step, 80);
   assert.deepEqual(b.losses, a.losses, 'same loss curve (one thread: bit-identical)');
   assert.deepEqual(b.params, a.params, 'parameters');

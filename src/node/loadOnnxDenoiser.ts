@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { DifflowError } from '../core/validate.js';
 import { nodeRuntime } from '../engine/ortNode.js';
 import type { Runtime, RuntimeOptions } from '../engine/runtime.js';
-import { onnxDenoiser, type OnnxDenoiser, type OnnxDenoiserOptions } from './onnxDenoiser.js';
+import { onnxDenoiser, type OnnxDenoiser, type OnnxDenoiserOptions } from '../training/onnxDenoiser.js';
 
 export async function loadOnnxDenoiser(
   model: string | Uint8Array,

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { DifflowError } from '../core/validate.js';
 import { readCheckpoint, writeCheckpoint } from '../io/checkpoint.js';
 import type { SafetensorsTensor } from '../io/safetensors.js';
-import { makeConfig, type TrainConfig } from './config.js';
+import { makeConfig, type TrainConfig } from '../training/config.js';
 import { flatten, unflatten } from '../engine/params.js';
-import { networkFor, type TrainState } from './trainer.js';
+import { networkFor, type TrainState } from '../training/trainer.js';
 import { dataShape } from './data.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.safetensors';

@@ -11,7 +11,7 @@ import { parseDecimal } from '../data/numbers.js';
 import { writeAtomic } from '../io/atomic.js';
 import { readRegularFile } from '../io/files.js';
 import { IMAGE_PIXELS, IMAGE_SHAPE } from '../models/image.js';
-import type { TrainConfig } from './config.js';
+import type { TrainConfig } from '../training/config.js';
 import { FASHION_MNIST_CLASSES, fashionMnistDataset } from './fashionMnist.js';
 
 export { DATA_NAMES, GMM, builtinDataset, pointDataset, type BuiltinData, type DataName, type Dataset } from '../data/datasets.js';

@@ -10,8 +10,8 @@ import { unflatten } from '../engine/params.js';
 import { exportCommand } from '../cli/modelCommands.js';
 import { trainRun } from './loop.js';
 import { loadTrainState } from './checkpointing.js';
-import { networkDenoiser } from './networkDenoiser.js';
-import { networkFor } from './trainer.js';
+import { networkDenoiser } from '../training/networkDenoiser.js';
+import { networkFor } from '../training/trainer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'difflow-model-'));
 const trained = trainRun({

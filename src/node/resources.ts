@@ -6,7 +6,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { DifflowError } from '../core/validate.js';
 import type { Network } from '../models/network.js';
-import type { TrainConfig } from './config.js';
+import type { TrainConfig } from '../training/config.js';
 
 /** The share of the machine's memory a command may plan to use. */
 const MEMORY_SHARE = 0.8;

@@ -9,8 +9,8 @@ import { unflatten } from '../engine/params.js';
 import { loadTrainState } from './checkpointing.js';
 import { loadDenoiser } from './loadDenoiser.js';
 import { trainRun } from './loop.js';
-import { networkDenoiser } from './networkDenoiser.js';
-import { networkFor } from './trainer.js';
+import { networkDenoiser } from '../training/networkDenoiser.js';
+import { networkFor } from '../training/trainer.js';
 
 test('loadDenoiser(runDir) is the trained model as a denoiser: the same numbers as the five-call chain', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-load-'));

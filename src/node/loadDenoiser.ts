@@ -6,10 +6,10 @@ import type { Runtime, RuntimeOptions } from '../engine/runtime.js';
 import { unflatten } from '../engine/params.js';
 import type { Network } from '../models/network.js';
 import { loadTrainState } from './checkpointing.js';
-import type { TrainConfig } from './config.js';
+import type { TrainConfig } from '../training/config.js';
 import { dataShape } from './data.js';
-import { networkDenoiser, type ConditioningOptions, type NetworkDenoiser } from './networkDenoiser.js';
-import { networkFor, type TrainState, type Weights } from './trainer.js';
+import { networkDenoiser, type ConditioningOptions, type NetworkDenoiser } from '../training/networkDenoiser.js';
+import { networkFor, type TrainState, type Weights } from '../training/trainer.js';
 
 export interface LoadOptions {
   /** The EMA weights (default) or the raw ones. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,13 +10,12 @@ import { flowMatching } from '../core/schedule/index.js';
 import { DifflowError } from '../core/validate.js';
 import { encodeIdx, parseIdx } from '../data/idx.js';
 import { nodeRuntime } from '../engine/ortNode.js';
-import { killAfterCheckpoint } from '../../test/helpers/kill.js';
+import { straightAndResumed } from '../../test/helpers/kill.js';
 import { initParams } from '../models/network.js';
 import { unet } from '../models/unet.js';
-import { loadTrainState } from './checkpointing.js';
-import { makeConfig } from './config.js';
+import { makeConfig } from '../training/config.js';
 import { fashionMnistDataset, loadFashionMnist } from './fashionMnist.js';
-import { networkDenoiser } from './networkDenoiser.js';
+import { networkDenoiser } from '../training/networkDenoiser.js';
 
 const FIXTURE = resolve('test/fixtures/fashion-mnist-tiny');
 const env = { ...process.env, DIFFLOW_FASHION_MNIST: FIXTURE };
@@ -105,19 +104,7 @@ test('classifier-free guidance: out = out(∅) + w·(out(c) − out(∅)) for an
 
 test('image training: kill -9 then --resume gives the uninterrupted run; sample writes a class-by-class grid PNG', async () => {
   const args = [...tiny, '--steps', '30', '--checkpoint-every', '10'];
-  const straight = tmp();
-  const s = difflow('train', ...args, '--out', straight);
-  assert.equal(s.status, 0, s.stderr);
-  const killed = tmp();
-  const child = spawn(process.execPath, [...CLI, 'train', ...args, '--out', killed], { stdio: 'ignore', env });
-  const file = join(killed, 'checkpoint.safetensors');
-  await killAfterCheckpoint(child, file, 10, 120_000);
-  const atKill = loadTrainState(killed).state.step;
-  assert.ok(atKill >= 10 && atKill % 10 === 0, `the last checkpoint is intact (step ${atKill})`);
-  const resumed = difflow('train', '--out', killed, '--resume');
-  assert.equal(resumed.status, 0, resumed.stderr);
-  const a = loadTrainState(straight).state;
-  const b = loadTrainState(killed).state;
+  const { straight: a, resumed: b, straightDir: straight } = await straightAndResumed({ args, every: 10, timeoutMs: 120_000, env, tmp });
   assert.deepEqual(b.losses, a.losses, 'same loss curve');
   assert.deepEqual(b.params, a.params, 'same parameters');
 

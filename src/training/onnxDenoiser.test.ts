@@ -14,7 +14,7 @@ import { buildForward } from '../models/denoiserGraph.js';
 import { mlp } from '../models/mlp.js';
 import { initParams } from '../models/network.js';
 import { networkDenoiser } from './networkDenoiser.js';
-import { loadOnnxDenoiser } from './loadOnnxDenoiser.js';
+import { loadOnnxDenoiser } from '../node/loadOnnxDenoiser.js';
 import { onnxDenoiser } from './onnxDenoiser.js';
 
 // test/fixtures/diffusers-tiny, made by scripts/make_diffusers_fixture.py: diffusers-convention denoisers

@@ -14,10 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { DifflowError, checkInteger, checkName } from '../core/validate.js';
 import { writeAtomic } from '../io/atomic.js';
 import { checkpointPath, loadTrainState, saveTrainState } from './checkpointing.js';
-import type { TrainConfig } from './config.js';
+import type { TrainConfig } from '../training/config.js';
 import { dataForRun, dataShape } from './data.js';
 import { lossCurve, prepareRun, type Progress, type RunOptions } from './loop.js';
-import { freshState, lossWeightScale, networkFor } from './trainer.js';
+import { freshState, lossWeightScale, networkFor } from '../training/trainer.js';
 
 export type Backend = 'onnx' | 'torch';
 export type Device = 'cpu' | 'cuda';
@@ -88,7 +88,7 @@ function checkSplit(config: TrainConfig, o: TorchOptions): void {
 }
 
 /** Runs the training on PyTorch; resolves like `trainRun` with the run's config, last step and losses. */
-export async function torchRun(o: TorchRunOptions): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
+export async function torchRun(o: TorchRunOptions): Promise<{ config: TrainConfig; step: number; losses: readonly number[] }> {
   const python = findPython(o.torch.python);
   const { config, state, unlock } = prepareRun(o); // the same lock, recipe checks and pinned data as the ONNX backend
   // One scratch folder per launcher: on several nodes sharing the run folder, each node's difflow has its own.
@@ -105,7 +105,7 @@ export async function torchRun(o: TorchRunOptions): Promise<{ config: TrainConfi
  * torchRun's body, with `work` a scratch folder for the spec, the initial state and the stop file. A fresh run
  * starts from difflow's own initialisation (written to `work`), a resumed one from the run's checkpoint.
  */
-async function runIn(work: string, python: string, o: TorchRunOptions, config: TrainConfig, resumed: boolean): Promise<{ config: TrainConfig; step: number; losses: number[] }> {
+async function runIn(work: string, python: string, o: TorchRunOptions, config: TrainConfig, resumed: boolean): Promise<{ config: TrainConfig; step: number; losses: readonly number[] }> {
   checkSplit(config, o.torch);
   mkdirSync(work, { recursive: true });
   dataForRun(config, o.runDir); // a missing, changed or malformed data file is one line here, not a traceback from every rank
