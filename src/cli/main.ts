@@ -13,7 +13,7 @@ import { DEFAULTS, DEFAULT_IMAGE_MODEL, MODEL_DEFAULTS, MODEL_NAMES, type TrainC
 import { LR_SCHEDULE_NAMES } from '../train/learningRate.js';
 import { trainCommand } from './trainCommand.js';
 import { registerSchedulers } from './schedulers.js';
-import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
+import { evalCommand, exportCommand } from './modelCommands.js';
 import { FileError, checkOutputFolder } from '../io/files.js';
 import { integerOption as int, numberOption as num, pathOption as path, pointsOption as points, seedOption as seed, stepsOption as steps } from './options.js';
 import { checkSamplerFlags, readersOf } from './samplerFlags.js';

@@ -1,7 +1,7 @@
 /** `difflow sample | eval | export` on a training run folder. */
 import { extname } from 'node:path';
 import {
-  DifflowError, GRID_NAMES, SAMPLERS, checkName, safeTimeRange, energyDistance, gridByName, logLikelihood, mixtureOracle, priorSample, rng,
+  DifflowError, GRID_NAMES, SAMPLERS, checkName, safeTimeRange, energyDistance, logLikelihood, mixtureOracle, priorSample, rng,
   slicedWasserstein, type SamplerName,
 } from '../core/index.js';
 import { toOnnxAnyBatch } from '../engine/onnx.js';

@@ -34,7 +34,10 @@ const SHIFTED_SHARE = 0.9;
 const patchFilters = new WeakMap<Builder, Map<string, Tensor>>();
 function patchFilter(g: Builder, kh: number, kw: number, flipped: boolean): Tensor {
   let byKernel = patchFilters.get(g);
-  if (!byKernel) patchFilters.set(g, (byKernel = new Map()));
+  if (!byKernel) {
+    byKernel = new Map();
+    patchFilters.set(g, byKernel);
+  }
   const key = `${kh}x${kw}${flipped ? 'f' : ''}`;
   let eye = byKernel.get(key);
   if (!eye) {

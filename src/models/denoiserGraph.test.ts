@@ -80,7 +80,7 @@ test('the lowered training step is lean: Gemm for the layers, no Constant nodes,
 });
 
 test('a network that reads an undeclared parameter fails where its graph is built, naming the parameter and the network', () => {
-  const typo: Network = { ...mlp({ hidden: 4, layers: 1 }), forward: (g, p, z) => g.add(z, p['W9']) };
+  const typo: Network = { ...mlp({ hidden: 4, layers: 1 }), forward: (g, p, z) => g.add(z, p.W9) };
   for (const build of [() => buildForward(typo, 2), () => buildTrainStep(typo, 2)]) {
     assert.throws(build, (e: unknown) => e instanceof DifflowError && /the mlp network reads a parameter 'W9' that it does not declare \(its 4: W0, b0, W1, b1\)/.test(e.message));
   }

@@ -28,7 +28,10 @@ for (const model of ['eps', 'v']) {
         schedule: plan.schedule, output: model === 'v' ? 'v' : 'eps', time: plan.modelTime, threads: 1, ...(model === 'v' ? { inputs: { class_labels: classLabels } } : {}),
       });
       const seen: number[] = [];
-      const out = await plan.run((sample, t) => (seen.push(t), onnx.model(sample, t)), noise.map((v) => v * plan.initNoiseSigma));
+      const out = await plan.run((sample, t) => {
+        seen.push(t);
+        return onnx.model(sample, t);
+      }, noise.map((v) => v * plan.initNoiseSigma));
       await onnx.release();
       assert.deepEqual(seen, reference.runs[run].timesteps, `${run}: the model sees diffusers' timesteps`);
       const diff = maxDiff(out, reference.runs[run].sample);

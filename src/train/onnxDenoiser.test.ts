@@ -54,7 +54,10 @@ for (const [model, output, file] of [['eps', 'eps', 'eps.onnx'], ['v', 'v', 'v.o
       const run = `${model}-${scheduler}`;
       const { sampler, grid, z } = translated(run);
       const seen: number[] = [];
-      const counting = { schedule, denoise: (x: Float64Array, t: number) => (seen.push(Math.round(time(t))), denoiser.denoise(x, t)) };
+      const counting = { schedule, denoise: (x: Float64Array, t: number) => {
+        seen.push(Math.round(time(t)));
+        return denoiser.denoise(x, t);
+      } };
       const out = await sampler(counting, z, grid);
       assert.deepEqual(seen, reference.runs[run].timesteps, `${run}: the model sees diffusers' timesteps`);
       const diff = maxDiff(out, reference.runs[run].sample);

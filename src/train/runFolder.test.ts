@@ -68,7 +68,7 @@ test('two real train processes on one folder: exactly one trains, the other refu
 test('a data file is pinned: a changed file is refused on --resume, and sample / eval work from another folder', async () => {
   const folder = tempFolder();
   const csv = join(folder, 'points.csv');
-  writeFileSync(csv, 'x,y\n' + Array.from({ length: 50 }, (_, i) => `${Math.cos(i)},${Math.sin(i)}`).join('\n'));
+  writeFileSync(csv, `x,y\n${Array.from({ length: 50 }, (_, i) => `${Math.cos(i)},${Math.sin(i)}`).join('\n')}`);
   const run = join(folder, 'run');
   const cwd = process.cwd();
   process.chdir(folder);
@@ -89,7 +89,7 @@ test('a data file is pinned: a changed file is refused on --resume, and sample /
   } finally {
     process.chdir(cwd);
   }
-  writeFileSync(csv, 'x,y\n' + Array.from({ length: 50 }, (_, i) => `${100 * i},${i}`).join('\n'));
+  writeFileSync(csv, `x,y\n${Array.from({ length: 50 }, (_, i) => `${100 * i},${i}`).join('\n')}`);
   oneLine(await cli('train', '--out', run, '--resume', '--steps', '8'), 2, /data file .*points\.csv changed since the run was trained \(SHA-256 [0-9a-f]{12}…, recorded [0-9a-f]{12}…\)/);
   assert.equal(loadTrainState(run).state.step, 4, 'nothing was trained on the other data');
 });
@@ -114,7 +114,7 @@ test('temporary files left by a killed writer are removed when the run folder is
   const lines: string[] = [];
   const write = process.stderr.write;
   process.stderr.write = ((text: string) => lines.push(text) > 0) as unknown as typeof process.stderr.write;
-  let r;
+  let r: Awaited<ReturnType<typeof cli>>;
   try {
     r = await cli('train', ...SMALL_RUN, '--threads', '5000', '--out', run);
   } finally {

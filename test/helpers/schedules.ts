@@ -47,6 +47,7 @@ export function allSchedules(): Schedule[] {
 }
 
 /** Times at and near the ends, and inside. */
+// biome-ignore lint/suspicious/noApproximativeNumericConstant: 0.7071 is a time to test, not √½
 export const EDGE_TIMES = [0, 1e-12, 1e-9, 1e-6, 1e-3, 0.0123, 0.25, 0.5, 0.7071, 0.999, 1 - 1e-6, 1 - 1e-9, 1 - 1e-12, 1];
 
 /** Whether t is within `h` of a knot i/1000 of a DDPM table (where α is only piecewise smooth). */

@@ -39,7 +39,7 @@ test('the default run finishes in about 20 s, samples live on the way, and its f
   // Polled every 250 ms, not every frame: the test should not add work to the page it measures.
   await page.waitForFunction(() => {
     const t = window.__difflow.panels.train;
-    return t !== undefined && t.running && t.samplesStep > 0;
+    return t?.running && t.samplesStep > 0;
   }, null, { timeout: 60_000, polling: 250 });
   await page.waitForFunction(() => window.__difflow.panels.train?.outcome === 'finished', null, { timeout: 180_000, polling: 250 });
   await page.waitForFunction(() => {

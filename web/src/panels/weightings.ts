@@ -135,7 +135,8 @@ export async function mountWeightings(section: HTMLElement): Promise<void> {
   let curvesNow = computeWeightingCurves(bias.value());
   const drawCurves = () => {
     const b = bias.value();
-    const data = (curvesNow = computeWeightingCurves(b));
+    curvesNow = computeWeightingCurves(b);
+    const data = curvesNow;
     curves.show((width) =>
       lineChart({
         id: 'weightings',

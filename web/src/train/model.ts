@@ -4,8 +4,8 @@
  * request while the weights change), and the two downloads. Browser-safe: pure modules and a Runtime only.
  */
 import {
-  SAMPLERS, denoiserFromModel, priorSample, rng, samplingGrid, type Denoiser, type GridName, type OutputKind,
-  type Schedule, type TimeGrid,
+  SAMPLERS, denoiserFromModel, priorSample, rng, samplingGrid, type Denoiser, type OutputKind,
+  type Schedule,
 } from '../../../src/core/index.js';
 import { builtinDataset, pointDataset, type Dataset } from '../../../src/data/datasets.js';
 import { toOnnx } from '../../../src/engine/onnx.js';
