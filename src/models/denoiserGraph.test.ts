@@ -45,7 +45,8 @@ test('the MLP forward, loss and autodiff gradients match PyTorch float64 autogra
 });
 
 for (const key of ['train_step', 'train_step_clip_active'] as const) {
-  test(`one training step (clipping, AdamW, EMA${key.endsWith('active') ? ', clip active' : ''}) matches PyTorch in float64 and in ONNX Runtime`, async () => {
+  test(`one training step (clipping, AdamW, EMA${key.endsWith('active') ? ', clip active' : ''}) ` +
+    `matches PyTorch in float64 and in ONNX Runtime`, async () => {
     const step = ref[key];
     const graph = buildTrainStep(net, B, { beta1: step.adamw.betas[0], beta2: step.adamw.betas[1], clip: step.max_norm });
     const p0 = byName(ref.params);

@@ -76,7 +76,8 @@ export function lossWeightScale(config: TrainConfig): number {
   for (let i = 0; i < 10_000; i++) sum += rawLossWeight(config, weighting, density, schedule, density.sampleT(probe, schedule));
   const scale = sum / 10_000;
   if (!(scale > 0) || !Number.isFinite(scale)) {
-    throw new DifflowError(`the weighting '${config.weighting}' with density '${config.density}' and output '${config.output}' gives no finite loss weights on '${config.schedule}'`);
+    throw new DifflowError(`the weighting '${config.weighting}' with density '${config.density}' and ` +
+      `output '${config.output}' gives no finite loss weights on '${config.schedule}'`);
   }
   return scale;
 }

@@ -71,9 +71,9 @@ function difference(f: (t: number) => number, df: number, t: number, h: number):
 
 /**
  * The properties of schedule `s` at time t, as a list of violations (empty when all hold):
- * α, σ finite and ≥ 0; λ = log α²/σ² (at a time within a few ulps of t), ±∞ exactly where σ or α is 0; α', σ', λ' never NaN, finite inside (0, 1)
- * and λ' finite at an end where λ is; λ' = 2(α'/α − σ'/σ); each derivative within its error bound of a central
- * difference; t(λ(t)) = t.
+ * α, σ finite and ≥ 0; λ = log α²/σ² (at a time within a few ulps of t), ±∞ exactly where σ or α is 0;
+ * α', σ', λ' never NaN, finite inside (0, 1) and λ' finite at an end where λ is; λ' = 2(α'/α − σ'/σ); each
+ * derivative within its error bound of a central difference; t(λ(t)) = t.
  */
 export function violations(s: Schedule, t: number): string[] {
   const out: string[] = [];

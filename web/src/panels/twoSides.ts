@@ -91,7 +91,8 @@ function zoomChart(r: TwoSidesResult, width: number): string {
 function endTable(r: TwoSidesResult): string {
   const rows = START_POINTS.map(
     (z, k) =>
-      `<tr><td>${fixed(z, 1)}</td><td>${fixed(r.ends.exact[k])}</td><td class="c-ddim">${fixed(r.ends.ddim[k])}</td><td class="c-euler">${fixed(r.ends.euler[k])}</td></tr>`,
+      `<tr><td>${fixed(z, 1)}</td><td>${fixed(r.ends.exact[k])}</td><td ` +
+        `class="c-ddim">${fixed(r.ends.ddim[k])}</td><td class="c-euler">${fixed(r.ends.euler[k])}</td></tr>`,
   ).join('');
   const maxErr = (ends: number[]) => Math.max(...ends.map((v, k) => Math.abs(v - r.ends.exact[k])));
   const pct = (ends: number[]) => `${(100 * relativeEndError(r, ends)).toFixed(0)} %`;

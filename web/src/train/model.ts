@@ -102,7 +102,8 @@ export async function velocityField(trainer: Trainer, sessions: ForwardSessions,
 }
 
 function describe(config: TrainConfig, net: Network): string {
-  return `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise); output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`;
+  return `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise); ` +
+    `output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`;
 }
 
 /** The EMA weights as a download: safetensors (one F32 tensor per parameter) or a standalone ONNX denoiser. */
