@@ -54,15 +54,7 @@ export function networkFor(config: TrainConfig, data: DataShape): Network {
 export function freshState(config: TrainConfig, net: Network): TrainState {
   const rng = Rng.seeded(config.seed);
   const params = flatten(net, initParams(net, rng.split()));
-  return {
-    step: 0,
-    params,
-    m: new Float32Array(params.length),
-    v: new Float32Array(params.length),
-    ema: params.slice(),
-    rngState: rng.state(),
-    losses: [],
-  };
+  return { step: 0, params, m: new Float32Array(params.length), v: new Float32Array(params.length), ema: params.slice(), rngState: rng.state(), losses: [] };
 }
 
 /** An example's loss weight before normalisation: w(λ)/p(λ)/mseWeight at t kept inside [0, 1] (`trainingTime`). */
@@ -84,10 +76,8 @@ export function lossWeightScale(config: TrainConfig): number {
   for (let i = 0; i < 10_000; i++) sum += rawLossWeight(config, weighting, density, schedule, density.sampleT(probe, schedule));
   const scale = sum / 10_000;
   if (!(scale > 0) || !Number.isFinite(scale)) {
-    throw new DifflowError(
-      `the weighting '${config.weighting}' with density '${config.density}' and ` +
-        `output '${config.output}' gives no finite loss weights on '${config.schedule}'`,
-    );
+    throw new DifflowError(`the weighting '${config.weighting}' with density '${config.density}' and ` +
+      `output '${config.output}' gives no finite loss weights on '${config.schedule}'`);
   }
   return scale;
 }
@@ -102,16 +92,10 @@ export class Trainer {
   /** Mean per-example weight under p(t), divided out so every recipe trains at a comparable scale. */
   private readonly weightScale: number;
 
-  private constructor(
-    readonly config: TrainConfig,
-    readonly state: TrainState,
-    private readonly session: Session,
-    dataset: Dataset,
-  ) {
+  private constructor(readonly config: TrainConfig, readonly state: TrainState, private readonly session: Session, dataset: Dataset) {
     this.dataset = dataset;
     this.net = networkFor(config, this.dataset);
-    if (this.net.classes !== undefined && !this.dataset.sampleLabelled)
-      throw new DifflowError(`the ${config.model} model is class-conditional, but the data set '${dataset.name}' has no labels`);
+    if (this.net.classes !== undefined && !this.dataset.sampleLabelled) throw new DifflowError(`the ${config.model} model is class-conditional, but the data set '${dataset.name}' has no labels`);
     this.schedule = scheduleByName(config.schedule);
     this.weighting = makeWeighting(config.weighting, { bias: config.bias });
     this.density = densityByName(config.density);
@@ -123,18 +107,9 @@ export class Trainer {
    * A trainer from a fresh or restored state; compiles the training-step graph once. `dataset` defaults to the
    * built-in one named by `config.data` (Node passes files through train/data.ts `dataByName`).
    */
-  static async create(
-    config: TrainConfig,
-    runtime: Runtime,
-    state?: TrainState,
-    dataset: Dataset = builtinDataset(config.data),
-  ): Promise<Trainer> {
+  static async create(config: TrainConfig, runtime: Runtime, state?: TrainState, dataset: Dataset = builtinDataset(config.data)): Promise<Trainer> {
     const net = networkFor(config, dataset);
-    const session = await trainStepSession(runtime, buildTrainStep(net, config.batch), {
-      name: 'difflow-train-step',
-      threads: config.threads,
-      spinning: config.spinning,
-    });
+    const session = await trainStepSession(runtime, buildTrainStep(net, config.batch), { name: 'difflow-train-step', threads: config.threads, spinning: config.spinning });
     return new Trainer(config, state ?? freshState(config, net), session, dataset);
   }
 
@@ -159,8 +134,7 @@ export class Trainer {
       for (let b = 0; b < B; b++) label[b * (K + 1) + (this.rng.uniform() < this.config.labelDropout ? K : drawn.labels[b])] = 1;
     } else x = this.dataset.sample(B, this.rng);
     for (let i = 0; i < x.length; i++) {
-      if (!Number.isFinite(x[i]))
-        throw new DifflowError(`the data set '${this.dataset.name}' produced a non-finite value (${x[i]}) at step ${this.state.step + 1}`);
+      if (!Number.isFinite(x[i])) throw new DifflowError(`the data set '${this.dataset.name}' produced a non-finite value (${x[i]}) at step ${this.state.step + 1}`);
     }
     const z = new Float32Array(B * d);
     const target = new Float32Array(B * d);
@@ -194,10 +168,7 @@ export class Trainer {
     const d = net.dim;
     const feeds: Record<string, TensorData> = {
       ...optimizerFeeds(state, k, { lr, eps: config.eps, weightDecay: config.weightDecay, emaDecay: config.emaDecay }),
-      z: { data: z, dims: [B, d] },
-      t: { data: t, dims: [B, 1] },
-      target: { data: target, dims: [B, d] },
-      weight: { data: weight, dims: [B, 1] },
+      z: { data: z, dims: [B, d] }, t: { data: t, dims: [B, 1] }, target: { data: target, dims: [B, d] }, weight: { data: weight, dims: [B, 1] },
     };
     if (label) feeds.label = { data: label, dims: [B, label.length / B] };
     const out = await this.session.run(feeds);

@@ -31,10 +31,7 @@ function worstError(actual: ArrayLike<number>, expected: ArrayLike<number>, what
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / scale);
-  assert.ok(
-    worst <= TOL,
-    `${what}: difflow and PyTorch differ by ${worst.toExponential(2)} of the largest value ${scale.toExponential(2)}`,
-  );
+  assert.ok(worst <= TOL, `${what}: difflow and PyTorch differ by ${worst.toExponential(2)} of the largest value ${scale.toExponential(2)}`);
   return worst;
 }
 
@@ -84,30 +81,16 @@ export async function compareStep(path: string): Promise<number> {
   const k = Number(metadata.step);
   const t = tensors.t.data as Float64Array;
   const B = t.length;
-  const { z, target, weight } = difflowBatch(
-    config,
-    tensors.x.data as Float64Array,
-    t,
-    tensors.eps.data as Float64Array,
-    Number(metadata.weightScale),
-  );
+  const { z, target, weight } = difflowBatch(config, tensors.x.data as Float64Array, t, tensors.eps.data as Float64Array, Number(metadata.weightScale));
   const params = vector('param');
   const lr = learningRate(k, config);
   const feeds = {
-    ...optimizerFeeds({ params, m: new Float32Array(params.length), v: vector('v'), ema: vector('ema') }, k, {
-      lr,
-      eps: config.eps,
-      weightDecay: config.weightDecay,
-      emaDecay: config.emaDecay,
-    }),
-    z: { data: z, dims: [B, net.dim] },
-    t: { data: Float32Array.from(t), dims: [B, 1] },
-    target: { data: target, dims: [B, net.dim] },
-    weight: { data: weight, dims: [B, 1] },
+    ...optimizerFeeds({ params, m: new Float32Array(params.length), v: vector('v'), ema: vector('ema') }, k, { lr, eps: config.eps, weightDecay: config.weightDecay, emaDecay: config.emaDecay }),
+    z: { data: z, dims: [B, net.dim] }, t: { data: Float32Array.from(t), dims: [B, 1] }, target: { data: target, dims: [B, net.dim] }, weight: { data: weight, dims: [B, 1] },
   };
   if (net.classes !== undefined) {
     const label = new Float32Array(B * (net.classes + 1));
-    (tensors.labels.data as Int32Array).forEach((l, b) => (label[b * ((net.classes as number) + 1) + l] = 1));
+    (tensors.labels.data as Int32Array).forEach((l, b) => (label[b * (net.classes as number + 1) + l] = 1));
     Object.assign(feeds, { label: { data: label, dims: [B, net.classes + 1] } });
   }
   const session = await trainStepSession(nodeRuntime, buildTrainStep(net, B), { threads: 1, spinning: false });
@@ -129,3 +112,4 @@ export async function compareStep(path: string): Promise<number> {
     await session.release();
   }
 }
+

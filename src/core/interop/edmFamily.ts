@@ -57,3 +57,4 @@ export function edmEulerPlan(config: DiffusersConfig, steps: number): Plan {
     config: c,
   };
 }
+
