@@ -27,7 +27,10 @@ export interface ImageBenchOptions {
   readonly coretype: string | undefined;
 }
 
-/** The image models `difflow train --data fashion-mnist [--network dit]` builds by default (src/training/config.ts MODEL_DEFAULTS, trainer.ts networkFor). */
+/**
+ * The image models `difflow train --data fashion-mnist [--network dit]` builds by default (src/training/config.ts
+ * MODEL_DEFAULTS, trainer.ts networkFor).
+ */
 export const IMAGE_MODELS = {
   unet: { title: 'U-Net', make: () => unet({ classes: 10, channels: 32 }), describe: 'class-conditional U-Net, C = 32', trainSteps: 2, sampleCalls: 1 },
   dit: { title: 'DiT', make: () => dit({ classes: 10, width: 128, depth: 6 }), describe: 'class-conditional DiT, patch 4, width 128, 6 blocks', trainSteps: 5, sampleCalls: 3 },
@@ -79,9 +82,14 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
   const { peer, ready, info } = await startPeer('bench/torch_image_peer.py', peerArgs);
   const peerStart = (performance.now() - started) / 1000;
 
-  console.log(`\n${title} (${describe}, ${parameterCount(net).toLocaleString('en')} parameters), ${THREADS} threads each; ${imageRounds} alternating rounds of ${TRAIN_STEPS} train steps (batch ${IMAGE_BATCH}; forward, MSE, backward, clip, AdamW, EMA) and ${SAMPLE_CALLS} sampling forward${SAMPLE_CALLS > 1 ? 's' : ''} (batch ${SAMPLE_BATCH})`);
-  console.log(`difflow: ${nodeRuntime.name}, threads sleeping and spinning between ops (--spinning auto picks ${auto} now); graphs compiled in ${compileSeconds.toFixed(1)} s`);
-  console.log(ready ? `${info}; layout ${ready.layout}, mkldnn ${ready.mkldnn}, sampling ${ready.sample_mode} under inference_mode (${ready.params?.toLocaleString('en')} parameters; started in ${peerStart.toFixed(1)} s)` : info);
+  console.log(`\n${title} (${describe}, ${parameterCount(net).toLocaleString('en')} parameters), ` +
+    `${THREADS} threads each; ${imageRounds} alternating rounds of ${TRAIN_STEPS} train ` +
+    `steps (batch ${IMAGE_BATCH}; forward, MSE, backward, clip, AdamW, EMA) and ` +
+    `${SAMPLE_CALLS} sampling forward${SAMPLE_CALLS > 1 ? 's' : ''} (batch ${SAMPLE_BATCH})`);
+  console.log(`difflow: ${nodeRuntime.name}, threads sleeping and spinning between ops (--spinning ` +
+    `auto picks ${auto} now); graphs compiled in ${compileSeconds.toFixed(1)} s`);
+  console.log(ready ? `${info}; layout ${ready.layout}, mkldnn ${ready.mkldnn}, sampling ${ready.sample_mode} under ` +
+    `inference_mode (${ready.params?.toLocaleString('en')} parameters; started in ${peerStart.toFixed(1)} s)` : info);
   if (ready && ready.params !== parameterCount(net)) throw new Error(`the PyTorch mirror has ${ready.params} parameters, difflow's ${title} ${parameterCount(net)}`);
 
   // Warm-up: ORT's first two runs of a session fault in fresh pages (U-Net: ~0.8 GB per train step, ~0.35 GB
@@ -174,7 +182,8 @@ async function profileModel(what: string, model: Uint8Array, feeds: () => Record
     byNode.set(name, n);
   }
   const kernelTotal = [...byType.values()].reduce((a, t) => a + t.ms, 0);
-  console.log(`\nONNX Runtime profile: ${what}, ${runs} runs, ${THREADS} threads — ${runTotal.toFixed(0)} ms per run, ${kernelTotal.toFixed(0)} ms in kernels`);
+  console.log(`\nONNX Runtime profile: ${what}, ${runs} runs, ${THREADS} threads — ` +
+    `${runTotal.toFixed(0)} ms per run, ${kernelTotal.toFixed(0)} ms in kernels`);
   const types = [...byType.entries()].sort((a, b) => b[1].ms - a[1].ms);
   console.log(formatTable(['op type', 'nodes', 'ms/run', 'share'], types.slice(0, 12).map(([op, t]) => [op, t.count.toFixed(0), t.ms.toFixed(1), `${((100 * t.ms) / kernelTotal).toFixed(1)}%`]), { markdown }));
   const nodes = [...byNode.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);

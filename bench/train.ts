@@ -26,7 +26,8 @@ import { benchTorchBackend } from './torchBackend.js';
 import { numberArg, refuse, scriptArgs } from '../scripts/args.js';
 
 const ONLY = ['mlp', 'image', 'unet', 'dit', 'torch-backend'];
-const { values: args } = scriptArgs('npm run bench [-- --only mlp|image|unet|dit|torch-backend --rounds 7 --image-rounds 5 --mlp-steps 300 --unet-steps 20 --profile --markdown --coretype NAME]', {
+const { values: args } = scriptArgs('npm run bench [-- --only mlp|image|unet|dit|torch-backend --rounds 7 --image-rounds ' +
+  '5 --mlp-steps 300 --unet-steps 20 --profile --markdown --coretype NAME]', {
   only: { type: 'string' },
   rounds: { type: 'string', default: '7' },
   'image-rounds': { type: 'string', default: '5' },
@@ -83,7 +84,8 @@ async function benchMlp(): Promise<void> {
   const { peer, ready, info } = await startPeer('bench/torch_peer.py', [String(BATCH), '--threads', String(THREADS), ...coretypeArgs]);
   if (ready?.blas?.chosen) chosenCoretype = String(ready.blas.chosen);
 
-  console.log(`\nMLP 18→256→256→256→2 (SiLU), ${THREADS} threads each; ${rounds} alternating rounds of ${TRAIN_STEPS} train steps (batch ${BATCH}) and ${FORWARD_CALLS} forwards of ${N_FORWARD} points`);
+  console.log(`\nMLP 18→256→256→256→2 (SiLU), ${THREADS} threads each; ${rounds} alternating rounds of ` +
+    `${TRAIN_STEPS} train steps (batch ${BATCH}) and ${FORWARD_CALLS} forwards of ${N_FORWARD} points`);
   console.log(`difflow: ${nodeRuntime.name}, one ONNX graph per train step; default (idle threads sleep) and with spinning threads`);
   console.log(info);
   for (const mode of ['sleep', 'spin'] as const) {

@@ -33,5 +33,7 @@ for (const output of OUTPUT_KINDS) {
   if (r.exact) exactRow = ['exact denoiser', fmt(r.exact.energy), fmt(r.exact.sliced), `${r.exact.bitsPerDim.toFixed(3)} (true density)`, '–'];
   console.error(`${output}: done`);
 }
-console.log(`8-Gaussian ring, flow-matching schedule, t ~ U(0, 1), ${steps} steps of batch 512, lr 3e-3, EMA weights; DPM-Solver++ 2M with 50 steps; energy distance and sliced W2 on 5000 samples vs fresh data (noise floor ≈ 1e-3); NLL of 500 data points by the PF-ODE`);
+console.log(`8-Gaussian ring, flow-matching schedule, t ~ U(0, 1), ${steps} steps of batch 512, lr ` +
+  `3e-3, EMA weights; DPM-Solver++ 2M with 50 steps; energy distance and sliced W2 on ` +
+  `5000 samples vs fresh data (noise floor ≈ 1e-3); NLL of 500 data points by the PF-ODE`);
 console.log(formatTable(['output', 'energy distance', 'sliced W2', 'NLL (bits/dim)', 'train time'], exactRow ? [...rows, exactRow] : rows, { markdown: args.markdown }));

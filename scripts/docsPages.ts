@@ -16,7 +16,8 @@ export function docPageList(root: string): string[] {
   return ['README.md', ...docs.map((f) => `docs/${f}`)];
 }
 
-const STYLE = `body{font:16px/1.6 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d2433;max-width:900px;margin:0 auto;padding:16px 20px 48px}
+const STYLE = `body{font:16px/1.6 system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#1d2433;\
+max-width:900px;margin:0 auto;padding:16px 20px 48px}
 a{color:#0072b2}code{font:0.9em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f2f4f7;padding:0 3px;border-radius:3px}
 pre{background:#f2f4f7;padding:10px 12px;border-radius:6px;overflow-x:auto}pre code{background:none;padding:0}
 table{border-collapse:collapse;display:block;overflow-x:auto}th,td{border:1px solid #dfe3ea;padding:4px 8px;vertical-align:top}

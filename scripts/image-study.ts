@@ -21,7 +21,8 @@ import { NATURAL_WEIGHTING, type ModelName } from '../src/training/config.js';
 import { trainRun } from '../src/node/loop.js';
 import { numberArg, refuse, scriptArgs } from './args.js';
 
-const USAGE = 'image-study.ts case --case unet-u|unet-eps|unet-v|dit-u [--cpu-minutes 10] [--threads 1] | table [--cpu-minutes 10] | samplers|guidance --model DIR [--per-class N]';
+const USAGE = 'image-study.ts case --case unet-u|unet-eps|unet-v|dit-u [--cpu-minutes 10] [--threads ' +
+  '1] | table [--cpu-minutes 10] | samplers|guidance --model DIR [--per-class N]';
 const { values: args, positionals } = scriptArgs(USAGE, {
   case: { type: 'string', default: 'unet-u' },
   'cpu-minutes': { type: 'string', default: '10' },
@@ -51,7 +52,8 @@ async function runCase(name: string, cpuMinutes: number, threads: number): Promi
       runDir, runtime: nodeRuntime,
       config: { data: 'fashion-mnist', model, schedule: 'fm', output, weighting: NATURAL_WEIGHTING[output], steps: 100_000, checkpointEvery: 100, threads, seed: 0 },
       shouldStop: () => cpuSeconds() - c0 >= 60 * cpuMinutes,
-      onProgress: (p) => p.step % 50 === 0 && console.error(`${name}: step ${p.step} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s, ${((cpuSeconds() - c0) / 60).toFixed(1)} CPU-min`),
+      onProgress: (p) => p.step % 50 === 0 && console.error(`${name}: step ${p.step} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} ` +
+        `steps/s, ${((cpuSeconds() - c0) / 60).toFixed(1)} CPU-min`),
     });
     writeFileSync(trainFile, JSON.stringify({ steps: result.step, wall: (performance.now() - w0) / 1000, cpu: cpuSeconds() - c0, threads }));
   }
@@ -68,7 +70,8 @@ function outputsTable(cpuMinutes: number): void {
     const r = JSON.parse(readFileSync(join(root, `${c}-${cpuMinutes}cpumin.json`), 'utf8'));
     return [r.model, `${r.output} (${r.weighting})`, String(r.train.steps), `${(r.train.cpu / 60).toFixed(1)} min`, `${(r.train.wall / 60).toFixed(1)} min`, `${(100 * r.accuracy).toFixed(1)} %`, r.fd.toFixed(2)];
   });
-  console.log(`Fashion-MNIST, flow-matching schedule, batch 64, seed 0, ${cpuMinutes} CPU-minutes of training each; EMA weights, DPM-Solver++ 2M 20 steps, guidance 2, 1000 samples`);
+  console.log(`Fashion-MNIST, flow-matching schedule, batch 64, seed 0, ${cpuMinutes} CPU-minutes ` +
+    `of training each; EMA weights, DPM-Solver++ 2M 20 steps, guidance 2, 1000 samples`);
   console.log(formatTable(['model', 'output (weighting)', 'steps', 'train CPU', 'train wall', 'accuracy', 'FD-FMNIST'], rows, { markdown: true }));
 }
 

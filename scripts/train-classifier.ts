@@ -129,7 +129,8 @@ for (let k = 1; k <= totalSteps; k++) {
   lossCount++;
   if (k % 100 === 0 || k === totalSteps) {
     const seconds = (performance.now() - started) / 1000;
-    console.log(`step ${k}/${totalSteps}  loss ${(lossSum / lossCount).toFixed(4)}  lr ${learningRate(k).toExponential(2)}  ${seconds.toFixed(0)} s (${((1000 * seconds) / k).toFixed(0)} ms/step)`);
+    console.log(`step ${k}/${totalSteps}  loss ${(lossSum / lossCount).toFixed(4)}  lr ${learningRate(k).toExponential(2)} ` +
+      ` ${seconds.toFixed(0)} s (${((1000 * seconds) / k).toFixed(0)} ms/step)`);
     lossSum = 0;
     lossCount = 0;
   }
@@ -144,7 +145,8 @@ const rawValidation = await accuracy(raw, held.images, held.labels);
 const emaValidation = await accuracy(averaged, held.images, held.labels);
 const useEma = emaValidation >= rawValidation;
 const weights = useEma ? averaged : raw;
-console.log(`validation accuracy (${VALIDATION} held-out training images): raw ${(100 * rawValidation).toFixed(2)} %, EMA ${(100 * emaValidation).toFixed(2)} % → ${useEma ? 'EMA' : 'raw'}`);
+console.log(`validation accuracy (${VALIDATION} held-out training images): raw ${(100 * rawValidation).toFixed(2)} ` +
+  `%, EMA ${(100 * emaValidation).toFixed(2)} % → ${useEma ? 'EMA' : 'raw'}`);
 const all = gather(test, Int32Array.from({ length: test.count }, (_, i) => i));
 const testAccuracy = await accuracy(weights, all.images, all.labels);
 console.log(`test accuracy (${test.count} images): ${(100 * testAccuracy).toFixed(2)} %; trained in ${trainingSeconds.toFixed(0)} s`);

@@ -59,7 +59,7 @@ function runnable(code: string): string {
 async function withFiles(write: (ex: Example) => string, use: (files: string[]) => unknown): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-examples-'));
   try {
-    const files = examples.map((ex, i) => join(dir, `example${i}.mts`));
+    const files = examples.map((_, i) => join(dir, `example${i}.mts`));
     examples.forEach((ex, i) => writeFileSync(files[i], write(ex)));
     await use(files);
   } finally {

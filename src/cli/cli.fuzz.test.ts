@@ -54,7 +54,8 @@ const badCommand = fc.constantFrom(...Object.keys(COMMANDS)).chain((name) => {
   const missingValue = fc.constantFrom(...options.filter(([, kind]) => kind !== 'name')).map(([flag]) => [...base, flag]);
   const extra = fc.string({ minLength: 1, maxLength: 6 }).filter((s) => !s.startsWith('-')).map((s) => [...base, s]);
   const cases = [badValue, unknownOption, missingValue, extra];
-  if (name === 'sample' || name === 'eval' || name === 'export') cases.push(fc.constant(base.filter((_, i) => i !== 1 && i !== 2))); // no --model
+  // Without --model:
+  if (name === 'sample' || name === 'eval' || name === 'export') cases.push(fc.constant(base.filter((_, i) => i !== 1 && i !== 2)));
   return fc.oneof(...cases);
 });
 

@@ -13,7 +13,8 @@ import { loadModel } from './loadModel.js';
 const env = { ...process.env, DIFFLOW_FASHION_MNIST: resolve('test/fixtures/fashion-mnist-tiny') };
 const difflow = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', ...args], { encoding: 'utf8', env });
 
-test('difflow export of a trained DiT: the ONNX runs at batch 1, 4 and 1000 and equals what difflow sample evaluates; the safetensors loads into the PyTorch mirror with the same output', async () => {
+test('difflow export of a trained DiT: the ONNX runs at batch 1, 4 and 1000 and equals what ' +
+  'difflow sample evaluates; the safetensors loads into the PyTorch mirror with the same output', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-export-'));
   const run = join(dir, 'run');
   const trained = difflow('train', '--data', 'fashion-mnist', '--network', 'dit', '--hidden', '16', '--layers', '1', '--prediction', 'x', '--batch', '8', '--steps', '3', '--threads', '1', '--out', run);

@@ -5,7 +5,7 @@ import { writeAtomic } from '../io/atomic.js';
 
 /** Computes the post's figures and writes NAME.svg and NAME.json for each into `outDir`. */
 export async function writeFigures(outDir: string, only: string[] | undefined, log: (line: string) => void): Promise<string[]> {
-  const names = only && only.length ? only.map((n) => checkName('figure', n, FIGURE_NAMES)) : FIGURE_NAMES;
+  const names = only?.length ? only.map((n) => checkName('figure', n, FIGURE_NAMES)) : FIGURE_NAMES;
   const written: string[] = [];
   for (const name of names) {
     const started = performance.now();

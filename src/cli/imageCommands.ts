@@ -75,7 +75,8 @@ export async function sampleImageCommand(model: LoadedModel, o: ImageSampling & 
   const K = model.net.classes!;
   if (ext === '.png') writeAtomic(o.out, imageGridPng(images, K, o.perClass));
   else writeAtomic(o.out, JSON.stringify({ sampler: o.sampler, steps: o.steps, guidance: o.guidance, config: model.config, labels: Array.from(labels), images: Array.from(images, (v) => Math.round(v * 1e4) / 1e4) }));
-  log(`${labels.length} images (${o.perClass} per class, rows: ${model.classNames.join(', ')}) with ${o.sampler}, ${o.steps} steps, guidance ${o.guidance} in ${seconds.toFixed(1)} s → ${o.out}`);
+  log(`${labels.length} images (${o.perClass} per class, rows: ${model.classNames.join(', ')}) with ` +
+    `${o.sampler}, ${o.steps} steps, guidance ${o.guidance} in ${seconds.toFixed(1)} s → ${o.out}`);
 }
 
 export interface ImageEval {
@@ -94,9 +95,13 @@ export async function evaluateImages(model: LoadedModel, perClass: number, o: Im
 
 export async function evalImageCommand(model: LoadedModel, o: ImageSampling & { perClass: number }, log: (l: string) => void): Promise<void> {
   const c = model.config;
-  log(`${model.runDir}: ${c.data}, ${c.model}, schedule ${c.schedule}, output ${c.output}, weighting ${c.weighting}, ${model.state.step} steps`);
+  log(`${model.runDir}: ${c.data}, ${c.model}, schedule ${c.schedule}, ` +
+    `output ${c.output}, weighting ${c.weighting}, ${model.state.step} steps`);
   const bar = progress('sampling');
   const r = await evaluateImages(model, o.perClass, { ...o, onStep: bar }).finally(() => bar.done());
-  log(`${r.n} samples (${o.sampler}, ${o.steps} steps, guidance ${o.guidance}${o.clipX ? ', x̂ clipped' : ''}, ${r.seconds.toFixed(1)} s): classifier accuracy on the requested class ${(100 * r.accuracy).toFixed(1)} %, FD-FMNIST ${r.fd.toFixed(3)}`);
-  log('(FD-FMNIST: Fréchet distance between features of difflow\'s own Fashion-MNIST classifier, generated vs the 10,000 real test images; not Inception FID)');
+  log(`${r.n} samples (${o.sampler}, ${o.steps} steps, guidance ` +
+    `${o.guidance}${o.clipX ? ', x̂ clipped' : ''}, ${r.seconds.toFixed(1)} s): classifier accuracy on the ` +
+    `requested class ${(100 * r.accuracy).toFixed(1)} %, FD-FMNIST ${r.fd.toFixed(3)}`);
+  log("(FD-FMNIST: Fréchet distance between features of difflow's own Fashion-MNIST classifier, " +
+    'generated vs the 10,000 real test images; not Inception FID)');
 }

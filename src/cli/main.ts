@@ -13,7 +13,7 @@ import { DEFAULTS, DEFAULT_IMAGE_MODEL, MODEL_DEFAULTS, MODEL_NAMES, type TrainC
 import { LR_SCHEDULE_NAMES } from '../training/learningRate.js';
 import { trainCommand } from './trainCommand.js';
 import { registerSchedulers } from './schedulers.js';
-import { evalCommand, exportCommand, sampleCommand } from './modelCommands.js';
+import { evalCommand, exportCommand } from './modelCommands.js';
 import { FileError, checkOutputFolder } from '../io/files.js';
 import { integerOption as int, numberOption as num, pathOption as path, pointsOption as points, seedOption as seed, stepsOption as steps } from './options.js';
 import { checkSamplerFlags, readersOf } from './samplerFlags.js';
@@ -119,7 +119,8 @@ export function program(out: Output, exit: (code: number) => void): Command {
     .option('--lr <rate>', `learning rate ${trainDefault('lr')}`)
     .option('--weight-decay <wd>', `AdamW weight decay ${trainDefault('weightDecay')}`)
     .option('--warmup <steps>', `linear learning-rate warm-up steps ${trainDefault('warmup')}`)
-    .option('--lr-schedule <name>', `learning rate after the warm-up: ${LR_SCHEDULE_NAMES.join(' or ')} (cosine decays to 0 at the last step) ${trainDefault('lrSchedule')}`)
+    .option('--lr-schedule <name>', `learning rate after the warm-up: ${LR_SCHEDULE_NAMES.join(' or ')} ` +
+      `(cosine decays to 0 at the last step) ${trainDefault('lrSchedule')}`)
     .option('--hidden <width>', `MLP width, U-Net channels or DiT width ${trainDefault('hidden')}`)
     .option('--layers <count>', `MLP hidden layers or DiT blocks ${trainDefault('layers')}`)
     .option('--fourier <count>', `MLP: Fourier features sin/cos(2^k·π/2·z) of z for k < count ${trainDefault('fourier')}`)

@@ -1,7 +1,7 @@
 /** `difflow sample | eval | export` on a training run folder. */
 import { extname } from 'node:path';
 import {
-  DifflowError, GRID_NAMES, SAMPLERS, checkName, safeTimeRange, energyDistance, gridByName, logLikelihood, mixtureOracle, priorSample, rng,
+  DifflowError, GRID_NAMES, SAMPLERS, checkName, safeTimeRange, energyDistance, logLikelihood, mixtureOracle, priorSample, rng,
   slicedWasserstein, type SamplerName,
 } from '../core/index.js';
 import { toOnnxAnyBatch } from '../engine/onnx.js';
@@ -129,10 +129,12 @@ export async function evalCommand(o: { model: string; n?: number; nll?: number; 
   try {
     const r = await evaluate(model, { n, nll, seed: o.seed, steps, sampler });
     const c = model.config;
-    log(`${o.model}: ${c.data}, schedule ${c.schedule}, output ${c.output}, weighting ${c.weighting}, ${model.state.step} steps (${o.ema ? 'EMA' : 'raw'} weights)`);
+    log(`${o.model}: ${c.data}, schedule ${c.schedule}, output ${c.output}, weighting ` +
+      `${c.weighting}, ${model.state.step} steps (${o.ema ? 'EMA' : 'raw'} weights)`);
     log(`samples (${sampler}, ${steps} steps, n = ${n}): energy distance ${fmt(r.energy)}, sliced W2 ${fmt(r.sliced)}`);
     log(r.bitsPerDim !== undefined ? `NLL of ${nll} fresh data points: ${r.bitsPerDim.toFixed(4)} bits/dim` : `NLL: not available (${r.nllNote})`);
-    if (r.exact) log(`exact denoiser on the same data: energy distance ${fmt(r.exact.energy)}, sliced W2 ${fmt(r.exact.sliced)}, NLL ${r.exact.bitsPerDim.toFixed(4)} bits/dim (the true density)`);
+    if (r.exact) log(`exact denoiser on the same data: energy distance ${fmt(r.exact.energy)}, sliced W2 ` +
+      `${fmt(r.exact.sliced)}, NLL ${r.exact.bitsPerDim.toFixed(4)} bits/dim (the true density)`);
   } finally {
     await model.denoiser.release();
   }
@@ -146,16 +148,19 @@ export function exportCommand(o: { model: string; onnx?: string; safetensors?: s
   if (o.onnx) {
     const bytes = toOnnxAnyBatch((batch) => buildForward(net, batch, weights), {
       name: 'difflow-denoiser',
-      docString: `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise)${label}; output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`,
+      docString: `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise)${label}; ` +
+        `output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`,
       metadata: { output: config.output, schedule: config.schedule, time: 't in [0, 1], 0 = data, 1 = noise', config: JSON.stringify(config) },
     });
     writeAtomic(o.onnx, bytes);
-    log(`wrote ${o.onnx} (${(bytes.length / 1024).toFixed(0)} KiB): inputs z [batch, ${net.dim}], t [batch, 1]${label}; output out = ${config.output}-prediction on '${config.schedule}'`);
+    log(`wrote ${o.onnx} (${(bytes.length / 1024).toFixed(0)} KiB): inputs z [batch, ${net.dim}], ` +
+      `t [batch, 1]${label}; output out = ${config.output}-prediction on '${config.schedule}'`);
   }
   if (o.safetensors) {
     const state = torchStateDict(net, weights);
     const bytes = encodeSafetensors(state, { format: 'pt', network: JSON.stringify(net.describe), output: config.output, schedule: config.schedule, config: JSON.stringify(config) });
     writeAtomic(o.safetensors, bytes);
-    log(`wrote ${o.safetensors} (${(bytes.length / 1024).toFixed(0)} KiB): ${Object.keys(state).length} float32 tensors named and shaped as the PyTorch mirror's state_dict (docs/export.md)`);
+    log(`wrote ${o.safetensors} (${(bytes.length / 1024).toFixed(0)} KiB): ${Object.keys(state).length} ` +
+      `float32 tensors named and shaped as the PyTorch mirror's state_dict (docs/export.md)`);
   }
 }

@@ -17,7 +17,10 @@ const reference = JSON.parse(readFileSync(`${fixture}/reference.json`, 'utf8')) 
 async function refusal(...args: string[]) {
   const write = process.stderr.write.bind(process.stderr);
   let err = '';
-  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string) => {
+    err += chunk;
+    return true;
+  }) as typeof process.stderr.write;
   try {
     const code = await main(args, () => {});
     return { code, err };

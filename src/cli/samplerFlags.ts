@@ -1,4 +1,7 @@
-/** Which sampler reads which command-line option (from the sampler registry), so that an option a sampler would ignore is refused instead. */
+/**
+ * Which sampler reads which command-line option (from the sampler registry), so that an option a sampler would
+ * ignore is refused instead.
+ */
 import { DifflowError, samplersReading, type SamplerName } from '../core/index.js';
 import { flagName } from '../training/config.js';
 

@@ -21,7 +21,8 @@ export function schedulersListing(options: { only?: string; markdown?: boolean }
   const parts = names.map((name) => {
     const entry = DIFFUSERS_SCHEDULERS[name];
     const head = options.markdown ? `### ${name}\n\n${entry.sampler}; randomness: ${entry.randomness}.\n` : `${name} — ${entry.sampler}; randomness: ${entry.randomness}`;
-    return `${head}\n${formatTable(['key', 'default', 'accepted', 'meaning'], keyRows(entry.keys), { markdown: options.markdown, text: true })}`;
+    const table = formatTable(['key', 'default', 'accepted', 'meaning'], keyRows(entry.keys), { markdown: options.markdown, text: true });
+    return `${head}\n${table}`;
   });
   const footer = 'Keys of other diffusers schedulers are ignored (as diffusers ignores them); keys starting with _ are metadata.';
   return [...parts, footer].join('\n\n');

@@ -31,7 +31,8 @@ export async function trainedDemo(out: string, log: (line: string) => void, thre
     },
   });
   const seconds = (performance.now() - started) / 1000;
-  log(`  trained in ${seconds.toFixed(1)} s; mean loss of the last 100 steps ${(losses.slice(-100).reduce((a, b) => a + b, 0) / 100).toFixed(4)}`);
+  log(`  trained in ${seconds.toFixed(1)} s; mean loss of the last 100 steps ` +
+    `${(losses.slice(-100).reduce((a, b) => a + b, 0) / 100).toFixed(4)}`);
 
   const model = loadModel(runDir, true, threads);
   try {
@@ -43,7 +44,8 @@ export async function trainedDemo(out: string, log: (line: string) => void, thre
     const heunGrid = uniformT(10);
     const c = await heun(model.denoiser, z1, heunGrid);
     const diff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-    log(`DDIM vs flow-matching Euler on the trained model, same noise, 20 steps: max |difference| = ${diff.toExponential(2)} (float32 network)`);
+    log(`DDIM vs flow-matching Euler on the trained model, same noise, 20 ` +
+      `steps: max |difference| = ${diff.toExponential(2)} (float32 network)`);
     const data = model.dataset.sample(n, rng(2));
     const xs = (p: ArrayLike<number>) => Array.from(p).filter((_, i) => i % 2 === 0);
     const ys = (p: ArrayLike<number>) => Array.from(p).filter((_, i) => i % 2 === 1);

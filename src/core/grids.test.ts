@@ -38,5 +38,5 @@ test('grids refuse what they cannot make, naming the problem', () => {
   assert.throws(() => uniformT(2, { tMax: 5e-324 }), /2 steps are finer than the schedule or a double resolves here: times 0 and 1 are both 5e-324/);
   assert.throws(() => shiftGrid(ve(), uniformT(10), 4), /shift 4 moves t = 0.9 .* past the end of 've's λ range/);
   const sd3 = shiftGrid(flowMatching(), uniformT(4), 3);
-  assert.deepEqual(Array.from(sd3, (t) => +t.toFixed(12)), [1, 0.9, 0.75, 0.5, 0].map((t, i) => +[1, (3 * 0.75) / (1 + 2 * 0.75), (3 * 0.5) / 2, (3 * 0.25) / 1.5, 0][i].toFixed(12)));
+  assert.deepEqual(Array.from(sd3, (t) => +t.toFixed(12)), [1, 0.9, 0.75, 0.5, 0].map((_, i) => +[1, (3 * 0.75) / (1 + 2 * 0.75), (3 * 0.5) / 2, (3 * 0.25) / 1.5, 0][i].toFixed(12)));
 });

@@ -157,7 +157,8 @@ export function shiftGrid(schedule: Schedule, grid: TimeGrid, s: number): TimeGr
     const l = schedule.lambda(t) - offset;
     if (!(l > rangeMin && l < rangeMax)) {
       throw new DifflowError(
-        `shift ${s} moves t = ${t} (λ = ${l}) past the end of '${schedule.name}'s λ range [${rangeMin}, ${rangeMax}]: use shifted(schedule, ${s}) or a smaller shift`,
+        `shift ${s} moves t = ${t} (λ = ${l}) past the end of '${schedule.name}'s λ ` +
+          `range [${rangeMin}, ${rangeMax}]: use shifted(schedule, ${s}) or a smaller shift`,
       );
     }
     return schedule.tOfLambda(l);

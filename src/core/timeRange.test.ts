@@ -7,7 +7,8 @@ import { safeTimeRange, trainingTime } from './timeRange.js';
 import { EDM_P_MEAN, EDM_P_STD, edmDensity } from './training/density.js';
 import { weighting } from './training/weighting.js';
 
-test('an ε-model stops short of t = 1 where α(1) = 0, by 1e-3 to sample and 1e-4 for the likelihood; other outputs and schedules do not', () => {
+test('an ε-model stops short of t = 1 where α(1) = 0, by 1e-3 to sample ' +
+  'and 1e-4 for the likelihood; other outputs and schedules do not', () => {
   for (const schedule of [flowMatching(), cosine()]) {
     assert.deepEqual(safeTimeRange(schedule, 'eps', 'sampling'), { tMin: 0, tMax: 0.999 });
     assert.deepEqual(safeTimeRange(schedule, 'eps', 'likelihood'), { tMin: 1e-5, tMax: 0.9999 });

@@ -130,7 +130,8 @@ function gradientNodes(x: number[], w: number[], options: { stride: number; pad:
   return g.nodes.slice(before);
 }
 
-test('a convolution gradient is a flipped-filter Conv (stride 1) or one ConvTranspose (stride 2) for the input, and one patch Conv and one batched MatMul for the filter', () => {
+test('a convolution gradient is a flipped-filter Conv (stride 1) or one ConvTranspose ' +
+  '(stride 2) for the input, and one patch Conv and one batched MatMul for the filter', () => {
   const count = (nodes: { op: string }[], op: string) => nodes.filter((n) => n.op === op).length;
   const ops = ['ConvTranspose', 'Conv', 'BatchMatMul', 'Flip', 'Slice', 'Concat'];
   const strided = gradientNodes([2, 3, 6, 6], [4, 3, 3, 3], { stride: 2, pad: 1 });
@@ -156,7 +157,8 @@ test('a convolution gradient is a flipped-filter Conv (stride 1) or one ConvTran
   assert.deepEqual(small.map((n) => n.inputs[1].shape.join('×')), ['9×1×3×3'], '7×7: one-sided patches, stacked (64 → 64 at 7²: 5.4 vs 6.7 ms shifted)');
 });
 
-test('ONNX Runtime computes the same forward and gradients as the float64 interpreter for Conv, ConvTranspose, Flip, pooling, upsampling and Softmax', async () => {
+test('ONNX Runtime computes the same forward and gradients as the float64 ' +
+  'interpreter for Conv, ConvTranspose, Flip, pooling, upsampling and Softmax', async () => {
   for (const { H, W, stride, pad } of convCases) {
     await checkOrt([[2, 2, H, W], [3, 2, 3, 3]], (g, [x, w]) => weighted(g, g.conv(x, w, { stride, pad })), `Conv ${H}×${W} stride=${stride} pad=${pad}`);
   }
@@ -183,7 +185,8 @@ test('shape rules reject mismatched channels, kernels larger than the input and 
   assert.throws(() => g.batchMatmul(g.input('a', [2, 3, 4]), g.input('b', [3, 4, 5])), /BatchMatMul: needs \[B, m, k\] and \[B, k, n\]/);
 });
 
-test("convolutions through ONNX Runtime's blocked (NCHWc) kernels, with the filter an input, give the float64 forward and gradients", async (t) => {
+test("convolutions through ONNX Runtime's blocked (NCHWc) kernels, " +
+  "with the filter an input, give the float64 forward and gradients", async (t) => {
   const block = await nodeRuntime.convBlock!();
   if (!block) return t.skip('this CPU or build has no NCHWc kernels');
   // Channel counts that are multiples of the block: the forward and the input-gradient convs take the blocked

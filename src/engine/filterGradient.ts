@@ -23,7 +23,10 @@
 import type { Builder } from './builder.js';
 import type { Node, Tensor } from './graph.js';
 
-/** Inner-dimension length (pixels per product) up to which small images are stacked: a measured threshold (one 28² image), not the data's size. */
+/**
+ * Inner-dimension length (pixels per product) up to which small images are stacked: a measured threshold (one 28²
+ * image), not the data's size.
+ */
 const TILE_PIXELS = 784;
 /** Output pixels from which shiftedProduct is used … */
 const SHIFTED_PIXELS = 196;
@@ -34,7 +37,10 @@ const SHIFTED_SHARE = 0.9;
 const patchFilters = new WeakMap<Builder, Map<string, Tensor>>();
 function patchFilter(g: Builder, kh: number, kw: number, flipped: boolean): Tensor {
   let byKernel = patchFilters.get(g);
-  if (!byKernel) patchFilters.set(g, (byKernel = new Map()));
+  if (!byKernel) {
+    byKernel = new Map();
+    patchFilters.set(g, byKernel);
+  }
   const key = `${kh}x${kw}${flipped ? 'f' : ''}`;
   let eye = byKernel.get(key);
   if (!eye) {
@@ -110,7 +116,8 @@ function shiftedProduct(g: Builder, u: Tensor, gy: Tensor, kh: number, kw: numbe
   const [, O, Ho, Wo] = gy.shape;
   const [top, left, bottom, right] = pads;
   const Hp = H + top + bottom;
-  const cols = g.conv(g.reshape(u, [N * C, 1, H, W]), patchFilter(g, 1, kw, false), { pad: [top, left, bottom, right] }); // [N·C, kw, Hp, Wo]
+  // cols [N·C, kw, Hp, Wo]
+  const cols = g.conv(g.reshape(u, [N * C, 1, H, W]), patchFilter(g, 1, kw, false), { pad: [top, left, bottom, right] });
   // Tap a of a kh×1 filter over gy padded by kh − 1 rows reads gy row i' + a − (kh − 1): the flipped one-hot.
   const rows = g.conv(g.reshape(gy, [N * O, 1, Ho, Wo]), patchFilter(g, kh, 1, true), { pad: [kh - 1, 0, kh - 1, 0] }); // [N·O, kh, Hp, Wo]
   const product = summedProduct(g, g.reshape(cols, [N, C * kw, Hp * Wo]), g.reshape(rows, [N, O * kh, Hp * Wo])); // [C·kw, O·kh]

@@ -218,7 +218,8 @@ function forEach4(shape: Shape, f: (n: number, c: number, i: number, j: number, 
 
 /**
  * Visits every (input position, weight, output position) triple of a convolution: x [N, C, H, W],
- * w [Cout, C, kh, kw] (Conv's layout), y [N, Cout, Ho, Wo], linked by y[n, o, i, j] ∋ x[n, c, s·i − top + d·a, s·j − left + d·b]·w[o, c, a, b].
+ * w [Cout, C, kh, kw] (Conv's layout), y [N, Cout, Ho, Wo], linked by
+ * y[n, o, i, j] ∋ x[n, c, s·i − top + d·a, s·j − left + d·b]·w[o, c, a, b].
  */
 function convPairs(sx: Shape, sw: Shape, sy: Shape, attrs: Node['attrs'], f: (ix: number, iw: number, iy: number) => void): void {
   const [N, C, H, W] = sx;

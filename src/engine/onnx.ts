@@ -59,7 +59,8 @@ export function toOnnx(
       const key = values.join(',');
       let name = names.get(key);
       if (!name) {
-        names.set(key, (name = `${prefix}_${names.size}`));
+        name = `${prefix}_${names.size}`;
+        names.set(key, name);
         initializers.push(onnx.TensorProto.create({ name, dims: [values.length], dataType, [field]: values.slice() }));
       }
       return name;

@@ -136,7 +136,7 @@ export const LOWER: Record<OpName, Lowering> = {
     const shared = e.layerNorms.source.get(node.output.id);
     const xhat = shared?.y ?? e.fresh('xhat');
     layerNorm(e, { ...t, shape: rows }, grouped, node.attrs.eps as number, xhat, shared?.invStd);
-    const perChannel = t.shape.map((d, i) => (i === 1 ? C : 1)).slice(1);
+    const perChannel = t.shape.map((_, i) => (i === 1 ? C : 1)).slice(1);
     const [back, scaled, g, b] = [e.fresh('xhat'), e.fresh('scaled'), e.fresh('gamma'), e.fresh('beta')];
     e.node('Reshape', [xhat, e.reshapeTo(t.shape, batch)], [back]);
     e.node('Reshape', [gamma, e.int64(perChannel)], [g]);
@@ -167,7 +167,8 @@ export const LOWER: Record<OpName, Lowering> = {
     e.node('Reshape', [wt, e.int64([O, C, kh, kw])], [wb]);
     let xb = e.blocked.get(inputs[0]);
     if (!xb) {
-      e.blocked.set(inputs[0], (xb = e.fresh('xb')));
+      xb = e.fresh('xb');
+      e.blocked.set(inputs[0], xb);
       e.node('ReorderInput', [inputs[0]], [xb], { channels_last: 0 }, NCHWC_DOMAIN);
     }
     const yb = e.fresh('yb');

@@ -77,7 +77,10 @@ export function layerNormSharing(graph: Graph, name: (t: Tensor) => string, fres
     const k = key(x, row, n.attrs.eps);
     const earlier = first.get(k);
     if (n.op === 'InvStd') {
-      if (earlier) reuse.set(n.output.id, (earlier.invStd ??= fresh('invstd')));
+      if (earlier) {
+        earlier.invStd ??= fresh('invstd');
+        reuse.set(n.output.id, earlier.invStd);
+      }
     } else if (!earlier) {
       const entry = { y: n.op === 'Standardize' ? name(n.output) : fresh('xhat') };
       first.set(k, entry);

@@ -23,7 +23,8 @@ async function probeConvBlock(): Promise<number | undefined> {
   const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5);
   const feeds = { x: new ort.Tensor('float32', values(2 * C * 25, 1), [2, C, 5, 5]), w: new ort.Tensor('float32', values(C * C * 9, 2), [C, C, 3, 3]) };
   const run = async (convBlock?: number) => {
-    const session = await ort.InferenceSession.create(toOnnx(g, { convBlock }), { intraOpNumThreads: 1, logSeverityLevel: 4 }); // a build without the kernels fails quietly
+    // A build without the kernels fails quietly.
+    const session = await ort.InferenceSession.create(toOnnx(g, { convBlock }), { intraOpNumThreads: 1, logSeverityLevel: 4 });
     try {
       return (await session.run(feeds)).y.data as Float32Array;
     } finally {

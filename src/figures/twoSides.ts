@@ -87,7 +87,8 @@ function panelSvg(p: PathPanel, title: string): string {
 export function renderRescaling(data: { variance: number; frames: PathPanel[] }): string {
   const panels = data.frames.map((f) => panelSvg(f, `θ = ${f.theta}${f.theta === 0 ? ' (FM)' : f.theta === 1 ? ' (VP)' : ''}`));
   return panelGrid(panels, panels.length, {
-    title: `Rescaling flow matching toward VP, data N(0, ${data.variance}). ${KEY}. DDIM stays on the exact path, probability-flow Euler moves off it`,
+    title: `Rescaling flow matching toward VP, data N(0, ${data.variance}). ${KEY}. ` +
+      `DDIM stays on the exact path, probability-flow Euler moves off it`,
   });
 }
 

@@ -16,9 +16,9 @@ for (const [format, to, from, name] of [['F16', toFloat16Bits, fromFloat16Bits, 
     const ours = to(source);
     const torch = bits(name);
     assert.equal(fixture[name].dtype, format);
-    const isNaN = (b: number) => Number.isNaN(from(Uint16Array.of(b))[0]);
+    const isNaNBits = (b: number) => Number.isNaN(from(Uint16Array.of(b))[0]);
     for (let i = 0; i < source.length; i++) {
-      if (Number.isNaN(source[i])) assert.ok(isNaN(ours[i]) && isNaN(torch[i]), 'NaN stays a NaN (PyTorch writes 0x7e00 or 0xffff)');
+      if (Number.isNaN(source[i])) assert.ok(isNaNBits(ours[i]) && isNaNBits(torch[i]), 'NaN stays a NaN (PyTorch writes 0x7e00 or 0xffff)');
       else assert.equal(hex(ours[i]), hex(torch[i]), `${source[i]}`);
     }
   });

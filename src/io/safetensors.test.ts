@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DifflowError } from '../core/validate.js';
 import { decodeSafetensors, encodeSafetensors, safetensorsOrder, type SafetensorsTensor } from './safetensors.js';
 

@@ -52,7 +52,8 @@ test('layerNorm gives every row mean 0 and variance 1 before the affine', () => 
   }
 });
 
-test('a residual block declares PyTorch-style parameters, a 1×1 skip conv only when channels change, and initParams sets its γ to one', () => {
+test('a residual block declares PyTorch-style parameters, a 1×1 skip ' +
+  'conv only when channels change, and initParams sets its γ to one', () => {
   const changing = residualBlock('res', { cIn: 4, cOut: 6, embedding: 8, groups: 2 });
   const shapes = Object.fromEntries(changing.params.map((p) => [p.name, p.shape]));
   assert.deepEqual(shapes, {
@@ -129,7 +130,8 @@ async function checkBlock(block: Block<Tensor[]>, inputs: Record<string, readonl
   }
 }
 
-test("a residual block's gradients match finite differences, and its loss and gradients agree between ONNX Runtime and the float64 interpreter", async () => {
+test("a residual block's gradients match finite differences, and its loss " +
+  "and gradients agree between ONNX Runtime and the float64 interpreter", async () => {
   const res = residualBlock('res', { cIn: 4, cOut: 6, embedding: 8, groups: 2 });
   await checkBlock(res, { x: [2, 4, 6, 6], emb: [2, 8] });
 });

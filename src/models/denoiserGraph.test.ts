@@ -45,7 +45,8 @@ test('the MLP forward, loss and autodiff gradients match PyTorch float64 autogra
 });
 
 for (const key of ['train_step', 'train_step_clip_active'] as const) {
-  test(`one training step (clipping, AdamW, EMA${key.endsWith('active') ? ', clip active' : ''}) matches PyTorch in float64 and in ONNX Runtime`, async () => {
+  test(`one training step (clipping, AdamW, EMA${key.endsWith('active') ? ', clip active' : ''}) ` +
+    `matches PyTorch in float64 and in ONNX Runtime`, async () => {
     const step = ref[key];
     const graph = buildTrainStep(net, B, { beta1: step.adamw.betas[0], beta2: step.adamw.betas[1], clip: step.max_norm });
     const p0 = byName(ref.params);
@@ -80,7 +81,7 @@ test('the lowered training step is lean: Gemm for the layers, no Constant nodes,
 });
 
 test('a network that reads an undeclared parameter fails where its graph is built, naming the parameter and the network', () => {
-  const typo: Network = { ...mlp({ hidden: 4, layers: 1 }), forward: (g, p, z) => g.add(z, p['W9']) };
+  const typo: Network = { ...mlp({ hidden: 4, layers: 1 }), forward: (g, p, z) => g.add(z, p.W9) };
   for (const build of [() => buildForward(typo, 2), () => buildTrainStep(typo, 2)]) {
     assert.throws(build, (e: unknown) => e instanceof DifflowError && /the mlp network reads a parameter 'W9' that it does not declare \(its 4: W0, b0, W1, b1\)/.test(e.message));
   }

@@ -226,7 +226,8 @@ test('ONNX Runtime computes the same dit output as the float64 interpreter with 
   assert.ok(maxDiff(out, ref) < 1e-4 * Math.max(1, scale), `ORT vs float64: max difference ${maxDiff(out, ref)} at scale ${scale}`);
 });
 
-test('with its adaLN-Zero initialisation dit outputs exactly zero; with random weights the output depends on the label and on t', async () => {
+test('with its adaLN-Zero initialisation dit outputs exactly zero; ' +
+  'with random weights the output depends on the label and on t', async () => {
   const net = dit();
   const batch = randomBatch(net, [2, 5], 5);
   const initial = { ...Object.fromEntries(Object.entries(initParams(net, rng(6))).map(([k, v]) => [k, Float64Array.from(v)])), ...batch };

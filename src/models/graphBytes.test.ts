@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Builder } from '../engine/builder.js';
+import type { Builder } from '../engine/builder.js';
 import { toOnnx } from '../engine/onnx.js';
 import { buildOptimizerStep } from '../engine/optimizer.js';
 import { CLASSIFIER_PARAMS, classifierForward, softmaxCrossEntropy } from './classifier.js';

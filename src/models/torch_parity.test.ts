@@ -97,7 +97,8 @@ function parity(name: string, file: string, make: (config: Fixture['config']) =>
   test(`the ${name} forward and gradients lowered as for training (blocked convolutions) match PyTorch float64 (≤ 1e-4)`, async (t) => {
     const convBlock = await nodeRuntime.convBlock?.();
     if (!convBlock) return t.skip('this CPU or build has no NCHWc kernels');
-    t.diagnostic(`block ${convBlock}: worst relative error ${(await ortCheck(toOnnx(graph, { convBlock }), { threads: 2, blockedConvs: false })).toExponential(2)}`);
+    t.diagnostic(`block ${convBlock}: worst relative error ` +
+      `${(await ortCheck(toOnnx(graph, { convBlock }), { threads: 2, blockedConvs: false })).toExponential(2)}`);
   });
 }
 

@@ -77,12 +77,12 @@ export function loadTrainState(runDir: string): { config: TrainConfig; state: Tr
     flatten(net, Object.fromEntries(net.params.map((p) => {
       const t = tensors[`${prefix}${p.name}`];
       const n = p.shape.reduce((a, b) => a * b, 1);
-      if (!t || t.dtype !== 'F32' || t.data.length !== n) throw new DifflowError(`${path}: tensor '${prefix}${p.name}' is missing or has the wrong size`);
+      if (t?.dtype !== 'F32' || t.data.length !== n) throw new DifflowError(`${path}: tensor '${prefix}${p.name}' is missing or has the wrong size`);
       return [p.name, t.data as Float32Array];
     })));
   const rng = tensors.rng;
   const losses = tensors.losses;
-  if (!rng || rng.dtype !== 'U32' || !losses || losses.dtype !== 'F32') throw new DifflowError(`${path}: the generator state or loss history is missing`);
+  if (rng?.dtype !== 'U32' || !losses || losses.dtype !== 'F32') throw new DifflowError(`${path}: the generator state or loss history is missing`);
   if (rng.data.length !== 4 || rng.data.every((w) => w === 0)) throw new DifflowError(`${path}: the generator state must be 4 words, not all zero`);
   const step = Number(metadata.step);
   if (!Number.isInteger(step) || step !== losses.data.length) throw new DifflowError(`${path}: step ${metadata.step} does not match the loss history`);

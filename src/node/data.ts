@@ -74,7 +74,8 @@ export function dataForRun(config: TrainConfig, runDir: string): Dataset {
     if (bytes === undefined) continue;
     const actual = sha256(bytes);
     if (actual !== config.dataSha256) {
-      throw new DifflowError(`data file ${path} changed since the run was trained (SHA-256 ${actual.slice(0, 12)}…, recorded ${config.dataSha256.slice(0, 12)}…); restore it or train a new run`);
+      throw new DifflowError(`data file ${path} changed since the run was trained (SHA-256 ${actual.slice(0, 12)}…, ` +
+        `recorded ${config.dataSha256.slice(0, 12)}…); restore it or train a new run`);
     }
     return parsePoints(config.data, bytes);
   }

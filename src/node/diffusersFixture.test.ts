@@ -19,7 +19,8 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).re
 const config = (run: string) => JSON.parse(readFileSync(fixture(`${run}.json`), 'utf8')) as DiffusersConfig;
 
 for (const model of ['eps', 'v']) {
-  test(`fromDiffusersConfig(scheduler_config.json).run on the ONNX ${model}-prediction model reproduces PyTorch's DDIM, Euler, Heun and DPM-Solver++ 2M samples`, async () => {
+  test(`fromDiffusersConfig(scheduler_config.json).run on the ONNX ${model}-prediction ` +
+    `model reproduces PyTorch's DDIM, Euler, Heun and DPM-Solver++ 2M samples`, async () => {
     for (const scheduler of ['ddim', 'euler', 'heun', 'dpmpp2m']) {
       const run = `${model}-${scheduler}`;
       const plan = fromDiffusersConfig(config(run), { numInferenceSteps: reference.steps });
@@ -28,7 +29,10 @@ for (const model of ['eps', 'v']) {
         schedule: plan.schedule, output: model === 'v' ? 'v' : 'eps', time: plan.modelTime, threads: 1, ...(model === 'v' ? { inputs: { class_labels: classLabels } } : {}),
       });
       const seen: number[] = [];
-      const out = await plan.run((sample, t) => (seen.push(t), onnx.model(sample, t)), noise.map((v) => v * plan.initNoiseSigma));
+      const out = await plan.run((sample, t) => {
+        seen.push(t);
+        return onnx.model(sample, t);
+      }, noise.map((v) => v * plan.initNoiseSigma));
       await onnx.release();
       assert.deepEqual(seen, reference.runs[run].timesteps, `${run}: the model sees diffusers' timesteps`);
       const diff = maxDiff(out, reference.runs[run].sample);
@@ -37,7 +41,8 @@ for (const model of ['eps', 'v']) {
   });
 }
 
-test("any difflow sampler runs on a config's translated schedule, grid and output: DDIM on the v-model's Euler config is diffusers' Euler, Heun another nearby answer", async () => {
+test("any difflow sampler runs on a config's translated schedule, grid and output: " +
+  "DDIM on the v-model's Euler config is diffusers' Euler, Heun another nearby answer", async () => {
   const plan = fromDiffusersConfig(config('v-euler'), { numInferenceSteps: reference.steps });
   const onnx = await loadOnnxDenoiser(fixture('v.onnx'), {
     schedule: plan.schedule, output: (F, z, t) => plan.predict(F, z, t), time: plan.modelTime, inputScale: plan.inputScale, inputs: { class_labels: classLabels }, threads: 1,

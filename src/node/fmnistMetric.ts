@@ -19,7 +19,7 @@ import { CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierF
 import { IMAGE_PIXELS } from '../models/image.js';
 import { copyImage, fashionMnistDir, loadFashionMnist, type Split } from './fashionMnist.js';
 
-/** The shipped weights: assets/ at the package root (the same path from src/train/ and dist/train/). */
+/** The shipped weights: assets/ at the package root (the same path from src/node/ and dist/node/). */
 export const DEFAULT_CLASSIFIER_PATH = fileURLToPath(new URL('../../assets/fmnist-classifier.safetensors', import.meta.url));
 
 const PIXELS = IMAGE_PIXELS;

@@ -97,7 +97,8 @@ export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; st
 
 /** Refuses a run whose network, batch or length cannot fit in memory. */
 function checkFits(config: TrainConfig): void {
-  const what = `training this ${config.model} (--hidden ${config.hidden}, --layers ${config.layers}, --batch ${config.batch}, --steps ${config.steps})`;
+  const what = `training this ${config.model} (--hidden ${config.hidden}, --layers ` +
+    `${config.layers}, --batch ${config.batch}, --steps ${config.steps})`;
   checkMemory(what, trainingBytes(config, networkFor(config, dataShape(config.data))));
 }
 
@@ -111,7 +112,8 @@ async function train(o: RunOptions, config: TrainConfig, trainer: Trainer, first
   const save = () => {
     const bad = badStatePart(state);
     if (bad !== undefined) {
-      throw new DifflowError(`training diverged at step ${state.step}: ${bad}; ${savedStep === undefined ? 'nothing was saved' : `the checkpoint of step ${savedStep} is kept`}; lower --lr or check the data`);
+      throw new DifflowError(`training diverged at step ${state.step}: ${bad}; ` +
+        `${savedStep === undefined ? 'nothing was saved' : `the checkpoint of step ${savedStep} is kept`}; lower --lr or check the data`);
     }
     saveTrainState(o.runDir, config, state);
     savedStep = state.step;

@@ -21,7 +21,8 @@ test('kill -9 during training, then --resume: the loss curve and final parameter
   assert.deepEqual(b.m, a.m, 'Adam m');
 });
 
-test('SIGINT or SIGTERM ends training after the step in flight, saves that step (not only the last periodic checkpoint), unlocks the folder and exits 130 / 143', async () => {
+test('SIGINT or SIGTERM ends training after the step in flight, saves that step ' +
+  '(not only the last periodic checkpoint), unlocks the folder and exits 130 / 143', async () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const dir = tmp();
     const child = spawn(process.execPath, [...CLI, 'train', ...small, '--steps', '100000', '--checkpoint-every', '100000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });

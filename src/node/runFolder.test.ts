@@ -14,11 +14,13 @@ const oneLine = (r: { code: number; err: string }, code: number, pattern: RegExp
   assert.match(r.err, pattern);
 };
 
-test('--resume refuses a changed recipe, naming every differing flag, and allows --steps, --lr, --checkpoint-every, --threads', async () => {
+test('--resume refuses a changed recipe, naming every differing ' +
+  'flag, and allows --steps, --lr, --checkpoint-every, --threads', async () => {
   const run = tempFolder();
   assert.equal((await cli('train', ...SMALL_RUN, '--out', run)).code, 0);
   const before = readFileSync(checkpointPath(run));
-  oneLine(await cli('train', '--out', run, '--resume', '--schedule', 'edm', '--prediction', 'x'), 2, /cannot change --schedule edm \(was fm\), --prediction x \(was u\); only --steps, --lr, --checkpoint-every, --threads, --spinning may change/);
+  oneLine(await cli('train', '--out', run, '--resume', '--schedule', 'edm', '--prediction', 'x'), 2, new RegExp(/cannot change --schedule edm \(was fm\), --prediction x \(was u\); /.source +
+    /only --steps, --lr, --checkpoint-every, --threads, --spinning may change/.source));
   oneLine(await cli('train', '--out', run, '--resume', '--data', 'gmm'), 2, /--data gmm \(was moons\)/);
   oneLine(await cli('train', '--out', run, '--resume', '--schedule', 'bogus'), 2, /unknown schedule 'bogus'/);
   // The learning-rate schedule and the network's Fourier features are part of the recipe.
@@ -33,7 +35,8 @@ test('--resume refuses a changed recipe, naming every differing flag, and allows
   assert.equal(config.checkpointEvery, 3);
 });
 
-test('a second training run on the same folder refuses in one line while the first runs; a stale lock of a dead run is taken over', async () => {
+test('a second training run on the same folder refuses in one line ' +
+  'while the first runs; a stale lock of a dead run is taken over', async () => {
   const run = tempFolder();
   // A live owner: this test's parent process, on this host.
   writeFileSync(join(run, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostname(), started: 'earlier' }));
@@ -68,7 +71,7 @@ test('two real train processes on one folder: exactly one trains, the other refu
 test('a data file is pinned: a changed file is refused on --resume, and sample / eval work from another folder', async () => {
   const folder = tempFolder();
   const csv = join(folder, 'points.csv');
-  writeFileSync(csv, 'x,y\n' + Array.from({ length: 50 }, (_, i) => `${Math.cos(i)},${Math.sin(i)}`).join('\n'));
+  writeFileSync(csv, `x,y\n${Array.from({ length: 50 }, (_, i) => `${Math.cos(i)},${Math.sin(i)}`).join('\n')}`);
   const run = join(folder, 'run');
   const cwd = process.cwd();
   process.chdir(folder);
@@ -89,7 +92,7 @@ test('a data file is pinned: a changed file is refused on --resume, and sample /
   } finally {
     process.chdir(cwd);
   }
-  writeFileSync(csv, 'x,y\n' + Array.from({ length: 50 }, (_, i) => `${100 * i},${i}`).join('\n'));
+  writeFileSync(csv, `x,y\n${Array.from({ length: 50 }, (_, i) => `${100 * i},${i}`).join('\n')}`);
   oneLine(await cli('train', '--out', run, '--resume', '--steps', '8'), 2, /data file .*points\.csv changed since the run was trained \(SHA-256 [0-9a-f]{12}…, recorded [0-9a-f]{12}…\)/);
   assert.equal(loadTrainState(run).state.step, 4, 'nothing was trained on the other data');
 });
@@ -105,7 +108,8 @@ test('non-finite weights are never saved: --lr 1e39 stops with a clear message a
   assert.deepEqual(readFileSync(checkpointPath(run)), good, 'the good checkpoint is byte for byte the same');
 });
 
-test('temporary files left by a killed writer are removed when the run folder is next used; --threads is clamped to the cores', async () => {
+test('temporary files left by a killed writer are removed when the ' +
+  'run folder is next used; --threads is clamped to the cores', async () => {
   const run = tempFolder();
   const dead = spawn(process.execPath, ['-e', '']);
   await new Promise((r) => dead.on('exit', r));
@@ -114,7 +118,7 @@ test('temporary files left by a killed writer are removed when the run folder is
   const lines: string[] = [];
   const write = process.stderr.write;
   process.stderr.write = ((text: string) => lines.push(text) > 0) as unknown as typeof process.stderr.write;
-  let r;
+  let r: Awaited<ReturnType<typeof cli>>;
   try {
     r = await cli('train', ...SMALL_RUN, '--threads', '5000', '--out', run);
   } finally {

@@ -71,7 +71,8 @@ test("today's python/difflow_torch still computes one training step as difflow's
   for (const f of files) await compareStep(join(dir, f));
 });
 
-test('a 2-process gloo run trains two moons to good samples, drawn by the TypeScript samplers from its checkpoint; the ONNX backend resumes it', { skip: noTorch }, async (t) => {
+test('a 2-process gloo run trains two moons to good samples, drawn by the ' +
+  'TypeScript samplers from its checkpoint; the ONNX backend resumes it', { skip: noTorch }, async (t) => {
   const dir = tmp();
   const r = difflow('train', ...moons, '--nproc', '2', '--steps', '800', '--out', dir);
   assert.equal(r.status, 0, r.stderr);

@@ -68,7 +68,8 @@ export function findPython(explicit: string | undefined, env: NodeJS.ProcessEnv 
 
 /**
  * torch 1.13's torchrun cannot parse its own default '--redirects 0 --tee 0' on Python ≥ 3.11 (a zero IntFlag
- * is no longer iterated: AttributeError in `to_map`); a map naming only local rank 9 means "none" for ranks 0–8 (a 10th local rank's output goes to torchrun's log files).
+ * is no longer iterated: AttributeError in `to_map`); a map naming only local rank 9 means "none" for ranks 0–8
+ * (a 10th local rank's output goes to torchrun's log files).
  */
 const STD_FIX = ['--redirects', '9:3', '--tee', '9:3'];
 

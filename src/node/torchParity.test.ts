@@ -12,7 +12,8 @@ import { FIXTURES, compareStep } from '../../test/helpers/torchParity.js';
 
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.safetensors')).sort();
 
-test('the parity fixtures cover every output kind with every weighting, Fourier features with a cosine learning rate, the U-Net and the DiT', () => {
+test('the parity fixtures cover every output kind with every weighting, ' +
+  'Fourier features with a cosine learning rate, the U-Net and the DiT', () => {
   assert.equal(files.filter((f) => /^mlp-(eps|x|v|u)-/.test(f)).length, 28);
   assert.ok(files.includes('mlp-fourier-cosine.safetensors'));
   assert.ok(files.includes('unet.safetensors') && files.includes('dit.safetensors'));

@@ -87,7 +87,8 @@ export async function onnxDenoiser(runtime: Runtime, bytes: Uint8Array, options:
         const result = (await session.runTensors(feeds))[signature.output.name];
         const values = floatValues(result);
         if (values.length !== rowsIn * dim) {
-          throw new DifflowError(`the output '${signature.output.name}' has ${values.length / rowsIn} values per sample, the sample ${dim} (an output with learned variance channels is not a denoiser's prediction)`);
+          throw new DifflowError(`the output '${signature.output.name}' has ${values.length / rowsIn} values per sample, ` +
+            `the sample ${dim} (an output with learned variance channels is not a denoiser's prediction)`);
         }
         out.set(values.subarray(0, count * dim), start * dim);
       }

@@ -49,7 +49,8 @@ export function readSignature(session: Session, given: readonly string[], names:
   for (const name of given) find('conditioning', name);
   const timeCandidates = inputs.filter((i) => TIME_NAMES.test(i.name) && !given.includes(i.name));
   if (!names.timestep && timeCandidates.length !== 1) {
-    throw new DifflowError(`cannot tell which input is the timestep (${timeCandidates.length ? 'several are named like one' : 'none is named like one'}); name it. Inputs: ${list(inputs)}`);
+    throw new DifflowError(`cannot tell which input is the timestep ` +
+      `(${timeCandidates.length ? 'several are named like one' : 'none is named like one'}); name it. Inputs: ${list(inputs)}`);
   }
   const timestep = names.timestep ? find('timestep', names.timestep) : timeCandidates[0];
   const rest = inputs.filter((i) => i !== timestep && !given.includes(i.name));
@@ -57,7 +58,9 @@ export function readSignature(session: Session, given: readonly string[], names:
   const floats = rest.filter((i) => FLOATS.includes(i.type));
   const guess = floats.length === 1 ? floats : floats.filter((i) => SAMPLE_NAMES.test(i.name));
   if (!names.sample && guess.length !== 1) {
-    throw new DifflowError(`cannot tell which input is the sample: ${rest.length ? `${list(rest)} are left` : 'no input is left'} once the timestep and conditioning inputs are set aside; pass the others as inputs or name the sample`);
+    throw new DifflowError(`cannot tell which input is the sample: ` +
+      `${rest.length ? `${list(rest)} are left` : 'no input is left'} once the timestep and conditioning ` +
+      `inputs are set aside; pass the others as inputs or name the sample`);
   }
   const sample = names.sample ? find('sample', names.sample) : guess[0];
   const missing = inputs.filter((i) => i !== sample && i !== timestep && !given.includes(i.name));

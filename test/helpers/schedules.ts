@@ -47,6 +47,7 @@ export function allSchedules(): Schedule[] {
 }
 
 /** Times at and near the ends, and inside. */
+// biome-ignore lint/suspicious/noApproximativeNumericConstant: 0.7071 is a time to test, not √½
 export const EDGE_TIMES = [0, 1e-12, 1e-9, 1e-6, 1e-3, 0.0123, 0.25, 0.5, 0.7071, 0.999, 1 - 1e-6, 1 - 1e-9, 1 - 1e-12, 1];
 
 /** Whether t is within `h` of a knot i/1000 of a DDPM table (where α is only piecewise smooth). */
@@ -70,9 +71,9 @@ function difference(f: (t: number) => number, df: number, t: number, h: number):
 
 /**
  * The properties of schedule `s` at time t, as a list of violations (empty when all hold):
- * α, σ finite and ≥ 0; λ = log α²/σ² (at a time within a few ulps of t), ±∞ exactly where σ or α is 0; α', σ', λ' never NaN, finite inside (0, 1)
- * and λ' finite at an end where λ is; λ' = 2(α'/α − σ'/σ); each derivative within its error bound of a central
- * difference; t(λ(t)) = t.
+ * α, σ finite and ≥ 0; λ = log α²/σ² (at a time within a few ulps of t), ±∞ exactly where σ or α is 0;
+ * α', σ', λ' never NaN, finite inside (0, 1) and λ' finite at an end where λ is; λ' = 2(α'/α − σ'/σ); each
+ * derivative within its error bound of a central difference; t(λ(t)) = t.
  */
 export function violations(s: Schedule, t: number): string[] {
   const out: string[] = [];

@@ -45,7 +45,13 @@ export async function compareStep(path: string): Promise<number> {
   const vector = (key: string): Float32Array => {
     const flat = tensors[key].data as Float32Array;
     let offset = 0;
-    const byName = Object.fromEntries(order.map((name) => [name, flat.subarray(offset, (offset += sizes[name]))]));
+    const byName = Object.fromEntries(
+      order.map((name) => {
+        const part = flat.subarray(offset, offset + sizes[name]);
+        offset += sizes[name];
+        return [name, part];
+      }),
+    );
     assert.equal(offset, flat.length, `${file}: ${key} has ${flat.length} values, difflow's network ${offset}`);
     return flatten(net, byName);
   };

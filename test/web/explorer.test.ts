@@ -118,7 +118,8 @@ test('the samplers run side by side from the same noise; the RMS distance to the
   assert.ok(pixels.every((p) => p === pixels[0]), `at t = 1 every canvas shows the same noise (${pixels.map((p) => p.length).join(', ')})`);
   await set('samplers-time', '1');
   await page.waitForFunction(() => window.__difflow.panels.samplers?.progress === 1);
-  console.log(`samplers at 8 steps, RMS to exact: ${s.runs.map((r) => `${r.sampler} ${r.rmsToExact.toPrecision(3)} (${r.nfe} calls)`).join(', ')}; spread ${s.runs.map((r) => r.spread.toPrecision(3)).join(', ')}`);
+  console.log(`samplers at 8 steps, RMS to exact: ${s.runs.map((r) => `${r.sampler} ${r.rmsToExact.toPrecision(3)} (${r.nfe} calls)`).join(', ')}; ` +
+    `spread ${s.runs.map((r) => r.spread.toPrecision(3)).join(', ')}`);
 });
 
 test('the zoom near t = 0 shows the end-point miss, and the legend stays put while a slider moves', async () => {

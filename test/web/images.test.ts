@@ -84,7 +84,8 @@ async function sample(settings: Partial<Record<'class' | 'sampler' | 'steps' | '
   return { images: s.images, seconds: s.seconds, wall: (Date.now() - start) / 1000, cpu: browserCpuSeconds() - cpu, request: s.request!, diversity: s.diversity };
 }
 
-test('before any interaction the page transfers ≤ 1 MB and no ONNX Runtime; the first interaction loads the WebAssembly-only build', async () => {
+test('before any interaction the page transfers ≤ 1 MB and no ONNX ' +
+  'Runtime; the first interaction loads the WebAssembly-only build', async () => {
   // Scroll through the whole page, as a reader would, giving every panel time to react.
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   for (let y = 0; y <= height; y += 600) {
@@ -127,12 +128,15 @@ test('ten images at guidance 2 are of the asked class for the classifier (≥ 80
     correct += right;
     times.push(run.seconds);
     cpus.push(run.cpu);
-    console.log(`class ${c}: ${right}/10 recognised; sampling ${run.seconds.toFixed(2)} s in the worker, ${run.wall.toFixed(2)} s from the change to the result, ${run.cpu.toFixed(2)} s of Chromium's CPU`);
+    console.log(`class ${c}: ${right}/10 recognised; sampling ${run.seconds.toFixed(2)} s in the worker, ` +
+      `${run.wall.toFixed(2)} s from the change to the result, ${run.cpu.toFixed(2)} s of Chromium's CPU`);
   }
   const accuracy = correct / (10 * classes.length);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const load = loadFactor();
-  console.log(`accuracy ${(100 * accuracy).toFixed(1)} % over ${10 * classes.length} images; sampling time median ${median(times).toFixed(2)} s, max ${Math.max(...times).toFixed(2)} s (load factor ${load.toFixed(1)}); Chromium's CPU per run median ${median(cpus).toFixed(2)} s`);
+  console.log(`accuracy ${(100 * accuracy).toFixed(1)} % over ${10 * classes.length} images; sampling ` +
+    `time median ${median(times).toFixed(2)} s, max ${Math.max(...times).toFixed(2)} s (load ` +
+    `factor ${load.toFixed(1)}); Chromium's CPU per run median ${median(cpus).toFixed(2)} s`);
   assert.ok(accuracy >= 0.8, `accuracy ${accuracy}`);
   // The budget is 5 s on an idle machine: the CPU time of a run (all of Chromium's processes) must fit in it,
   // and its wall time may stretch with the load (cores booked k times over: k times as long).

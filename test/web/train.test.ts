@@ -39,7 +39,7 @@ test('the default run finishes in about 20 s, samples live on the way, and its f
   // Polled every 250 ms, not every frame: the test should not add work to the page it measures.
   await page.waitForFunction(() => {
     const t = window.__difflow.panels.train;
-    return t !== undefined && t.running && t.samplesStep > 0;
+    return t?.running && t.samplesStep > 0;
   }, null, { timeout: 60_000, polling: 250 });
   await page.waitForFunction(() => window.__difflow.panels.train?.outcome === 'finished', null, { timeout: 180_000, polling: 250 });
   await page.waitForFunction(() => {
@@ -49,7 +49,8 @@ test('the default run finishes in about 20 s, samples live on the way, and its f
   const t = (await panelState(page, 'train'))!;
   console.log(
     `default run: ${t.step} steps in ${t.seconds.toFixed(1)} s (${t.stepsPerSecond.toFixed(0)} steps/s at the end), ` +
-      `${(100 * t.onSquares).toFixed(1)} % of samples on the squares, longest main-thread task ${t.longestTaskMs.toFixed(0)} ms, load ×${loadFactor().toFixed(1)}`,
+      `${(100 * t.onSquares).toFixed(1)} % of samples on the squares, longest ` +
+        `main-thread task ${t.longestTaskMs.toFixed(0)} ms, load ×${loadFactor().toFixed(1)}`,
   );
   assert.match((await status()) ?? '', /^Finished: \d+ steps in [\d.]+ s/);
   const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;

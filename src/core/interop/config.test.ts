@@ -52,7 +52,8 @@ test('run refuses eta where the class has none and a missing rng where it is sto
   await assert.rejects(translate(DDIM).run(() => new Float64Array(3), new Float64Array(4)), /returned 3 values for a sample of 4/);
 });
 
-test("Stable Diffusion 1.5's scheduler_config.json (PNDM keys) is accepted as another class, its foreign keys ignored as diffusers ignores them", () => {
+test("Stable Diffusion 1.5's scheduler_config.json (PNDM keys) is accepted " +
+  "as another class, its foreign keys ignored as diffusers ignores them", () => {
   const sd15 = {
     _class_name: 'PNDMScheduler', _diffusers_version: '0.6.0', beta_end: 0.012, beta_schedule: 'scaled_linear', beta_start: 0.00085,
     num_train_timesteps: 1000, set_alpha_to_one: false, skip_prk_steps: true, steps_offset: 1, trained_betas: null, clip_sample: false,

@@ -9,7 +9,7 @@
 import { toXEps } from '../outputs.js';
 import { ddim, type StepInfo } from '../samplers/index.js';
 import { ancestralStep, needRng } from '../samplers/sampler.js';
-import { bool, int, num, oneOf, readConfig, type DiffusersConfig } from './config.js';
+import { bool, int, oneOf, readConfig, type DiffusersConfig } from './config.js';
 import { betaTable, TABLE_KEYS, type BetaTable } from './betaTable.js';
 import { gridModelTime, noEta, type Plan, type PlanExtras, type PlanSampler, type RunOptions } from './plan.js';
 import { spacedTimesteps, spacingKey } from './spacing.js';

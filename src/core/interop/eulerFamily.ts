@@ -10,7 +10,7 @@ import { ddim, heun } from '../samplers/index.js';
 import { rescale, type Schedule } from '../schedule/index.js';
 import { needRng } from '../samplers/sampler.js';
 import { betaTable, EULER_TERMINAL_ALPHA_BAR, TABLE_KEYS, type BetaTable } from './betaTable.js';
-import { bool, int, num, oneOf, onlyFalse, optionalNum, readConfig, type DiffusersConfig } from './config.js';
+import { bool, int, oneOf, onlyFalse, optionalNum, readConfig, type DiffusersConfig } from './config.js';
 import { clipKeys, clipX, limited, type XLimit } from './xLimit.js';
 import { interpIndex } from './numpy.js';
 import { gridModelTime, noEta, type Plan, type PlanSampler } from './plan.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { slicedWasserstein, wasserstein1d } from './slicedWasserstein.js';
-import { Rng, rng } from '../rng.js';
+import { type Rng, rng } from '../rng.js';
 import { DifflowError } from '../validate.js';
 import { close, integrateCdfGap } from '../../../test/helpers/metrics.js';
 

@@ -1,4 +1,3 @@
-import type { Rng } from '../rng.js';
 import type { Schedule } from '../schedule/index.js';
 import { DifflowError, checkArrayFinite, checkBatch, checkInteger } from '../validate.js';
 import { makeOracle, type Oracle } from './oracle.js';

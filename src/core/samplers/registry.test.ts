@@ -11,7 +11,10 @@ const data = ringMixture(4, 2, 0.2);
 const z1 = (n: number) => rng(7).normals(n * 2);
 
 function counting(d: Denoiser): Denoiser & { calls: number } {
-  const counted = { schedule: d.schedule, calls: 0, denoise: (z: Float64Array, t: number) => (counted.calls++, d.denoise(z, t)) };
+  const counted = { schedule: d.schedule, calls: 0, denoise: (z: Float64Array, t: number) => {
+      counted.calls++;
+      return d.denoise(z, t);
+    } };
   return counted;
 }
 

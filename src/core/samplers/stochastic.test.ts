@@ -28,11 +28,12 @@ function assertMoments(z: Float64Array, what: string, bias = 0.02): void {
   assert.ok(Math.abs(variance - std * std) < 5 * seVar + 2 * bias * std * std, `${what}: variance ${variance} vs ${std * std}`);
 }
 
+const MOMENTS_RIGHT = 'DDPM (η = 1), churn ½, Heun with S_churn and the SDE sample Gaussian data with the right mean and variance';
 for (const schedule of [flowMatching(), cosine()]) {
   const oracle = mixtureOracle(gaussian([mu], std), schedule);
   const z1 = priorSample(schedule, n, 1, rng(5));
 
-  test(`on ${schedule.name}, DDPM (η = 1), churn ½, Heun with S_churn and the SDE sample Gaussian data with the right mean and variance`, async () => {
+  test(`on ${schedule.name}, ${MOMENTS_RIGHT}`, async () => {
     assertMoments(await ddim(oracle, z1, uniformT(400), { eta: 1, rng: rng(6) }), 'η = 1', 0.01);
     assertMoments(await churnSampler(oracle, z1, uniformT(400), { churn: 0.5, rng: rng(7) }), 'churn ½', 0.01);
     assertMoments(await churnSampler(oracle, z1, uniformT(400), { churn: 0.3, rng: rng(7) }), 'churn 0.3', 0.01);

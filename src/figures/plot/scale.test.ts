@@ -18,7 +18,10 @@ test('niceTicks on [−10, 10] steps by 5 and on other domains by 1, 2 or 5 × 1
 
 test('ticks lie in the domain, one nice step apart, and cover it to within one step at each end', () => {
   let seed = 12345;
-  const uniform = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const uniform = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
   for (let trial = 0; trial < 500; trial++) {
     const lo = (uniform() - 0.5) * 10 ** (uniform() * 8 - 4);
     const hi = lo + 10 ** (uniform() * 8 - 4);
@@ -61,6 +64,7 @@ test('formatTick writes compact labels with a typographic minus', () => {
 test('formatNumber keeps four significant digits and switches to exponents outside [0.01, 1e5)', () => {
   assert.equal(formatNumber(0.1), '0.1');
   assert.equal(formatNumber(1000), '1000');
+  // biome-ignore lint/suspicious/noApproximativeNumericConstant: a number to format, not π
   assert.equal(formatNumber(3.14159), '3.142');
   assert.equal(formatNumber(0.001), '1e-3');
   assert.equal(formatNumber(-2.5e-7), '\u22122.5e-7');

@@ -37,7 +37,8 @@ export function mountImages(el: HTMLElement): void {
   parts.controls.append(label.root, sampler.root, steps.root, guidance.root, eta.root, churn.root, buttons);
 
   const legend = textEl('p', 'images-legend', '');
-  legend.innerHTML = 'Upper row of each pair: z<sub>t</sub>, what the sampler holds. Under it: x̂, the network’s guess of the finished image from that z<sub>t</sub>.';
+  legend.innerHTML = 'Upper row of each pair: z<sub>t</sub>, what the sampler holds. Under it: ' +
+    'x̂, the network’s guess of the finished image from that z<sub>t</sub>.';
   const canvas = document.createElement('canvas');
   canvas.className = 'images-canvas';
   canvas.dataset.testid = 'images-canvas';
@@ -47,7 +48,9 @@ export function mountImages(el: HTMLElement): void {
   const scrub = slider({ testid: 'images-scrub', label: 'show step', min: 0, max: 20, step: 1, value: 0 });
   scrub.setEnabled(false);
   parts.figure.append(legend, canvas, caption, scrub.root);
-  const status = textEl('p', 'images-status', `ONNX Runtime (its WebAssembly build, ${MB(WASM_BYTES.wasm)}; the WebGPU build, ${MB(WASM_BYTES.webgpu)}, where the browser has WebGPU) and the model (${MODEL_MB} MB) download when you first use this panel.`);
+  const status = textEl('p', 'images-status', `ONNX Runtime (its WebAssembly build, ${MB(WASM_BYTES.wasm)}; the ` +
+    `WebGPU build, ${MB(WASM_BYTES.webgpu)}, where the browser has WebGPU) ` +
+    `and the model (${MODEL_MB} MB) download when you first use this panel.`);
   const timing = textEl('p', 'images-timing', '');
   const error = textEl('p', 'images-error', '');
   error.setAttribute('role', 'alert');
@@ -89,7 +92,9 @@ export function mountImages(el: HTMLElement): void {
     state.loaded = true;
     state.backend = info.backend;
     const threads = info.backend === 'wasm' ? `, ${info.threads} thread${info.threads > 1 ? 's' : ''}` : '';
-    status.textContent = `Running on ${info.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}${threads}: ONNX Runtime (${MB(WASM_BYTES[info.backend])}) and the model (${MB(info.modelBytes)}) ready in ${info.seconds.toFixed(1)} s.${info.fallback ? ` ${info.fallback}.` : ''}`;
+    status.textContent = `Running on ${info.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}${threads}: ONNX ` +
+      `Runtime (${MB(WASM_BYTES[info.backend])}) and the model (${MB(info.modelBytes)}) ` +
+      `ready in ${info.seconds.toFixed(1)} s.${info.fallback ? ` ${info.fallback}.` : ''}`;
   };
   const onMessage = (m: FromImagesWorker) => {
     if (m.type === 'loaded') return loaded(m.info);
@@ -115,7 +120,9 @@ export function mountImages(el: HTMLElement): void {
     state.evaluations = m.evaluations;
     state.diversity = diversity(m.images, IMAGES, PIXELS);
     state.running = false;
-    timing.textContent = `${IMAGES} images: ${m.evaluations} network evaluations of a batch of ${2 * IMAGES} in ${m.seconds.toFixed(2)} s (${fmt((1000 * m.seconds) / m.evaluations)} ms each). Diversity (mean RMS distance between two of the ten images): ${state.diversity.toFixed(3)}.`;
+    timing.textContent = `${IMAGES} images: ${m.evaluations} network evaluations of a batch of ${2 * IMAGES} in ` +
+      `${m.seconds.toFixed(2)} s (${fmt((1000 * m.seconds) / m.evaluations)} ms each). Diversity ` +
+      `(mean RMS distance between two of the ten images): ${state.diversity.toFixed(3)}.`;
   };
   const post = (message: ToImagesWorker) => {
     if (!worker) {

@@ -30,5 +30,6 @@ const MEASURED: readonly (readonly [number, number, number, number])[] = [
 export const TRADE_OFF_TABLE = `<table class="images-table">
 <caption>This model, measured with this page's sampling code (200 images per w: 20 per class, DPM-Solver++ 2M, 20 steps)</caption>
 <thead><tr><th>w</th><th>recognised as the asked class</th><th>FD-FMNIST (lower: closer to real images)</th><th>diversity</th></tr></thead>
-<tbody>${MEASURED.map(([w, accuracy, fd, spread]) => `<tr><td>${w}</td><td>${accuracy.toFixed(1)} %</td><td>${fd.toFixed(1)}</td><td>${spread.toFixed(3)}</td></tr>`).join('')}</tbody>
+<tbody>${MEASURED.map(([w, accuracy, fd, spread]) => `<tr><td>${w}</td><td>${accuracy.toFixed(1)} %</td>` +
+  `<td>${fd.toFixed(1)}</td><td>${spread.toFixed(3)}</td></tr>`).join('')}</tbody>
 </table>`;

@@ -17,7 +17,8 @@ export const CHURN_MATH: readonly Formula[] = [
   },
   { label: '$c = 0$ is DDIM; $c = \\tfrac12$ is DDPM, i.e. $\\eta = 1$ in', tex: '\\tilde\\sigma^2 = \\eta^2 \\sigma_s^2 \\left(1 - e^{\\lambda_t - \\lambda_s}\\right)' },
   {
-    label: 'Each step is affine in $(z_t, \\hat v_t)$; on a VP schedule $\\hat x = \\alpha z - \\sigma \\hat v$, $\\hat\\varepsilon = \\sigma z + \\alpha \\hat v$, so',
+    label: 'Each step is affine in $(z_t, \\hat v_t)$; on a VP schedule $\\hat x = \\alpha ' +
+      'z - \\sigma \\hat v$, $\\hat\\varepsilon = \\sigma z + \\alpha \\hat v$, so',
     tex: ['z_s = A_i\\, z_t + B_i\\, \\hat v_t + \\text{noise}', 'B_i = \\sigma_s e^{-\\delta/2} \\alpha_t - \\alpha_s \\sigma_t'],
   },
   {

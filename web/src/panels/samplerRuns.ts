@@ -102,7 +102,10 @@ export async function runSampler(sampler: SamplerName, settings: RunSettings): P
   const oracle = mixtureOracle(DATA, p.schedule);
   const inner = denoiserFromModel(oracle.model(settings.output), settings.output, p.schedule);
   let nfe = 0;
-  const counted = { schedule: p.schedule, denoise: (z: Float64Array, t: number) => (nfe++, inner.denoise(z, t)) };
+  const counted = { schedule: p.schedule, denoise: (z: Float64Array, t: number) => {
+      nfe++;
+      return inner.denoise(z, t);
+    } };
   const times = samplerGrid(settings.grid, p.schedule, settings.output, settings.steps);
   const states: Float64Array[] = [p.z1];
   const options = { eta: settings.eta, churn: settings.churn };

@@ -160,7 +160,8 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
       const card = document.createElement('figure');
       card.className = 'sampler-card';
       const title = document.createElement('figcaption');
-      title.innerHTML = `<b>${label(r.sampler)}</b> · ${r.nfe} calls<br><span data-testid="samplers-error-${r.sampler}">${errorText(r)}</span>`;
+      title.innerHTML = `<b>${label(r.sampler)}</b> · ${r.nfe} calls<br><span ` +
+        `data-testid="samplers-error-${r.sampler}">${errorText(r)}</span>`;
       card.append(title);
       cards.append(card);
       const canvas = new ParticleCanvas(card, data, `${label(r.sampler)}: particles from noise to the 8-Gaussian ring`, `samplers-canvas-${r.sampler}`);

@@ -36,7 +36,7 @@ function pathSeries(r: TwoSidesResult, tMax: number): LineSeries[] {
   const series: LineSeries[] = [];
   const stepsLabel = `${r.steps} step${r.steps === 1 ? '' : 's'}`;
   const upTo = (t: readonly number[], y: readonly number[]) => {
-    const keep = t.map((v, i) => i).filter((i) => t[i] <= tMax + 1e-12);
+    const keep = t.map((_, i) => i).filter((i) => t[i] <= tMax + 1e-12);
     return { x: keep.map((i) => t[i]), y: keep.map((i) => y[i]) };
   };
   r.exact.forEach((y, k) => series.push({ name: k === 0 ? 'exact path' : undefined, ...upTo(r.tFine, y), color: '#8a8a8a', width: 1.5 }));
@@ -91,7 +91,8 @@ function zoomChart(r: TwoSidesResult, width: number): string {
 function endTable(r: TwoSidesResult): string {
   const rows = START_POINTS.map(
     (z, k) =>
-      `<tr><td>${fixed(z, 1)}</td><td>${fixed(r.ends.exact[k])}</td><td class="c-ddim">${fixed(r.ends.ddim[k])}</td><td class="c-euler">${fixed(r.ends.euler[k])}</td></tr>`,
+      `<tr><td>${fixed(z, 1)}</td><td>${fixed(r.ends.exact[k])}</td><td ` +
+        `class="c-ddim">${fixed(r.ends.ddim[k])}</td><td class="c-euler">${fixed(r.ends.euler[k])}</td></tr>`,
   ).join('');
   const maxErr = (ends: number[]) => Math.max(...ends.map((v, k) => Math.abs(v - r.ends.exact[k])));
   const pct = (ends: number[]) => `${(100 * relativeEndError(r, ends)).toFixed(0)} %`;

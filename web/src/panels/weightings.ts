@@ -17,11 +17,13 @@ import { ChartBox, fmt, panelSkeleton, select, slider } from './controls.js';
 export const WEIGHTINGS_MATH: readonly Formula[] = [
   {
     label: 'The loss, for any weighting $w(\\lambda)$',
-    tex: '\\mathcal L(x) = \\mathbb E_{t \\sim \\mathcal U(0,1),\\, \\varepsilon}\\left[ w(\\lambda_t) \\left(-\\frac{d\\lambda}{dt}\\right) \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\right]',
+    tex: '\\mathcal L(x) = \\mathbb E_{t \\sim \\mathcal U(0,1),\\, \\varepsilon}\\left[ w(\\lambda_t) ' +
+      '\\left(-\\frac{d\\lambda}{dt}\\right) \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\right]',
   },
   {
     label: 'Another training density $p(\\lambda)$ only reweights the samples',
-    tex: '\\mathcal L(x) = \\mathbb E_{\\lambda \\sim p,\\, \\varepsilon}\\left[ \\frac{w(\\lambda)}{p(\\lambda)} \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\right]',
+    tex: '\\mathcal L(x) = \\mathbb E_{\\lambda \\sim p,\\, \\varepsilon}\\left[ ' +
+      '\\frac{w(\\lambda)}{p(\\lambda)} \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\right]',
   },
   {
     label: "Each output's MSE is a weighted $\\varepsilon$-MSE",
@@ -135,7 +137,8 @@ export async function mountWeightings(section: HTMLElement): Promise<void> {
   let curvesNow = computeWeightingCurves(bias.value());
   const drawCurves = () => {
     const b = bias.value();
-    const data = (curvesNow = computeWeightingCurves(b));
+    curvesNow = computeWeightingCurves(b);
+    const data = curvesNow;
     curves.show((width) =>
       lineChart({
         id: 'weightings',

@@ -38,10 +38,12 @@ const TRAIN_MATH: readonly Formula[] = [
   { label: 'Output targets $o$', tex: '\\varepsilon,\\quad x,\\quad v = \\alpha_t \\varepsilon - \\sigma_t x,\\quad u = \\varepsilon - x' },
   {
     label: 'Loss: the weighted output MSE',
-    tex: 'L = \\frac{1}{B\\,d} \\sum_{b} \\frac{w(\\lambda_b)}{c\\; p(\\lambda_b)\\; m_o(t_b)} \\left\\lVert \\hat o(z_b, t_b) - o_b \\right\\rVert^2',
+    tex: 'L = \\frac{1}{B\\,d} \\sum_{b} \\frac{w(\\lambda_b)}{c\\; p(\\lambda_b)\\; ' +
+      'm_o(t_b)} \\left\\lVert \\hat o(z_b, t_b) - o_b \\right\\rVert^2',
   },
   {
-    label: 'with $\\lVert \\hat o - o \\rVert^2 = m_o \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2$ and $c$ making the mean weight 1, for any output',
+    label: 'with $\\lVert \\hat o - o \\rVert^2 = m_o \\lVert \\hat\\varepsilon - ' +
+      '\\varepsilon \\rVert^2$ and $c$ making the mean weight 1, for any output',
     tex: '\\mathbb E[L] \\propto \\int w(\\lambda)\\, \\mathbb E \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\, d\\lambda',
   },
 ];

@@ -4,8 +4,8 @@
  * request while the weights change), and the two downloads. Browser-safe: pure modules and a Runtime only.
  */
 import {
-  SAMPLERS, denoiserFromModel, priorSample, rng, samplingGrid, type Denoiser, type GridName, type OutputKind,
-  type Schedule, type TimeGrid,
+  SAMPLERS, denoiserFromModel, priorSample, rng, samplingGrid, type Denoiser, type OutputKind,
+  type Schedule,
 } from '../../../src/core/index.js';
 import { builtinDataset, pointDataset, type Dataset } from '../../../src/data/datasets.js';
 import { toOnnx } from '../../../src/engine/onnx.js';
@@ -101,7 +101,8 @@ export async function velocityField(trainer: Trainer, state: TrainState, session
 }
 
 function describe(config: TrainConfig, net: Network): string {
-  return `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise); output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`;
+  return `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise); ` +
+    `output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`;
 }
 
 /** The EMA weights as a download: safetensors (one F32 tensor per parameter) or a standalone ONNX denoiser. */
