@@ -17,14 +17,29 @@ export const median = (xs: number[]) => (xs.length ? xs.slice().sort((a, b) => a
 // ---- PyTorch peers (one JSON line per command) -----------------------------------------------------
 export const python = '/usr/bin/python3';
 export type Reply = {
-  ready?: boolean; missing?: string; torch?: string; blas?: Record<string, unknown>; threads?: number; seconds?: number; error?: string;
-  layout?: string; mkldnn?: boolean; sample_mode?: string; params?: number;
+  ready?: boolean;
+  missing?: string;
+  torch?: string;
+  blas?: Record<string, unknown>;
+  threads?: number;
+  seconds?: number;
+  error?: string;
+  layout?: string;
+  mkldnn?: boolean;
+  sample_mode?: string;
+  params?: number;
 };
-export interface Peer { send(cmd: string): Promise<Reply>; close(): void }
+export interface Peer {
+  send(cmd: string): Promise<Reply>;
+  close(): void;
+}
 
 export async function startPeer(script: string, peerArgs: string[]): Promise<{ peer?: Peer; ready?: Reply; info: string }> {
   if (!existsSync(python)) return { info: `PyTorch: ${python} not found (apt-get install python3 python3-torch libopenblas0-pthread)` };
-  const child = spawn(python, [script, ...peerArgs], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' } });
+  const child = spawn(python, [script, ...peerArgs], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+  });
   const lines = createInterface({ input: child.stdout });
   const queue: ((r: Reply) => void)[] = [];
   const first = new Promise<Reply>((resolve) => queue.push(resolve));
@@ -36,10 +51,11 @@ export async function startPeer(script: string, peerArgs: string[]): Promise<{ p
     return { info: `PyTorch missing: ${ready.missing ?? ready.error}` };
   }
   const peer: Peer = {
-    send: (cmd) => new Promise<Reply>((resolve) => {
-      queue.push(resolve);
-      child.stdin.write(`${cmd}\n`);
-    }),
+    send: (cmd) =>
+      new Promise<Reply>((resolve) => {
+        queue.push(resolve);
+        child.stdin.write(`${cmd}\n`);
+      }),
     close: () => child.stdin.end('quit\n'),
   };
   return { peer, ready, info: `PyTorch ${ready.torch}, ${ready.threads} threads, BLAS ${JSON.stringify(ready.blas)}` };
@@ -52,7 +68,13 @@ export async function peerSeconds(peer: Peer, cmd: string): Promise<number> {
 }
 
 /** Runs a train-step session `steps` times from `state`, updating it; returns the seconds taken. */
-export async function trainSteps(session: Session, batch: Record<string, TensorData>, state: OptimizerState, counter: { k: number }, steps: number): Promise<number> {
+export async function trainSteps(
+  session: Session,
+  batch: Record<string, TensorData>,
+  state: OptimizerState,
+  counter: { k: number },
+  steps: number,
+): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < steps; i++) {
     counter.k++;

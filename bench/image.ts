@@ -32,8 +32,20 @@ export interface ImageBenchOptions {
  * MODEL_DEFAULTS, trainer.ts networkFor).
  */
 export const IMAGE_MODELS = {
-  unet: { title: 'U-Net', make: () => unet({ classes: 10, channels: 32 }), describe: 'class-conditional U-Net, C = 32', trainSteps: 2, sampleCalls: 1 },
-  dit: { title: 'DiT', make: () => dit({ classes: 10, width: 128, depth: 6 }), describe: 'class-conditional DiT, patch 4, width 128, 6 blocks', trainSteps: 5, sampleCalls: 3 },
+  unet: {
+    title: 'U-Net',
+    make: () => unet({ classes: 10, channels: 32 }),
+    describe: 'class-conditional U-Net, C = 32',
+    trainSteps: 2,
+    sampleCalls: 1,
+  },
+  dit: {
+    title: 'DiT',
+    make: () => dit({ classes: 10, width: 128, depth: 6 }),
+    describe: 'class-conditional DiT, patch 4, width 128, 6 blocks',
+    trainSteps: 5,
+    sampleCalls: 3,
+  },
 } as const;
 export type ImageModel = keyof typeof IMAGE_MODELS;
 const IMAGE_BATCH = 64;
@@ -66,8 +78,14 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
   const step = buildTrainStep(net, IMAGE_BATCH);
   const forwardBytes = toOnnx(buildForward(net, SAMPLE_BATCH, params));
   const sessions = {
-    sleep: { train: await trainStepSession(nodeRuntime, step, { threads: THREADS, spinning: false }), sample: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: false }) },
-    spin: { train: await trainStepSession(nodeRuntime, step, { threads: THREADS, spinning: true }), sample: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: true }) },
+    sleep: {
+      train: await trainStepSession(nodeRuntime, step, { threads: THREADS, spinning: false }),
+      sample: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: false }),
+    },
+    spin: {
+      train: await trainStepSession(nodeRuntime, step, { threads: THREADS, spinning: true }),
+      sample: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: true }),
+    },
   };
   const modes = ['sleep', 'spin'] as const;
   const compileSeconds = (performance.now() - started) / 1000;
@@ -82,15 +100,24 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
   const { peer, ready, info } = await startPeer('bench/torch_image_peer.py', peerArgs);
   const peerStart = (performance.now() - started) / 1000;
 
-  console.log(`\n${title} (${describe}, ${parameterCount(net).toLocaleString('en')} parameters), ` +
-    `${THREADS} threads each; ${imageRounds} alternating rounds of ${TRAIN_STEPS} train ` +
-    `steps (batch ${IMAGE_BATCH}; forward, MSE, backward, clip, AdamW, EMA) and ` +
-    `${SAMPLE_CALLS} sampling forward${SAMPLE_CALLS > 1 ? 's' : ''} (batch ${SAMPLE_BATCH})`);
-  console.log(`difflow: ${nodeRuntime.name}, threads sleeping and spinning between ops (--spinning ` +
-    `auto picks ${auto} now); graphs compiled in ${compileSeconds.toFixed(1)} s`);
-  console.log(ready ? `${info}; layout ${ready.layout}, mkldnn ${ready.mkldnn}, sampling ${ready.sample_mode} under ` +
-    `inference_mode (${ready.params?.toLocaleString('en')} parameters; started in ${peerStart.toFixed(1)} s)` : info);
-  if (ready && ready.params !== parameterCount(net)) throw new Error(`the PyTorch mirror has ${ready.params} parameters, difflow's ${title} ${parameterCount(net)}`);
+  console.log(
+    `\n${title} (${describe}, ${parameterCount(net).toLocaleString('en')} parameters), ` +
+      `${THREADS} threads each; ${imageRounds} alternating rounds of ${TRAIN_STEPS} train ` +
+      `steps (batch ${IMAGE_BATCH}; forward, MSE, backward, clip, AdamW, EMA) and ` +
+      `${SAMPLE_CALLS} sampling forward${SAMPLE_CALLS > 1 ? 's' : ''} (batch ${SAMPLE_BATCH})`,
+  );
+  console.log(
+    `difflow: ${nodeRuntime.name}, threads sleeping and spinning between ops (--spinning ` +
+      `auto picks ${auto} now); graphs compiled in ${compileSeconds.toFixed(1)} s`,
+  );
+  console.log(
+    ready
+      ? `${info}; layout ${ready.layout}, mkldnn ${ready.mkldnn}, sampling ${ready.sample_mode} under ` +
+          `inference_mode (${ready.params?.toLocaleString('en')} parameters; started in ${peerStart.toFixed(1)} s)`
+      : info,
+  );
+  if (ready && ready.params !== parameterCount(net))
+    throw new Error(`the PyTorch mirror has ${ready.params} parameters, difflow's ${title} ${parameterCount(net)}`);
 
   // Warm-up: ORT's first two runs of a session fault in fresh pages (U-Net: ~0.8 GB per train step, ~0.35 GB
   // per sampling call; measured 210k / 87k minor faults per run, then ~1k) before its memory pattern settles;
@@ -103,7 +130,14 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
     await peerSeconds(peer, 'train 1');
     await peerSeconds(peer, `forward ${SAMPLE_BATCH} 1`);
   }
-  const rates = { sleepTrain: [] as number[], spinTrain: [] as number[], torchTrain: [] as number[], sleepSample: [] as number[], spinSample: [] as number[], torchSample: [] as number[] };
+  const rates = {
+    sleepTrain: [] as number[],
+    spinTrain: [] as number[],
+    torchTrain: [] as number[],
+    sleepSample: [] as number[],
+    spinSample: [] as number[],
+    torchSample: [] as number[],
+  };
   for (let r = 0; r < imageRounds; r++) {
     // Who goes first alternates too, so that a slow spell of the shared machine does not always hit one side.
     const ours = async () => {
@@ -136,26 +170,66 @@ export async function benchImage(model: ImageModel, { rounds: imageRounds, markd
   const row = (what: string, sleep: number[], spin: number[], torch: number[], unit: string) => {
     const [a, b, c] = [median(sleep), median(spin), median(torch)];
     const ratio = (x: number) => (Number.isNaN(c) ? 'n/a' : `${(x / c).toFixed(2)}×`);
-    return [what, `${a.toFixed(2)} ${unit}`, `${b.toFixed(2)} ${unit}`, Number.isNaN(c) ? 'n/a' : `${c.toFixed(2)} ${unit}`, ratio(a), ratio(b), `${spread(sleep)} / ${spread(spin)} / ${spread(torch)}`];
+    return [
+      what,
+      `${a.toFixed(2)} ${unit}`,
+      `${b.toFixed(2)} ${unit}`,
+      Number.isNaN(c) ? 'n/a' : `${c.toFixed(2)} ${unit}`,
+      ratio(a),
+      ratio(b),
+      `${spread(sleep)} / ${spread(spin)} / ${spread(torch)}`,
+    ];
   };
-  console.log(formatTable(['workload', 'difflow (sleeping)', 'difflow (spinning)', 'PyTorch CPU', 'ratio (sleeping)', 'ratio (spinning)', 'range sleeping / spinning / PyTorch'], [
-    row(`${title} train step, batch ${IMAGE_BATCH}`, rates.sleepTrain, rates.spinTrain, rates.torchTrain, 'steps/s'),
-    row(`${title} sampling forward, batch ${SAMPLE_BATCH}`, rates.sleepSample, rates.spinSample, rates.torchSample, 'calls/s'),
-  ], { markdown }));
+  console.log(
+    formatTable(
+      [
+        'workload',
+        'difflow (sleeping)',
+        'difflow (spinning)',
+        'PyTorch CPU',
+        'ratio (sleeping)',
+        'ratio (spinning)',
+        'range sleeping / spinning / PyTorch',
+      ],
+      [
+        row(`${title} train step, batch ${IMAGE_BATCH}`, rates.sleepTrain, rates.spinTrain, rates.torchTrain, 'steps/s'),
+        row(`${title} sampling forward, batch ${SAMPLE_BATCH}`, rates.sleepSample, rates.spinSample, rates.torchSample, 'calls/s'),
+      ],
+      { markdown },
+    ),
+  );
 }
 
 // ---- ONNX Runtime's profile of the image graphs -------------------------------------------------------
-interface ProfileEvent { cat: string; name: string; ts: number; dur: number; args?: { op_name?: string; input_type_shape?: Record<string, number[]>[]; output_type_shape?: Record<string, number[]>[] } }
+interface ProfileEvent {
+  cat: string;
+  name: string;
+  ts: number;
+  dur: number;
+  args?: { op_name?: string; input_type_shape?: Record<string, number[]>[]; output_type_shape?: Record<string, number[]>[] };
+}
 
 /**
  * Runs `model` `runs` times (after two untimed runs) with ORT's profiler; per op type and per node: ms per run.
  * Session options as nodeRuntime's (for a training step, as trainStepSession's).
  */
-async function profileModel(what: string, model: Uint8Array, feeds: () => Record<string, TensorData>, runs: number, markdown: boolean, options: RuntimeOptions): Promise<void> {
+async function profileModel(
+  what: string,
+  model: Uint8Array,
+  feeds: () => Record<string, TensorData>,
+  runs: number,
+  markdown: boolean,
+  options: RuntimeOptions,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-profile-'));
   const spinning = await resolveSpinning(options.spinning, options.threads);
-  const session = await ort.InferenceSession.create(model, { ...ortSessionOptions({ ...options, spinning }), enableProfiling: true, profileFilePrefix: join(dir, 'ort') });
-  const toOrt = (f: Record<string, TensorData>) => Object.fromEntries(Object.entries(f).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)]));
+  const session = await ort.InferenceSession.create(model, {
+    ...ortSessionOptions({ ...options, spinning }),
+    enableProfiling: true,
+    profileFilePrefix: join(dir, 'ort'),
+  });
+  const toOrt = (f: Record<string, TensorData>) =>
+    Object.fromEntries(Object.entries(f).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)]));
   for (let i = 0; i < runs + 2; i++) await session.run(toOrt(feeds()));
   session.endProfiling();
   await session.release();
@@ -163,7 +237,10 @@ async function profileModel(what: string, model: Uint8Array, feeds: () => Record
   if (!file) throw new Error('ONNX Runtime wrote no profile');
   const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
   rmSync(dir, { recursive: true, force: true });
-  const runStarts = events.filter((e) => e.name === 'model_run').map((e) => e.ts).sort((a, b) => a - b);
+  const runStarts = events
+    .filter((e) => e.name === 'model_run')
+    .map((e) => e.ts)
+    .sort((a, b) => a - b);
   const from = runStarts[2] ?? 0; // skip the two warm-up runs (they fault in fresh memory)
   const kernels = events.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && e.ts >= from);
   const runTotal = events.filter((e) => e.name === 'model_run' && e.ts >= from).reduce((a, e) => a + e.dur, 0) / runs / 1000;
@@ -182,12 +259,26 @@ async function profileModel(what: string, model: Uint8Array, feeds: () => Record
     byNode.set(name, n);
   }
   const kernelTotal = [...byType.values()].reduce((a, t) => a + t.ms, 0);
-  console.log(`\nONNX Runtime profile: ${what}, ${runs} runs, ${THREADS} threads — ` +
-    `${runTotal.toFixed(0)} ms per run, ${kernelTotal.toFixed(0)} ms in kernels`);
+  console.log(
+    `\nONNX Runtime profile: ${what}, ${runs} runs, ${THREADS} threads — ` +
+      `${runTotal.toFixed(0)} ms per run, ${kernelTotal.toFixed(0)} ms in kernels`,
+  );
   const types = [...byType.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  console.log(formatTable(['op type', 'nodes', 'ms/run', 'share'], types.slice(0, 12).map(([op, t]) => [op, t.count.toFixed(0), t.ms.toFixed(1), `${((100 * t.ms) / kernelTotal).toFixed(1)}%`]), { markdown }));
+  console.log(
+    formatTable(
+      ['op type', 'nodes', 'ms/run', 'share'],
+      types.slice(0, 12).map(([op, t]) => [op, t.count.toFixed(0), t.ms.toFixed(1), `${((100 * t.ms) / kernelTotal).toFixed(1)}%`]),
+      { markdown },
+    ),
+  );
   const nodes = [...byNode.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
-  console.log(formatTable(['slowest nodes', 'op', 'inputs', 'ms/run'], nodes.map(([name, n]) => [name, n.op, n.shapes.slice(0, 70), n.ms.toFixed(1)]), { markdown }));
+  console.log(
+    formatTable(
+      ['slowest nodes', 'op', 'inputs', 'ms/run'],
+      nodes.map(([name, n]) => [name, n.op, n.shapes.slice(0, 70), n.ms.toFixed(1)]),
+      { markdown },
+    ),
+  );
 }
 
 export async function profileImage(markdown: boolean): Promise<void> {
@@ -200,5 +291,12 @@ export async function profileImage(markdown: boolean): Promise<void> {
   const step = await trainStepModel(nodeRuntime, buildTrainStep(net, IMAGE_BATCH));
   await profileModel(`U-Net train step, batch ${IMAGE_BATCH}`, step.model, trainFeeds, 3, markdown, { ...step.options, threads: THREADS });
   const sampleFeeds = imageFeeds(net, SAMPLE_BATCH, g, false);
-  await profileModel(`U-Net sampling forward, batch ${SAMPLE_BATCH}`, toOnnx(buildForward(net, SAMPLE_BATCH, params)), () => sampleFeeds, 2, markdown, { threads: THREADS });
+  await profileModel(
+    `U-Net sampling forward, batch ${SAMPLE_BATCH}`,
+    toOnnx(buildForward(net, SAMPLE_BATCH, params)),
+    () => sampleFeeds,
+    2,
+    markdown,
+    { threads: THREADS },
+  );
 }

@@ -67,7 +67,13 @@ for (const name of all) {
   for (let i = 0; i < 5; i++) runs.push(await timed(name, k));
   const outside = median(runs.map((r) => r.total - r.inside)) / k;
   const denoiser = median(runs.map((r) => r.inside / r.nfe));
-  overheadRows.push([name, `${(outside * 1000).toFixed(0)} µs`, `${((outside * 1e6) / n).toFixed(1)} ns`, `${denoiser.toFixed(2)} ms`, `${((100 * outside) / denoiser).toFixed(1)} %`]);
+  overheadRows.push([
+    name,
+    `${(outside * 1000).toFixed(0)} µs`,
+    `${((outside * 1e6) / n).toFixed(1)} ns`,
+    `${denoiser.toFixed(2)} ms`,
+    `${((100 * outside) / denoiser).toFixed(1)} %`,
+  ]);
 }
 console.log(`Sampler overhead per step (time outside the denoiser, ${k} steps, median of 5 runs):`);
 console.log(formatTable(['sampler', 'per step', 'per point', 'oracle call', 'overhead / oracle call'], overheadRows, { markdown }));

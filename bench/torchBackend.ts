@@ -28,7 +28,12 @@ async function timeRun(backend: Backend, config: Record<string, unknown>): Promi
     if (backend.nproc === undefined) await trainRun({ runDir, config: { ...config, threads: THREADS }, runtime: nodeRuntime, onProgress });
     else {
       const threads = Math.max(1, Math.floor(THREADS / backend.nproc));
-      await torchRun({ runDir, config: { ...config, threads }, torch: { nproc: backend.nproc, nnodes: 1, device: 'cpu', python }, onProgress });
+      await torchRun({
+        runDir,
+        config: { ...config, threads },
+        torch: { nproc: backend.nproc, nnodes: 1, device: 'cpu', python },
+        onProgress,
+      });
     }
   } finally {
     rmSync(runDir, { recursive: true, force: true });
@@ -47,7 +52,10 @@ export async function benchTorchBackend(o: { mlpSteps: number; unetSteps: number
   for (const { what, config } of models) {
     for (const backend of BACKENDS) {
       const { rate, wall } = await timeRun(backend, { ...config, seed: 0, checkpointEvery: 100_000 });
-      const label = backend.nproc === undefined ? `ONNX, ${THREADS} threads` : `torch, ${backend.nproc} × ${Math.max(1, Math.floor(THREADS / backend.nproc))} thread(s)`;
+      const label =
+        backend.nproc === undefined
+          ? `ONNX, ${THREADS} threads`
+          : `torch, ${backend.nproc} × ${Math.max(1, Math.floor(THREADS / backend.nproc))} thread(s)`;
       rows.push([what, label, `${rate.toFixed(rate < 10 ? 2 : 1)} steps/s`, `${wall.toFixed(1)} s`]);
     }
   }

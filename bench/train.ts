@@ -26,23 +26,27 @@ import { benchTorchBackend } from './torchBackend.js';
 import { numberArg, refuse, scriptArgs } from '../scripts/args.js';
 
 const ONLY = ['mlp', 'image', 'unet', 'dit', 'torch-backend'];
-const { values: args } = scriptArgs('npm run bench [-- --only mlp|image|unet|dit|torch-backend --rounds 7 --image-rounds ' +
-  '5 --mlp-steps 300 --unet-steps 20 --profile --markdown --coretype NAME]', {
-  only: { type: 'string' },
-  rounds: { type: 'string', default: '7' },
-  'image-rounds': { type: 'string', default: '5' },
-  'mlp-steps': { type: 'string', default: '300' },
-  'unet-steps': { type: 'string', default: '20' },
-  profile: { type: 'boolean', default: false },
-  markdown: { type: 'boolean', default: false },
-  coretype: { type: 'string' },
-});
+const { values: args } = scriptArgs(
+  'npm run bench [-- --only mlp|image|unet|dit|torch-backend --rounds 7 --image-rounds ' +
+    '5 --mlp-steps 300 --unet-steps 20 --profile --markdown --coretype NAME]',
+  {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '7' },
+    'image-rounds': { type: 'string', default: '5' },
+    'mlp-steps': { type: 'string', default: '300' },
+    'unet-steps': { type: 'string', default: '20' },
+    profile: { type: 'boolean', default: false },
+    markdown: { type: 'boolean', default: false },
+    coretype: { type: 'string' },
+  },
+);
 const flag = (name: 'rounds' | 'image-rounds' | 'mlp-steps' | 'unet-steps') => numberArg(name, args[name]);
 const rounds = flag('rounds');
 const imageRounds = flag('image-rounds');
 const markdown = args.markdown;
 const only = args.only;
-if (only !== undefined && !ONLY.includes(only)) refuse(`--only takes mlp, image (U-Net and DiT), unet, dit or torch-backend; got '${only}'`);
+if (only !== undefined && !ONLY.includes(only))
+  refuse(`--only takes mlp, image (U-Net and DiT), unet, dit or torch-backend; got '${only}'`);
 const runMlp = only === undefined || only === 'mlp';
 const runUnet = only === undefined || only === 'image' || only === 'unet';
 const runDit = only === undefined || only === 'image' || only === 'dit';
@@ -63,8 +67,14 @@ async function benchMlp(): Promise<void> {
   const trainBytes = toOnnx(buildTrainStep(net, BATCH));
   const forwardBytes = toOnnx(buildForward(net, N_FORWARD, params));
   const sessions = {
-    sleep: { train: await nodeRuntime.createSession(trainBytes, { threads: THREADS }), forward: await nodeRuntime.createSession(forwardBytes, { threads: THREADS }) },
-    spin: { train: await nodeRuntime.createSession(trainBytes, { threads: THREADS, spinning: true }), forward: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: true }) },
+    sleep: {
+      train: await nodeRuntime.createSession(trainBytes, { threads: THREADS }),
+      forward: await nodeRuntime.createSession(forwardBytes, { threads: THREADS }),
+    },
+    spin: {
+      train: await nodeRuntime.createSession(trainBytes, { threads: THREADS, spinning: true }),
+      forward: await nodeRuntime.createSession(forwardBytes, { threads: THREADS, spinning: true }),
+    },
   };
   type Mode = keyof typeof sessions;
   const f32 = (n: number, scale = 1) => Float32Array.from(g.normals(n), (v) => v * scale);
@@ -76,7 +86,10 @@ async function benchMlp(): Promise<void> {
   };
   const state = freshState(net, params);
   const counter = { k: 0 };
-  const forwardFeeds = { z: { data: f32(N_FORWARD * 2), dims: [N_FORWARD, 2] }, t: { data: new Float32Array(N_FORWARD).fill(0.5), dims: [N_FORWARD, 1] } };
+  const forwardFeeds = {
+    z: { data: f32(N_FORWARD * 2), dims: [N_FORWARD, 2] },
+    t: { data: new Float32Array(N_FORWARD).fill(0.5), dims: [N_FORWARD, 1] },
+  };
   const oursTrain = (mode: Mode, steps: number) => trainSteps(sessions[mode].train, batch, state, counter, steps);
   const oursForward = (mode: Mode, calls: number) => forwardCalls(sessions[mode].forward, forwardFeeds, calls);
 
@@ -84,8 +97,10 @@ async function benchMlp(): Promise<void> {
   const { peer, ready, info } = await startPeer('bench/torch_peer.py', [String(BATCH), '--threads', String(THREADS), ...coretypeArgs]);
   if (ready?.blas?.chosen) chosenCoretype = String(ready.blas.chosen);
 
-  console.log(`\nMLP 18→256→256→256→2 (SiLU), ${THREADS} threads each; ${rounds} alternating rounds of ` +
-    `${TRAIN_STEPS} train steps (batch ${BATCH}) and ${FORWARD_CALLS} forwards of ${N_FORWARD} points`);
+  console.log(
+    `\nMLP 18→256→256→256→2 (SiLU), ${THREADS} threads each; ${rounds} alternating rounds of ` +
+      `${TRAIN_STEPS} train steps (batch ${BATCH}) and ${FORWARD_CALLS} forwards of ${N_FORWARD} points`,
+  );
   console.log(`difflow: ${nodeRuntime.name}, one ONNX graph per train step; default (idle threads sleep) and with spinning threads`);
   console.log(info);
   for (const mode of ['sleep', 'spin'] as const) {
@@ -96,7 +111,14 @@ async function benchMlp(): Promise<void> {
     await peerSeconds(peer, 'train 5');
     await peerSeconds(peer, `forward ${N_FORWARD} 2`);
   }
-  const rates = { sleepTrain: [] as number[], spinTrain: [] as number[], torchTrain: [] as number[], sleepForward: [] as number[], spinForward: [] as number[], torchForward: [] as number[] };
+  const rates = {
+    sleepTrain: [] as number[],
+    spinTrain: [] as number[],
+    torchTrain: [] as number[],
+    sleepForward: [] as number[],
+    spinForward: [] as number[],
+    torchForward: [] as number[],
+  };
   for (let r = 0; r < rounds; r++) {
     rates.sleepTrain.push(TRAIN_STEPS / (await oursTrain('sleep', TRAIN_STEPS)));
     rates.spinTrain.push(TRAIN_STEPS / (await oursTrain('spin', TRAIN_STEPS)));
@@ -114,12 +136,25 @@ async function benchMlp(): Promise<void> {
   const row = (what: string, sleep: number[], spin: number[], torch: number[], unit: string) => {
     const [a, b, c] = [median(sleep), median(spin), median(torch)];
     const ratio = (x: number) => (Number.isNaN(c) ? 'n/a' : `${(x / c).toFixed(2)}×`);
-    return [what, `${a.toFixed(1)} ${unit}`, `${b.toFixed(1)} ${unit}`, Number.isNaN(c) ? 'n/a' : `${c.toFixed(1)} ${unit}`, ratio(a), ratio(b)];
+    return [
+      what,
+      `${a.toFixed(1)} ${unit}`,
+      `${b.toFixed(1)} ${unit}`,
+      Number.isNaN(c) ? 'n/a' : `${c.toFixed(1)} ${unit}`,
+      ratio(a),
+      ratio(b),
+    ];
   };
-  console.log(formatTable(['workload', 'difflow (default)', 'difflow (spinning)', 'PyTorch CPU', 'ratio (default)', 'ratio (spinning)'], [
-    row(`train step, batch ${BATCH}`, rates.sleepTrain, rates.spinTrain, rates.torchTrain, 'steps/s'),
-    row(`forward, ${N_FORWARD} points`, rates.sleepForward, rates.spinForward, rates.torchForward, 'calls/s'),
-  ], { markdown }));
+  console.log(
+    formatTable(
+      ['workload', 'difflow (default)', 'difflow (spinning)', 'PyTorch CPU', 'ratio (default)', 'ratio (spinning)'],
+      [
+        row(`train step, batch ${BATCH}`, rates.sleepTrain, rates.spinTrain, rates.torchTrain, 'steps/s'),
+        row(`forward, ${N_FORWARD} points`, rates.sleepForward, rates.spinForward, rates.torchForward, 'calls/s'),
+      ],
+      { markdown },
+    ),
+  );
 }
 
 const began = performance.now();

@@ -8,7 +8,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<O extends Options, P extends boolean> = ReturnType<typeof parseArgs<{ options: O; allowPositionals: P; strict: true }>>;
 
 /** The parsed `values` and `positionals`; `usage` is the command line the refusal line ends with. */
-export function scriptArgs<O extends Options, P extends boolean = false>(usage: string, options: O, allowPositionals?: P, argv = process.argv.slice(2)): Parsed<O, P> {
+export function scriptArgs<O extends Options, P extends boolean = false>(
+  usage: string,
+  options: O,
+  allowPositionals?: P,
+  argv = process.argv.slice(2),
+): Parsed<O, P> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: allowPositionals ?? false, strict: true }) as Parsed<O, P>;
   } catch (e) {

@@ -12,7 +12,11 @@ import { markdownToHtml } from './markdown.js';
 
 /** The rendered pages, as repository paths: README.md and every docs/*.md page. */
 export function docPageList(root: string): string[] {
-  const docs = existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort() : [];
+  const docs = existsSync(join(root, 'docs'))
+    ? readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+    : [];
   return ['README.md', ...docs.map((f) => `docs/${f}`)];
 }
 
@@ -79,7 +83,10 @@ export function docsPagesPlugin(repoRoot: string): Plugin {
         const path = decodeURIComponent((req.url ?? '').split('?')[0]).replace(/^\//, '');
         const file = docsPages(repoRoot).find((f) => f.fileName === path);
         if (!file) return next();
-        res.setHeader('content-type', path.endsWith('.html') ? 'text/html; charset=utf-8' : path.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream');
+        res.setHeader(
+          'content-type',
+          path.endsWith('.html') ? 'text/html; charset=utf-8' : path.endsWith('.svg') ? 'image/svg+xml' : 'application/octet-stream',
+        );
         res.end(file.source);
       });
     },

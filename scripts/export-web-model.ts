@@ -18,10 +18,13 @@ if (!runDir || extra.length) refuse(`usage: ${USAGE}`);
 const { config, state, net, weights } = loadModel(runDir);
 const bytes = toOnnx(buildForward(net, MODEL_BATCH, weights), {
   name: 'difflow-fmnist-unet',
-  docString: `difflow class-conditional U-Net for Fashion-MNIST: z [${MODEL_BATCH}, ` +
+  docString:
+    `difflow class-conditional U-Net for Fashion-MNIST: z [${MODEL_BATCH}, ` +
     `784], t [${MODEL_BATCH}, 1], label [${MODEL_BATCH}, 11] (one-hot, column ` +
     `10 = no class) → ${config.output}-prediction on '${config.schedule}'.`,
   metadata: { output: config.output, schedule: config.schedule, step: String(state.step), config: JSON.stringify(config) },
 });
 writeAtomic(out, bytes);
-console.log(`wrote ${out} (${(bytes.length / 1e6).toFixed(2)} MB): step ${state.step}, U-Net channels ${config.hidden}, batch ${MODEL_BATCH}`);
+console.log(
+  `wrote ${out} (${(bytes.length / 1e6).toFixed(2)} MB): step ${state.step}, U-Net channels ${config.hidden}, batch ${MODEL_BATCH}`,
+);

@@ -21,15 +21,20 @@ import { NATURAL_WEIGHTING, type ModelName } from '../src/training/config.js';
 import { trainRun } from '../src/node/loop.js';
 import { numberArg, refuse, scriptArgs } from './args.js';
 
-const USAGE = 'image-study.ts case --case unet-u|unet-eps|unet-v|dit-u [--cpu-minutes 10] [--threads ' +
+const USAGE =
+  'image-study.ts case --case unet-u|unet-eps|unet-v|dit-u [--cpu-minutes 10] [--threads ' +
   '1] | table [--cpu-minutes 10] | samplers|guidance --model DIR [--per-class N]';
-const { values: args, positionals } = scriptArgs(USAGE, {
-  case: { type: 'string', default: 'unet-u' },
-  'cpu-minutes': { type: 'string', default: '10' },
-  threads: { type: 'string', default: '1' },
-  model: { type: 'string', default: 'runs/fmnist-unet' },
-  'per-class': { type: 'string' },
-}, true);
+const { values: args, positionals } = scriptArgs(
+  USAGE,
+  {
+    case: { type: 'string', default: 'unet-u' },
+    'cpu-minutes': { type: 'string', default: '10' },
+    threads: { type: 'string', default: '1' },
+    model: { type: 'string', default: 'runs/fmnist-unet' },
+    'per-class': { type: 'string' },
+  },
+  true,
+);
 const perClass = (fallback: number) => (args['per-class'] === undefined ? fallback : numberArg('per-class', args['per-class']));
 const cpuMinutes = () => numberArg('cpu-minutes', args['cpu-minutes']);
 const root = 'runs/study';
@@ -49,30 +54,67 @@ async function runCase(name: string, cpuMinutes: number, threads: number): Promi
   if (!existsSync(trainFile)) {
     const [w0, c0] = [performance.now(), cpuSeconds()];
     const result = await trainRun({
-      runDir, runtime: nodeRuntime,
-      config: { data: 'fashion-mnist', model, schedule: 'fm', output, weighting: NATURAL_WEIGHTING[output], steps: 100_000, checkpointEvery: 100, threads, seed: 0 },
+      runDir,
+      runtime: nodeRuntime,
+      config: {
+        data: 'fashion-mnist',
+        model,
+        schedule: 'fm',
+        output,
+        weighting: NATURAL_WEIGHTING[output],
+        steps: 100_000,
+        checkpointEvery: 100,
+        threads,
+        seed: 0,
+      },
       shouldStop: () => cpuSeconds() - c0 >= 60 * cpuMinutes,
-      onProgress: (p) => p.step % 50 === 0 && console.error(`${name}: step ${p.step} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} ` +
-        `steps/s, ${((cpuSeconds() - c0) / 60).toFixed(1)} CPU-min`),
+      onProgress: (p) =>
+        p.step % 50 === 0 &&
+        console.error(
+          `${name}: step ${p.step} loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} ` +
+            `steps/s, ${((cpuSeconds() - c0) / 60).toFixed(1)} CPU-min`,
+        ),
     });
-    writeFileSync(trainFile, JSON.stringify({ steps: result.step, wall: (performance.now() - w0) / 1000, cpu: cpuSeconds() - c0, threads }));
+    writeFileSync(
+      trainFile,
+      JSON.stringify({ steps: result.step, wall: (performance.now() - w0) / 1000, cpu: cpuSeconds() - c0, threads }),
+    );
   }
   const resultFile = `${runDir}.json`;
   if (!existsSync(resultFile)) {
     const loaded = loadModel(runDir);
     const r = await evaluateImages(loaded, 100, { sampler: 'dpmpp2m', steps: 20, grid: 'uniform', guidance: 2, seed: 0 });
-    writeFileSync(resultFile, JSON.stringify({ model, output, weighting: NATURAL_WEIGHTING[output], cpuMinutes, train: JSON.parse(readFileSync(trainFile, 'utf8')), ...r }, null, 2));
+    writeFileSync(
+      resultFile,
+      JSON.stringify(
+        { model, output, weighting: NATURAL_WEIGHTING[output], cpuMinutes, train: JSON.parse(readFileSync(trainFile, 'utf8')), ...r },
+        null,
+        2,
+      ),
+    );
   }
 }
 
 function outputsTable(cpuMinutes: number): void {
   const rows = CASES.filter((c) => existsSync(join(root, `${c}-${cpuMinutes}cpumin.json`))).map((c) => {
     const r = JSON.parse(readFileSync(join(root, `${c}-${cpuMinutes}cpumin.json`), 'utf8'));
-    return [r.model, `${r.output} (${r.weighting})`, String(r.train.steps), `${(r.train.cpu / 60).toFixed(1)} min`, `${(r.train.wall / 60).toFixed(1)} min`, `${(100 * r.accuracy).toFixed(1)} %`, r.fd.toFixed(2)];
+    return [
+      r.model,
+      `${r.output} (${r.weighting})`,
+      String(r.train.steps),
+      `${(r.train.cpu / 60).toFixed(1)} min`,
+      `${(r.train.wall / 60).toFixed(1)} min`,
+      `${(100 * r.accuracy).toFixed(1)} %`,
+      r.fd.toFixed(2),
+    ];
   });
-  console.log(`Fashion-MNIST, flow-matching schedule, batch 64, seed 0, ${cpuMinutes} CPU-minutes ` +
-    `of training each; EMA weights, DPM-Solver++ 2M 20 steps, guidance 2, 1000 samples`);
-  console.log(formatTable(['model', 'output (weighting)', 'steps', 'train CPU', 'train wall', 'accuracy', 'FD-FMNIST'], rows, { markdown: true }));
+  console.log(
+    `Fashion-MNIST, flow-matching schedule, batch 64, seed 0, ${cpuMinutes} CPU-minutes ` +
+      `of training each; EMA weights, DPM-Solver++ 2M 20 steps, guidance 2, 1000 samples`,
+  );
+  console.log(
+    formatTable(['model', 'output (weighting)', 'steps', 'train CPU', 'train wall', 'accuracy', 'FD-FMNIST'], rows, { markdown: true }),
+  );
 }
 
 async function samplers(runDir: string, perClass: number): Promise<void> {
@@ -110,7 +152,18 @@ async function guidance(runDir: string, perClass: number): Promise<void> {
   const rows: string[][] = [];
   for (const w of [0, 1, 1.5, 2, 3, 4]) {
     const file = join(root, `guidance-${w}-${perClass}.json`);
-    if (!existsSync(file)) writeFileSync(file, JSON.stringify({ guidance: w, ...(await evaluateImages(model, perClass, { sampler: 'dpmpp2m', steps: 20, grid: 'uniform', guidance: w, seed: 0 })) }, null, 2));
+    if (!existsSync(file))
+      writeFileSync(
+        file,
+        JSON.stringify(
+          {
+            guidance: w,
+            ...(await evaluateImages(model, perClass, { sampler: 'dpmpp2m', steps: 20, grid: 'uniform', guidance: w, seed: 0 })),
+          },
+          null,
+          2,
+        ),
+      );
     const r = JSON.parse(readFileSync(file, 'utf8'));
     rows.push([String(w), `${(100 * r.accuracy).toFixed(1)} %`, r.fd.toFixed(2), `${r.seconds.toFixed(0)} s`]);
     console.error(`guidance ${w}: accuracy ${r.accuracy}, FD ${r.fd}`);

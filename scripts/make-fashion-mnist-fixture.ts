@@ -12,7 +12,10 @@ import { loadFashionMnist, type Split } from '../src/node/fashionMnist.js';
 
 const out = 'test/fixtures/fashion-mnist-tiny';
 mkdirSync(out, { recursive: true });
-for (const [split, prefix, perClass] of [['train', 'train', 10], ['test', 't10k', 5]] as [Split, string, number][]) {
+for (const [split, prefix, perClass] of [
+  ['train', 'train', 10],
+  ['test', 't10k', 5],
+] as [Split, string, number][]) {
   const set = loadFashionMnist(split);
   const picked: number[] = [];
   const seen = new Array<number>(10).fill(0);
@@ -25,7 +28,10 @@ for (const [split, prefix, perClass] of [['train', 'train', 10], ['test', 't10k'
   const images = new Uint8Array(picked.length * IMAGE_PIXELS);
   picked.forEach((i, k) => images.set(set.images.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), k * IMAGE_PIXELS));
   const labels = Uint8Array.from(picked.map((i) => set.labels[i]));
-  writeFileSync(join(out, `${prefix}-images-idx3-ubyte.gz`), gzipSync(encodeIdx([picked.length, IMAGE_SIDE, IMAGE_SIDE], images), { level: 9 }));
+  writeFileSync(
+    join(out, `${prefix}-images-idx3-ubyte.gz`),
+    gzipSync(encodeIdx([picked.length, IMAGE_SIDE, IMAGE_SIDE], images), { level: 9 }),
+  );
   writeFileSync(join(out, `${prefix}-labels-idx1-ubyte.gz`), gzipSync(encodeIdx([picked.length], labels), { level: 9 }));
   console.log(`${split}: ${picked.length} images`);
 }

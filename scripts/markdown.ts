@@ -33,7 +33,12 @@ export function inline(text: string, link: (href: string) => string | undefined)
 const LIST_ITEM = /^\s*(?:[-*]|\d+\.)\s+/;
 
 function tableRow(line: string): string[] {
-  return line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((cell) => cell.trim());
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((cell) => cell.trim());
 }
 
 /** The document's HTML (block structure; inline Markdown inside blocks). */
@@ -54,7 +59,11 @@ export function markdownToHtml(source: string, link: (href: string) => string | 
     } else if (/^#{1,6}\s/.test(line)) {
       const level = line.indexOf(' ');
       const text = line.slice(level + 1).trim();
-      const id = text.toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').trim().replace(/\s+/g, '-');
+      const id = text
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s-]/gu, '')
+        .trim()
+        .replace(/\s+/g, '-');
       out.push(`<h${level} id="${id}">${md(text)}</h${level}>`);
       i++;
     } else if (line.startsWith('|')) {
@@ -87,7 +96,8 @@ export function markdownToHtml(source: string, link: (href: string) => string | 
       out.push(`<blockquote><p>${md(quote.join(' '))}</p></blockquote>`);
     } else {
       const para: string[] = [];
-      for (; i < lines.length && lines[i].trim() !== '' && !/^(#{1,6}\s|```|\||>)/.test(lines[i]) && !LIST_ITEM.test(lines[i]); i++) para.push(lines[i].trim());
+      for (; i < lines.length && lines[i].trim() !== '' && !/^(#{1,6}\s|```|\||>)/.test(lines[i]) && !LIST_ITEM.test(lines[i]); i++)
+        para.push(lines[i].trim());
       out.push(`<p>${md(para.join(' '))}</p>`);
     }
   }

@@ -13,12 +13,23 @@
  */
 import { Rng } from '../src/core/rng.js';
 import { nodeRuntime } from '../src/engine/ortNode.js';
-import { buildOptimizerStep, optimizerFeeds, optimizerOutputs, takeOptimizerOutputs, type OptimizerState } from '../src/engine/optimizer.js';
+import {
+  buildOptimizerStep,
+  optimizerFeeds,
+  optimizerOutputs,
+  takeOptimizerOutputs,
+  type OptimizerState,
+} from '../src/engine/optimizer.js';
 import { flatten, unflatten } from '../src/engine/params.js';
 import { trainStepSession } from '../src/engine/trainSession.js';
 import { writeCheckpoint } from '../src/io/checkpoint.js';
 import {
-  CLASSIFIER_ARCHITECTURE, CLASSIFIER_CLASSES, CLASSIFIER_FEATURES, CLASSIFIER_PARAMS, classifierForward, softmaxCrossEntropy,
+  CLASSIFIER_ARCHITECTURE,
+  CLASSIFIER_CLASSES,
+  CLASSIFIER_FEATURES,
+  CLASSIFIER_PARAMS,
+  classifierForward,
+  softmaxCrossEntropy,
 } from '../src/models/classifier.js';
 import { IMAGE_PIXELS } from '../src/models/image.js';
 import { initParams } from '../src/models/network.js';
@@ -26,15 +37,18 @@ import { copyImage, loadFashionMnist, type ImageSet } from '../src/node/fashionM
 import { DEFAULT_CLASSIFIER_PATH, FmnistClassifier } from '../src/node/fmnistMetric.js';
 import { numberArg, scriptArgs } from './args.js';
 
-const { values: args } = scriptArgs('npx tsx scripts/train-classifier.ts [--epochs 5] [--batch 64] [--lr 0.002] [--threads 2] [--seed 1] [--steps N] [--out FILE]', {
-  epochs: { type: 'string', default: '5' },
-  batch: { type: 'string', default: '64' },
-  lr: { type: 'string', default: '0.002' },
-  threads: { type: 'string', default: '2' },
-  seed: { type: 'string', default: '1' },
-  steps: { type: 'string' },
-  out: { type: 'string', default: DEFAULT_CLASSIFIER_PATH },
-});
+const { values: args } = scriptArgs(
+  'npx tsx scripts/train-classifier.ts [--epochs 5] [--batch 64] [--lr 0.002] [--threads 2] [--seed 1] [--steps N] [--out FILE]',
+  {
+    epochs: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '64' },
+    lr: { type: 'string', default: '0.002' },
+    threads: { type: 'string', default: '2' },
+    seed: { type: 'string', default: '1' },
+    steps: { type: 'string' },
+    out: { type: 'string', default: DEFAULT_CLASSIFIER_PATH },
+  },
+);
 const BATCH = numberArg('batch', args.batch);
 const LR = numberArg('lr', args.lr);
 const THREADS = numberArg('threads', args.threads);
@@ -98,11 +112,18 @@ async function accuracy(weights: Record<string, Float32Array>, images: Float32Ar
 
 const specs = { params: CLASSIFIER_PARAMS };
 const initial = flatten(specs, initParams(specs, rng.split()));
-const state: OptimizerState = { params: initial, m: new Float32Array(initial.length), v: new Float32Array(initial.length), ema: initial.slice() };
+const state: OptimizerState = {
+  params: initial,
+  m: new Float32Array(initial.length),
+  v: new Float32Array(initial.length),
+  ema: initial.slice(),
+};
 const P = initial.length;
 console.log(`classifier: ${CLASSIFIER_ARCHITECTURE}`);
-console.log(`${P} parameters (${((4 * P) / 1e6).toFixed(2)} MB float32); ${fitting.length} training images, batch ${BATCH}, ` +
-  `${totalSteps} steps (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs), ${THREADS} threads`);
+console.log(
+  `${P} parameters (${((4 * P) / 1e6).toFixed(2)} MB float32); ${fitting.length} training images, batch ${BATCH}, ` +
+    `${totalSteps} steps (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs), ${THREADS} threads`,
+);
 
 const step = buildOptimizerStep(CLASSIFIER_PARAMS, (g, p) => {
   const x = g.input('x', [BATCH, IMAGE_PIXELS]);
@@ -120,7 +141,8 @@ for (let k = 1; k <= totalSteps; k++) {
   const { x, onehot } = batchOf(shuffled.subarray(within * BATCH, (within + 1) * BATCH));
   const out = await session.run({
     ...optimizerFeeds(state, k, { lr: learningRate(k), eps: ADAM_EPS, weightDecay: WEIGHT_DECAY, emaDecay: EMA_DECAY }),
-    x: { data: x, dims: [BATCH, IMAGE_PIXELS] }, labels: { data: onehot, dims: [BATCH, CLASSIFIER_CLASSES] },
+    x: { data: x, dims: [BATCH, IMAGE_PIXELS] },
+    labels: { data: onehot, dims: [BATCH, CLASSIFIER_CLASSES] },
   });
   const { loss } = optimizerOutputs(out);
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${k}: the loss is ${loss}`);
@@ -129,8 +151,10 @@ for (let k = 1; k <= totalSteps; k++) {
   lossCount++;
   if (k % 100 === 0 || k === totalSteps) {
     const seconds = (performance.now() - started) / 1000;
-    console.log(`step ${k}/${totalSteps}  loss ${(lossSum / lossCount).toFixed(4)}  lr ${learningRate(k).toExponential(2)} ` +
-      ` ${seconds.toFixed(0)} s (${((1000 * seconds) / k).toFixed(0)} ms/step)`);
+    console.log(
+      `step ${k}/${totalSteps}  loss ${(lossSum / lossCount).toFixed(4)}  lr ${learningRate(k).toExponential(2)} ` +
+        ` ${seconds.toFixed(0)} s (${((1000 * seconds) / k).toFixed(0)} ms/step)`,
+    );
     lossSum = 0;
     lossCount = 0;
   }
@@ -145,14 +169,21 @@ const rawValidation = await accuracy(raw, held.images, held.labels);
 const emaValidation = await accuracy(averaged, held.images, held.labels);
 const useEma = emaValidation >= rawValidation;
 const weights = useEma ? averaged : raw;
-console.log(`validation accuracy (${VALIDATION} held-out training images): raw ${(100 * rawValidation).toFixed(2)} ` +
-  `%, EMA ${(100 * emaValidation).toFixed(2)} % → ${useEma ? 'EMA' : 'raw'}`);
-const all = gather(test, Int32Array.from({ length: test.count }, (_, i) => i));
+console.log(
+  `validation accuracy (${VALIDATION} held-out training images): raw ${(100 * rawValidation).toFixed(2)} ` +
+    `%, EMA ${(100 * emaValidation).toFixed(2)} % → ${useEma ? 'EMA' : 'raw'}`,
+);
+const all = gather(
+  test,
+  Int32Array.from({ length: test.count }, (_, i) => i),
+);
 const testAccuracy = await accuracy(weights, all.images, all.labels);
 console.log(`test accuracy (${test.count} images): ${(100 * testAccuracy).toFixed(2)} %; trained in ${trainingSeconds.toFixed(0)} s`);
 
 writeCheckpoint(args.out, {
-  tensors: Object.fromEntries(CLASSIFIER_PARAMS.map((spec) => [spec.name, { dtype: 'F32', shape: spec.shape, data: weights[spec.name].slice() }])),
+  tensors: Object.fromEntries(
+    CLASSIFIER_PARAMS.map((spec) => [spec.name, { dtype: 'F32', shape: spec.shape, data: weights[spec.name].slice() }]),
+  ),
   metadata: {
     format: 'difflow-fmnist-classifier',
     architecture: CLASSIFIER_ARCHITECTURE,

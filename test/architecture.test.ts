@@ -20,7 +20,13 @@ function layerTable(markdown: string): Layer[] {
   const header = lines.findIndex((l) => /^\| layer \| folder \| may import \| browser-safe \|$/.test(l));
   assert.ok(header >= 0, 'docs/ARCHITECTURE.md has the layer table');
   const rows = [];
-  for (let i = header + 2; i < lines.length && lines[i].startsWith('|'); i++) rows.push(lines[i].split('|').slice(1, -1).map((c) => c.trim()));
+  for (let i = header + 2; i < lines.length && lines[i].startsWith('|'); i++)
+    rows.push(
+      lines[i]
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   return rows.map(([name, folder, may, safe]) => ({
     name,
     folder: folder.replace(/`/g, ''),
@@ -32,7 +38,9 @@ function layerTable(markdown: string): Layer[] {
 
 /** What a source file imports: relative specifiers resolved to repository paths, and package names. */
 function importsOf(file: string, source: string): string[] {
-  return ts.preProcessFile(source, true, true).importedFiles.map(({ fileName }) => (fileName.startsWith('.') ? relative('.', resolve(dirname(file), fileName)) : fileName));
+  return ts
+    .preProcessFile(source, true, true)
+    .importedFiles.map(({ fileName }) => (fileName.startsWith('.') ? relative('.', resolve(dirname(file), fileName)) : fileName));
 }
 
 const layerOf = (layers: readonly Layer[], path: string): Layer | undefined => layers.find((l) => path.startsWith(`${l.folder}/`));
@@ -49,7 +57,8 @@ function violations(layers: readonly Layer[], files: readonly { path: string; so
         continue;
       }
       const to = layerOf(layers, target);
-      if (to && to !== from && !from.mayImport.has(to.name)) found.push(`${path} imports ${target} (${from.name} may not import ${to.name})`);
+      if (to && to !== from && !from.mayImport.has(to.name))
+        found.push(`${path} imports ${target} (${from.name} may not import ${to.name})`);
     }
   }
   return found;
@@ -127,7 +136,10 @@ test('the check catches an upward import, a browser-unsafe import and an import 
     { path: 'src/engine/bad.ts', source: "import { mlp } from '../models/mlp.js';\nexport { toy } from '../data/toy2d.js';" },
     { path: 'src/core/bad.ts', source: "import { readFileSync } from 'node:fs';\nconst f = await import('../engine/graph.js');" },
     { path: 'src/engine/ortNode.ts', source: "import { cpus } from 'node:os';" },
-    { path: 'src/models/fine.ts', source: "// import { x } from '../training/trainer.js';\nimport { Builder } from '../engine/builder.js';" },
+    {
+      path: 'src/models/fine.ts',
+      source: "// import { x } from '../training/trainer.js';\nimport { Builder } from '../engine/builder.js';",
+    },
   ];
   assert.deepEqual(violations(LAYERS, files), [
     'src/engine/bad.ts imports src/models/mlp.js (engine may not import models)',

@@ -75,11 +75,14 @@ test('the core has examples to run, each importing from the package', () => {
 });
 
 test('every example in the core runs and shows the values it claims', () =>
-  withFiles((ex) => runnable(ex.code), async (files) => {
-    for (const [i, file] of files.entries()) {
-      await assert.doesNotReject(import(pathToFileURL(file).href), `${examples[i].where}:\n${examples[i].code}`);
-    }
-  }));
+  withFiles(
+    (ex) => runnable(ex.code),
+    async (files) => {
+      for (const [i, file] of files.entries()) {
+        await assert.doesNotReject(import(pathToFileURL(file).href), `${examples[i].where}:\n${examples[i].code}`);
+      }
+    },
+  ));
 
 test('every example type-checks against the core', () => {
   const core = JSON.stringify(INDEX.replace(/\.ts$/, '.js'));

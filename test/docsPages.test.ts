@@ -7,7 +7,24 @@ const keep = (href: string) => href;
 
 test('markdownToHtml renders headings, nested lists, tables, code and inline marks', () => {
   const html = markdownToHtml(
-    ['# Title', '', 'A *word*, **bold**, `a_b*c`.', '', '1. one', '   - inner', '     wrapped', '2. two', '', '| a | b |', '|---|---|', '| 1 | 2 |', '', '```sh', 'x < y', '```'].join('\n'),
+    [
+      '# Title',
+      '',
+      'A *word*, **bold**, `a_b*c`.',
+      '',
+      '1. one',
+      '   - inner',
+      '     wrapped',
+      '2. two',
+      '',
+      '| a | b |',
+      '|---|---|',
+      '| 1 | 2 |',
+      '',
+      '```sh',
+      'x < y',
+      '```',
+    ].join('\n'),
     keep,
   );
   assert.match(html, /<h1 id="title">Title<\/h1>/);

@@ -17,11 +17,33 @@ test('runtimeImports keeps value imports and re-exports and drops the type-only 
 });
 
 test('findCycles reports a cycle as its path and none in a tree', () => {
-  assert.deepEqual(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]])), [['a', 'b', 'c', 'a']]);
-  assert.deepEqual(findCycles(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]])), []);
+  assert.deepEqual(
+    findCycles(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+        ['d', ['a']],
+      ]),
+    ),
+    [['a', 'b', 'c', 'a']],
+  );
+  assert.deepEqual(
+    findCycles(
+      new Map([
+        ['a', ['b', 'c']],
+        ['b', ['c']],
+        ['c', []],
+      ]),
+    ),
+    [],
+  );
 });
 
 test('no module under src/ imports itself at run time through a cycle', () => {
   const cycles = findCycles(importGraph('src'));
-  assert.deepEqual(cycles.map((c) => c.join(' → ')), []);
+  assert.deepEqual(
+    cycles.map((c) => c.join(' → ')),
+    [],
+  );
 });

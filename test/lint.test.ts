@@ -21,7 +21,10 @@ test('lineWidth counts characters, not UTF-16 units or combining marks', () => {
 });
 
 test(`no line of a tracked TypeScript or JavaScript file is over ${WIDTH} columns (comments and strings included)`, () => {
-  const listed = spawnSync('git', ['ls-files', '-z', '--', '*.ts', '*.mts', '*.cts', '*.js', '*.mjs', '*.cjs'], { cwd: root, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '-z', '--', '*.ts', '*.mts', '*.cts', '*.js', '*.mjs', '*.cjs'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   assert.equal(listed.status, 0, `git ls-files: ${listed.stderr}`);
   const files = listed.stdout.split('\0').filter((f) => f !== '');
   assert.ok(files.length > 100, `only ${files.length} files listed`);

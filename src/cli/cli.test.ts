@@ -42,7 +42,8 @@ test('figures writes an SVG and a JSON file per figure', () => {
 });
 
 test('the same seed gives the same samples from the CLI, another seed different ones', () => {
-  const run = (seed: string) => JSON.parse(difflow('oracle', '--sampler', 'ddpm', '--steps', '5', '--n', '20', '--seed', seed, '--json').out).samples;
+  const run = (seed: string) =>
+    JSON.parse(difflow('oracle', '--sampler', 'ddpm', '--steps', '5', '--n', '20', '--seed', seed, '--json').out).samples;
   assert.deepEqual(run('3'), run('3'));
   assert.notDeepEqual(run('3'), run('4'));
 });

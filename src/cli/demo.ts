@@ -22,8 +22,10 @@ export async function demo(
   const started = performance.now();
   const s = await setup(schedule, options.n, options.seed);
   const steps = [5, 10, 20, 50, 100];
-  log("\nDeterministic samplers: RMS distance to the exact ODE answer from the grid's first time " +
-    '(Dormand–Prince, rtol 1e-9), by steps (NFE):');
+  log(
+    "\nDeterministic samplers: RMS distance to the exact ODE answer from the grid's first time " +
+      '(Dormand–Prince, rtol 1e-9), by steps (NFE):',
+  );
   const rows: string[][] = [];
   for (const name of DETERMINISTIC) {
     const row: string[] = [name];
@@ -46,15 +48,19 @@ export async function demo(
   log(formatTable(['sampler', ...steps.map((n) => `${n} steps`)], energies));
   const ddpm = await run(s, 'ddpm', 10, grid);
   const churnHalf = await run(s, 'churn', 10, grid, { churn: 0.5 });
-  log(`churn ½ vs ddpm (η = 1), same noise, 10 steps: max |difference| = ` +
-    `${maxDifference(ddpm.z, churnHalf.z).toExponential(2)} (one sampler)`);
+  log(
+    `churn ½ vs ddpm (η = 1), same noise, 10 steps: max |difference| = ` +
+      `${maxDifference(ddpm.z, churnHalf.z).toExponential(2)} (one sampler)`,
+  );
   // The post's claim, on this problem.
   const g = gridByName(grid, schedule, 10);
   const a = await ddim(s.oracle, s.z1, g);
   const b = await fmEuler(s.oracle, s.z1, g);
   const diff = maxDifference(a, b);
-  log(`\nDDIM vs flow-matching Euler, 10 steps: max |difference| = ` +
-    `${diff.toExponential(2)}${schedule.name === 'fm' ? ' (the same sampler on flow matching)' : ''}`);
+  log(
+    `\nDDIM vs flow-matching Euler, 10 steps: max |difference| = ` +
+      `${diff.toExponential(2)}${schedule.name === 'fm' ? ' (the same sampler on flow matching)' : ''}`,
+  );
   log(`(${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
   log(`Figures of the post → ${join(options.out, 'figures')}/`);
   await writeFigures(join(options.out, 'figures'), undefined, log);

@@ -18,10 +18,22 @@ test('seed 0, the documented default, and 2^53 − 1 are accepted by every comma
   assert.equal((await trained).code, 0);
   for (const seed of ['0', String(2 ** 53 - 1)]) {
     assert.equal((await cli('oracle', '--seed', seed, '--n', '10', '--steps', '2')).code, 0, `oracle --seed ${seed}`);
-    assert.equal((await cli('sample', '--model', run, '--n', '10', '--steps', '2', '--seed', seed, '--out', join(run, 's.json'))).code, 0, `sample --seed ${seed}`);
-    assert.equal((await cli('eval', '--model', run, '--n', '10', '--nll', '2', '--steps', '2', '--seed', seed)).code, 0, `eval --seed ${seed}`);
+    assert.equal(
+      (await cli('sample', '--model', run, '--n', '10', '--steps', '2', '--seed', seed, '--out', join(run, 's.json'))).code,
+      0,
+      `sample --seed ${seed}`,
+    );
+    assert.equal(
+      (await cli('eval', '--model', run, '--n', '10', '--nll', '2', '--steps', '2', '--seed', seed)).code,
+      0,
+      `eval --seed ${seed}`,
+    );
     // demo's seed passes parsing; the unwritable folder is the next check, exit 1.
-    assertOneLine(await cli('demo', '--no-train', '--seed', seed, '--out', '/proc/difflow/demo'), 1, /cannot create the folder \/proc\/difflow/);
+    assertOneLine(
+      await cli('demo', '--no-train', '--seed', seed, '--out', '/proc/difflow/demo'),
+      1,
+      /cannot create the folder \/proc\/difflow/,
+    );
   }
   assert.equal((await cli('train', ...SMALL_RUN, '--steps', '1', '--seed', String(2 ** 53 - 1), '--out', join(tempFolder(), 'r'))).code, 0);
   for (const seed of [String(2 ** 53), '-1', '1.5', '0x10', '']) {
@@ -61,12 +73,19 @@ test('options that a sampler or a model would ignore are refused, naming the fla
     [['train', '--ema-decay', 'nan', '--out', tempFolder()], /^difflow: --ema-decay must be a number, got 'nan'/],
     [['train', '--label-dropout', '0x1', '--out', tempFolder()], /--label-dropout must be a number, got '0x1'/],
     [['train', '--lr', '', '--out', tempFolder()], /--lr must be a number, got ''/],
-  ] as const) assertOneLine(await cli(...args), 2, pattern);
+  ] as const)
+    assertOneLine(await cli(...args), 2, pattern);
 });
 
 test('empty paths are refused; sample --n 1 writes its sample and exits 0', async () => {
   assert.equal((await trained).code, 0);
-  for (const args of [['train', '--out', ''], ['figures', '--out', ''], ['sample', '--model', '', '--out', 'x.json'], ['sample', '--model', run, '--out', ' '], ['export', '--model', run, '--onnx', '']]) {
+  for (const args of [
+    ['train', '--out', ''],
+    ['figures', '--out', ''],
+    ['sample', '--model', '', '--out', 'x.json'],
+    ['sample', '--model', run, '--out', ' '],
+    ['export', '--model', run, '--onnx', ''],
+  ]) {
     assertOneLine(await cli(...args), 2, /must name a file or folder, got an empty path/);
   }
   const one = await cli('sample', '--model', run, '--n', '1', '--steps', '2', '--out', join(run, 'one.json'));
@@ -80,13 +99,25 @@ test('file-system failures are one line with the path and the reason (exit 1), f
   mkdirSync(join(folder, 'a-folder.json'));
   writeFileSync(join(folder, 'a-file'), 'x');
   for (const [args, pattern] of [
-    [['figures', '--out', '/proc/difflow-figures', '--only', '3-weightings'], /^difflow: cannot create the folder \/proc\/difflow-figures: no such file or folder \(ENOENT\)/],
-    [['figures', '--out', join(folder, 'a-file', 'figs')], /cannot create the folder .*a-file\/figs: a part of the path is a file, not a folder \(ENOTDIR\)/],
-    [['sample', '--model', run, '--n', '1e6', '--steps', '1000', '--out', join(folder, 'a-folder.json')], /cannot write .*a-folder\.json: it is a folder/],
+    [
+      ['figures', '--out', '/proc/difflow-figures', '--only', '3-weightings'],
+      /^difflow: cannot create the folder \/proc\/difflow-figures: no such file or folder \(ENOENT\)/,
+    ],
+    [
+      ['figures', '--out', join(folder, 'a-file', 'figs')],
+      /cannot create the folder .*a-file\/figs: a part of the path is a file, not a folder \(ENOTDIR\)/,
+    ],
+    [
+      ['sample', '--model', run, '--n', '1e6', '--steps', '1000', '--out', join(folder, 'a-folder.json')],
+      /cannot write .*a-folder\.json: it is a folder/,
+    ],
     [['sample', '--model', run, '--out', '/proc/difflow/s.json'], /cannot create the folder \/proc\/difflow/],
     [['export', '--model', run, '--onnx', join(folder, 'a-file', 'm.onnx')], /a-file: a file of that name exists|ENOTDIR/],
     [['train', ...SMALL_RUN, '--out', '/proc/difflow-run'], /cannot create the folder \/proc\/difflow-run/],
-    [['sample', '--model', join(folder, 'a-file'), '--out', 'x.json'], /checkpoint .*a-file\/checkpoint\.safetensors: a part of the path is a file/],
+    [
+      ['sample', '--model', join(folder, 'a-file'), '--out', 'x.json'],
+      /checkpoint .*a-file\/checkpoint\.safetensors: a part of the path is a file/,
+    ],
   ] as const) {
     const started = performance.now();
     assertOneLine(await cli(...args), 1, pattern);
@@ -97,10 +128,32 @@ test('file-system failures are one line with the path and the reason (exit 1), f
 test('an image model refuses --n and --nll (it samples --per-class per class) and checks its output before sampling', async () => {
   process.env.DIFFLOW_FASHION_MNIST = join(process.cwd(), 'test/fixtures/fashion-mnist-tiny');
   const image = tempFolder();
-  const r = await cli('train', '--data', 'fashion-mnist', '--hidden', '8', '--batch', '8', '--steps', '1', '--threads', '1', '--out', image);
+  const r = await cli(
+    'train',
+    '--data',
+    'fashion-mnist',
+    '--hidden',
+    '8',
+    '--batch',
+    '8',
+    '--steps',
+    '1',
+    '--threads',
+    '1',
+    '--out',
+    image,
+  );
   assert.equal(r.code, 0, r.err);
-  assertOneLine(await cli('sample', '--model', image, '--n', '10', '--out', join(image, 'g.png')), 2, /--n does not apply to image models .*; use --per-class/);
+  assertOneLine(
+    await cli('sample', '--model', image, '--n', '10', '--out', join(image, 'g.png')),
+    2,
+    /--n does not apply to image models .*; use --per-class/,
+  );
   assertOneLine(await cli('eval', '--model', image, '--nll', '10'), 2, /--nll does not apply to image models/);
-  assertOneLine(await cli('sample', '--model', image, '--per-class', '1e9', '--out', join(image, 'g.png')), 2, /--per-class 1000000000 would need about [\d,.]+ TiB/);
+  assertOneLine(
+    await cli('sample', '--model', image, '--per-class', '1e9', '--out', join(image, 'g.png')),
+    2,
+    /--per-class 1000000000 would need about [\d,.]+ TiB/,
+  );
   assertOneLine(await cli('sample', '--model', image, '--out', '/proc/difflow/g.png'), 1, /cannot create the folder \/proc\/difflow/);
 });

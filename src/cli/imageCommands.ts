@@ -5,7 +5,17 @@
  */
 import { extname } from 'node:path';
 import cliProgress from 'cli-progress';
-import { DifflowError, SAMPLERS, clipDenoised, priorSample, rng, type AnySamplerOptions, type GridName, type SamplerName, type StepInfo } from '../core/index.js';
+import {
+  DifflowError,
+  SAMPLERS,
+  clipDenoised,
+  priorSample,
+  rng,
+  type AnySamplerOptions,
+  type GridName,
+  type SamplerName,
+  type StepInfo,
+} from '../core/index.js';
 import { writeAtomic } from '../io/atomic.js';
 import { derivedRng } from './seeds.js';
 import { checkOutputFile } from '../io/files.js';
@@ -27,7 +37,11 @@ export interface ImageSampling {
 }
 
 /** `perClass` samples of every class, class-major (labels 0,0,…,1,1,…); images [n·784] in about [−1, 1]. */
-export async function sampleImages(model: LoadedModel, perClass: number, o: ImageSampling): Promise<{ images: Float64Array; labels: Int32Array; seconds: number }> {
+export async function sampleImages(
+  model: LoadedModel,
+  perClass: number,
+  o: ImageSampling,
+): Promise<{ images: Float64Array; labels: Int32Array; seconds: number }> {
   const K = model.net.classes;
   if (K === undefined || !model.net.image) throw new DifflowError(`${model.runDir} is not an image model`);
   const labels = Int32Array.from({ length: K * perClass }, (_, i) => Math.floor(i / perClass));
@@ -54,7 +68,10 @@ function progress(what: string): ImageSampling['onStep'] & { done(): void } {
   let next = 0;
   const report = (step: number, steps: number) => {
     if (tty) {
-      bar ??= new cliProgress.SingleBar({ format: `${what} {bar} {value}/{total} steps | eta {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+      bar ??= new cliProgress.SingleBar(
+        { format: `${what} {bar} {value}/{total} steps | eta {eta_formatted}`, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      );
       if (step === 1) bar.start(steps, 0);
       bar.update(step);
     } else if (step >= next) {
@@ -66,7 +83,11 @@ function progress(what: string): ImageSampling['onStep'] & { done(): void } {
 }
 
 /** `difflow sample` for an image model: a grid PNG, one row per class (or the raw values as JSON). */
-export async function sampleImageCommand(model: LoadedModel, o: ImageSampling & { perClass: number; out: string }, log: (l: string) => void): Promise<void> {
+export async function sampleImageCommand(
+  model: LoadedModel,
+  o: ImageSampling & { perClass: number; out: string },
+  log: (l: string) => void,
+): Promise<void> {
   const ext = extname(o.out).toLowerCase();
   if (!['.png', '.json'].includes(ext)) throw new DifflowError(`--out must end in .png or .json for an image model, got '${o.out}'`);
   checkOutputFile(o.out);
@@ -74,9 +95,22 @@ export async function sampleImageCommand(model: LoadedModel, o: ImageSampling & 
   const { images, labels, seconds } = await sampleImages(model, o.perClass, { ...o, onStep: bar }).finally(() => bar.done());
   const K = model.net.classes!;
   if (ext === '.png') writeAtomic(o.out, imageGridPng(images, K, o.perClass));
-  else writeAtomic(o.out, JSON.stringify({ sampler: o.sampler, steps: o.steps, guidance: o.guidance, config: model.config, labels: Array.from(labels), images: Array.from(images, (v) => Math.round(v * 1e4) / 1e4) }));
-  log(`${labels.length} images (${o.perClass} per class, rows: ${model.classNames.join(', ')}) with ` +
-    `${o.sampler}, ${o.steps} steps, guidance ${o.guidance} in ${seconds.toFixed(1)} s → ${o.out}`);
+  else
+    writeAtomic(
+      o.out,
+      JSON.stringify({
+        sampler: o.sampler,
+        steps: o.steps,
+        guidance: o.guidance,
+        config: model.config,
+        labels: Array.from(labels),
+        images: Array.from(images, (v) => Math.round(v * 1e4) / 1e4),
+      }),
+    );
+  log(
+    `${labels.length} images (${o.perClass} per class, rows: ${model.classNames.join(', ')}) with ` +
+      `${o.sampler}, ${o.steps} steps, guidance ${o.guidance} in ${seconds.toFixed(1)} s → ${o.out}`,
+  );
 }
 
 export interface ImageEval {
@@ -93,15 +127,25 @@ export async function evaluateImages(model: LoadedModel, perClass: number, o: Im
   return { accuracy: m.accuracy, fd: m.fd, n: m.n, seconds };
 }
 
-export async function evalImageCommand(model: LoadedModel, o: ImageSampling & { perClass: number }, log: (l: string) => void): Promise<void> {
+export async function evalImageCommand(
+  model: LoadedModel,
+  o: ImageSampling & { perClass: number },
+  log: (l: string) => void,
+): Promise<void> {
   const c = model.config;
-  log(`${model.runDir}: ${c.data}, ${c.model}, schedule ${c.schedule}, ` +
-    `output ${c.output}, weighting ${c.weighting}, ${model.state.step} steps`);
+  log(
+    `${model.runDir}: ${c.data}, ${c.model}, schedule ${c.schedule}, ` +
+      `output ${c.output}, weighting ${c.weighting}, ${model.state.step} steps`,
+  );
   const bar = progress('sampling');
   const r = await evaluateImages(model, o.perClass, { ...o, onStep: bar }).finally(() => bar.done());
-  log(`${r.n} samples (${o.sampler}, ${o.steps} steps, guidance ` +
-    `${o.guidance}${o.clipX ? ', x̂ clipped' : ''}, ${r.seconds.toFixed(1)} s): classifier accuracy on the ` +
-    `requested class ${(100 * r.accuracy).toFixed(1)} %, FD-FMNIST ${r.fd.toFixed(3)}`);
-  log("(FD-FMNIST: Fréchet distance between features of difflow's own Fashion-MNIST classifier, " +
-    'generated vs the 10,000 real test images; not Inception FID)');
+  log(
+    `${r.n} samples (${o.sampler}, ${o.steps} steps, guidance ` +
+      `${o.guidance}${o.clipX ? ', x̂ clipped' : ''}, ${r.seconds.toFixed(1)} s): classifier accuracy on the ` +
+      `requested class ${(100 * r.accuracy).toFixed(1)} %, FD-FMNIST ${r.fd.toFixed(3)}`,
+  );
+  log(
+    "(FD-FMNIST: Fréchet distance between features of difflow's own Fashion-MNIST classifier, " +
+      'generated vs the 10,000 real test images; not Inception FID)',
+  );
 }

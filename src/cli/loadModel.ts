@@ -1,5 +1,14 @@
 /** A trained run folder loaded for sampling: its parts, its training data and a denoiser factory. */
-import { SAMPLERS, priorSample, rng, samplingGrid, type AnySamplerOptions, type GridName, type SamplerName, type TimeGrid } from '../core/index.js';
+import {
+  SAMPLERS,
+  priorSample,
+  rng,
+  samplingGrid,
+  type AnySamplerOptions,
+  type GridName,
+  type SamplerName,
+  type TimeGrid,
+} from '../core/index.js';
 import { dataForRun, type Dataset } from '../node/data.js';
 import { loadRun, type LoadedRun } from '../node/loadDenoiser.js';
 import type { ConditioningOptions, NetworkDenoiser } from '../training/networkDenoiser.js';
@@ -23,7 +32,8 @@ export function loadModel(runDir: string, useEma = true, threads?: number): Load
   let dataset: Dataset | undefined;
   let denoiser: NetworkDenoiser | undefined;
   return {
-    ...run, makeDenoiser,
+    ...run,
+    makeDenoiser,
     get dataset() {
       dataset ??= dataForRun(run.config, runDir);
       return dataset;
@@ -40,7 +50,15 @@ export function gridFor(name: GridName, model: LoadedModel, steps: number): Time
   return samplingGrid(name, model.schedule, model.config.output, steps);
 }
 
-export async function sampleModel(model: LoadedModel, sampler: SamplerName, steps: number, grid: GridName, n: number, seed: number, options: AnySamplerOptions = {}): Promise<Float64Array> {
+export async function sampleModel(
+  model: LoadedModel,
+  sampler: SamplerName,
+  steps: number,
+  grid: GridName,
+  n: number,
+  seed: number,
+  options: AnySamplerOptions = {},
+): Promise<Float64Array> {
   const z1 = priorSample(model.schedule, n, model.dataset.dim, rng(seed));
   return SAMPLERS[sampler](model.denoiser, z1, gridFor(grid, model, steps), { rng: derivedRng(seed, 1), ...options });
 }

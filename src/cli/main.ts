@@ -15,7 +15,14 @@ import { trainCommand } from './trainCommand.js';
 import { registerSchedulers } from './schedulers.js';
 import { evalCommand, exportCommand } from './modelCommands.js';
 import { FileError, checkOutputFolder } from '../io/files.js';
-import { integerOption as int, numberOption as num, pathOption as path, pointsOption as points, seedOption as seed, stepsOption as steps } from './options.js';
+import {
+  integerOption as int,
+  numberOption as num,
+  pathOption as path,
+  pointsOption as points,
+  seedOption as seed,
+  stepsOption as steps,
+} from './options.js';
 import { checkSamplerFlags, readersOf } from './samplerFlags.js';
 import { derivedSeed } from './seeds.js';
 import { sampleOrOnnx } from './onnxSample.js';
@@ -51,7 +58,13 @@ export function program(out: Output, exit: (code: number) => void): Command {
       writeOut: (s) => process.stdout.write(s),
       writeErr: out.error,
       // Commander's own errors (unknown option, missing value) as one line, like every other mistake.
-      outputError: (s, write) => write(`difflow: ${s.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()}\n`),
+      outputError: (s, write) =>
+        write(
+          `difflow: ${s
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')
+            .trim()}\n`,
+        ),
     });
 
   p.command('figures')
@@ -75,7 +88,15 @@ export function program(out: Output, exit: (code: number) => void): Command {
     .option('--out <dir>', 'output folder', path('--out'), 'demo')
     .option('--threads <count>', 'ONNX Runtime threads for the trained part (default: all cores)', int('--threads'))
     .action(async (o: { schedule: string; grid: string; n: number; seed: number; out: string; train: boolean; threads?: number }) => {
-      const options = { schedule: scheduleByName(o.schedule), grid: checkName('grid', o.grid, GRID_NAMES), n: o.n, seed: o.seed, out: o.out, train: o.train, threads: o.threads };
+      const options = {
+        schedule: scheduleByName(o.schedule),
+        grid: checkName('grid', o.grid, GRID_NAMES),
+        n: o.n,
+        seed: o.seed,
+        out: o.out,
+        train: o.train,
+        threads: o.threads,
+      };
       checkOutputFolder(o.out);
       await demo(options, log);
     });
@@ -91,22 +112,36 @@ export function program(out: Output, exit: (code: number) => void): Command {
     .option('--churn <value>', `churn for ${readersOf('churn')}`, num('--churn'))
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
     .option('--json', 'print the samples as JSON')
-    .action(async (o: { schedule: string; sampler: string; grid: string; steps: number; n: number; eta?: number; churn?: number; seed: number; json?: boolean }) => {
-      const schedule = scheduleByName(o.schedule);
-      const sampler = checkName('sampler', o.sampler, SAMPLER_NAMES);
-      const grid = checkName('grid', o.grid, GRID_NAMES) as GridName;
-      checkSamplerFlags(sampler, o);
-      const s = await setup(schedule, o.n, o.seed);
-      const r = await run(s, sampler, o.steps, grid, { eta: o.eta, churn: o.churn }, derivedSeed(o.seed, 1));
-      if (o.json) {
-        log(JSON.stringify({ sampler, schedule: schedule.name, steps: o.steps, nfe: r.nfe, samples: Array.from(r.z) }));
-        return;
-      }
-      const rmse = r.rmse !== undefined ? `, RMS distance to the exact ODE answer ${fmt(r.rmse ?? NaN)}` : '';
-      log(`${sampler} on ${schedule.name}, ${o.steps} steps (${r.nfe} NFE): energy distance to data ${fmt(r.energy)}${rmse}`);
-    });
+    .action(
+      async (o: {
+        schedule: string;
+        sampler: string;
+        grid: string;
+        steps: number;
+        n: number;
+        eta?: number;
+        churn?: number;
+        seed: number;
+        json?: boolean;
+      }) => {
+        const schedule = scheduleByName(o.schedule);
+        const sampler = checkName('sampler', o.sampler, SAMPLER_NAMES);
+        const grid = checkName('grid', o.grid, GRID_NAMES) as GridName;
+        checkSamplerFlags(sampler, o);
+        const s = await setup(schedule, o.n, o.seed);
+        const r = await run(s, sampler, o.steps, grid, { eta: o.eta, churn: o.churn }, derivedSeed(o.seed, 1));
+        if (o.json) {
+          log(JSON.stringify({ sampler, schedule: schedule.name, steps: o.steps, nfe: r.nfe, samples: Array.from(r.z) }));
+          return;
+        }
+        const rmse = r.rmse !== undefined ? `, RMS distance to the exact ODE answer ${fmt(r.rmse ?? NaN)}` : '';
+        log(`${sampler} on ${schedule.name}, ${o.steps} steps (${r.nfe} NFE): energy distance to data ${fmt(r.energy)}${rmse}`);
+      },
+    );
   addDeprecated(p.command('train'), TRAIN_RENAMES)
-    .description('train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime, or by PyTorch with --backend torch')
+    .description(
+      'train a model (2-D points or Fashion-MNIST images), compiled to ONNX and run by ONNX Runtime, or by PyTorch with --backend torch',
+    )
     .option('--data <name>', `data set (${ALL_DATA_NAMES.join(', ')}, or a .json/.csv file of 2-D points) ${trainDefault('data')}`)
     .option('--network <name>', `network (${MODEL_NAMES.join(', ')}) (default: mlp for 2-D data, ${DEFAULT_IMAGE_MODEL} for images)`)
     .option('--schedule <name>', `noise schedule (${SCHEDULE_NAMES.join(', ')}) ${trainDefault('schedule')}`)
@@ -119,8 +154,11 @@ export function program(out: Output, exit: (code: number) => void): Command {
     .option('--lr <rate>', `learning rate ${trainDefault('lr')}`)
     .option('--weight-decay <wd>', `AdamW weight decay ${trainDefault('weightDecay')}`)
     .option('--warmup <steps>', `linear learning-rate warm-up steps ${trainDefault('warmup')}`)
-    .option('--lr-schedule <name>', `learning rate after the warm-up: ${LR_SCHEDULE_NAMES.join(' or ')} ` +
-      `(cosine decays to 0 at the last step) ${trainDefault('lrSchedule')}`)
+    .option(
+      '--lr-schedule <name>',
+      `learning rate after the warm-up: ${LR_SCHEDULE_NAMES.join(' or ')} ` +
+        `(cosine decays to 0 at the last step) ${trainDefault('lrSchedule')}`,
+    )
     .option('--hidden <width>', `MLP width, U-Net channels or DiT width ${trainDefault('hidden')}`)
     .option('--layers <count>', `MLP hidden layers or DiT blocks ${trainDefault('layers')}`)
     .option('--fourier <count>', `MLP: Fourier features sin/cos(2^k·π/2·z) of z for k < count ${trainDefault('fourier')}`)
@@ -129,9 +167,15 @@ export function program(out: Output, exit: (code: number) => void): Command {
     .option('--seed <seed>', `random seed, an integer in [0, 2^53) ${trainDefault('seed')}`)
     .option('--checkpoint-every <steps>', `checkpoint interval ${trainDefault('checkpointEvery')}`)
     .option('--threads <count>', 'ONNX Runtime threads (default: all cores)')
-    .option('--spinning [when]', `ONNX Runtime's threads spin between ops: auto (when no other process is running), always or never ${trainDefault('spinning')}`)
+    .option(
+      '--spinning [when]',
+      `ONNX Runtime's threads spin between ops: auto (when no other process is running), always or never ${trainDefault('spinning')}`,
+    )
     .option('--out <dir>', 'run folder', path('--out'), 'run')
-    .option('--resume', 'continue the run in --out from its checkpoint (only --steps, --lr, --checkpoint-every, --threads, --spinning may change)')
+    .option(
+      '--resume',
+      'continue the run in --out from its checkpoint (only --steps, --lr, --checkpoint-every, --threads, --spinning may change)',
+    )
     .option('--backend <name>', "onnx, or torch: PyTorch's torchrun + DDP, docs/scale-out.md (default: onnx)")
     .option('--nproc <count>', 'torch backend: processes per node (default: 1)')
     .option('--nnodes <count>', 'torch backend: nodes, more than one needs --rdzv-endpoint (default: 1)')
@@ -148,8 +192,16 @@ export function program(out: Output, exit: (code: number) => void): Command {
   p.command('sample')
     .description('sample a trained model with any sampler')
     .option('--model <dir>', 'run folder', path('--model'))
-    .option('--onnx <file>', 'or an external ONNX denoiser (diffusers convention), with --scheduler-config; see docs/onnx-models.md', path('--onnx'))
-    .option('--scheduler-config <file>', "--onnx: a diffusers scheduler_config.json (its sampler is used unless --sampler is given)", path('--scheduler-config'))
+    .option(
+      '--onnx <file>',
+      'or an external ONNX denoiser (diffusers convention), with --scheduler-config; see docs/onnx-models.md',
+      path('--onnx'),
+    )
+    .option(
+      '--scheduler-config <file>',
+      '--onnx: a diffusers scheduler_config.json (its sampler is used unless --sampler is given)',
+      path('--scheduler-config'),
+    )
     .option('--input <name=file.json...>', '--onnx: conditioning inputs, e.g. class_labels=labels.json ({"type", "dims", "data"})')
     .option('--shape <dims>', '--onnx: per-sample shape where the model leaves it open, e.g. 4,64,64')
     .option('--mu <value>', "--onnx: FlowMatchEulerDiscreteScheduler's dynamic shift (use_dynamic_shifting)", num('--mu'))
@@ -160,7 +212,11 @@ export function program(out: Output, exit: (code: number) => void): Command {
     .option('--eta <value>', `η for ${readersOf('eta')}`, num('--eta'))
     .option('--churn <value>', `churn for ${readersOf('churn')}`, num('--churn'))
     .option('--seed <seed>', 'random seed, an integer in [0, 2^53)', seed, 0)
-    .option('--guidance <w>', 'image models: classifier-free guidance scale, 1 = conditional, 0 = unconditional (default: 2)', num('--guidance'))
+    .option(
+      '--guidance <w>',
+      'image models: classifier-free guidance scale, 1 = conditional, 0 = unconditional (default: 2)',
+      num('--guidance'),
+    )
     .option('--per-class <count>', 'image models: samples per class, one grid row per class (default: 10)', int('--per-class'))
     .option('--clip-x', 'image models: clip x̂ to the pixel range [−1, 1] at every step')
     .option('--no-ema', 'use the raw weights instead of the EMA')
@@ -184,10 +240,16 @@ export function program(out: Output, exit: (code: number) => void): Command {
     .action((o: Parameters<typeof evalCommand>[0]) => evalCommand(o, log));
 
   p.command('export')
-    .description('write a standalone ONNX denoiser (any batch size) that any ONNX Runtime can run, and/or its weights for the PyTorch mirror')
+    .description(
+      'write a standalone ONNX denoiser (any batch size) that any ONNX Runtime can run, and/or its weights for the PyTorch mirror',
+    )
     .requiredOption('--model <dir>', 'run folder', path('--model'))
     .option('--onnx <file>', 'output .onnx file', path('--onnx'))
-    .option('--safetensors <file>', 'output .safetensors file: the weights with PyTorch names and shapes (docs/export.md)', path('--safetensors'))
+    .option(
+      '--safetensors <file>',
+      'output .safetensors file: the weights with PyTorch names and shapes (docs/export.md)',
+      path('--safetensors'),
+    )
     .option('--no-ema', 'use the raw weights instead of the EMA')
     .action((o: Parameters<typeof exportCommand>[0]) => exportCommand(o, log));
   registerSchedulers(p, log);
@@ -200,7 +262,11 @@ export function program(out: Output, exit: (code: number) => void): Command {
  * (one line with the path and the reason), 130 / 143 training stopped by SIGINT / SIGTERM after saving.
  * Anything else is a bug and keeps its stack trace.
  */
-export async function main(argv: string[], log: (line: string) => void = (l) => console.log(l), error: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+  argv: string[],
+  log: (line: string) => void = (l) => console.log(l),
+  error: (text: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
   let code = 0;
   try {
     await program({ log, error }, (c) => (code = c)).parseAsync(argv, { from: 'user' });

@@ -1,8 +1,18 @@
 /** `difflow sample | eval | export` on a training run folder. */
 import { extname } from 'node:path';
 import {
-  DifflowError, GRID_NAMES, SAMPLERS, checkName, safeTimeRange, energyDistance, logLikelihood, mixtureOracle, priorSample, rng,
-  slicedWasserstein, type SamplerName,
+  DifflowError,
+  GRID_NAMES,
+  SAMPLERS,
+  checkName,
+  safeTimeRange,
+  energyDistance,
+  logLikelihood,
+  mixtureOracle,
+  priorSample,
+  rng,
+  slicedWasserstein,
+  type SamplerName,
 } from '../core/index.js';
 import { toOnnxAnyBatch } from '../engine/onnx.js';
 import { buildForward } from '../models/denoiserGraph.js';
@@ -21,8 +31,20 @@ import { gridFor, loadModel, sampleModel, type LoadedModel } from './loadModel.j
 
 /** The options of `difflow sample`; those without a default are undefined unless given. */
 export interface SampleFlags {
-  model: string; sampler: string; steps: number; n?: number; out: string; grid: string; seed: number; eta?: number; churn?: number;
-  ema: boolean; guidance?: number; perClass?: number; clipX?: boolean; threads?: number;
+  model: string;
+  sampler: string;
+  steps: number;
+  n?: number;
+  out: string;
+  grid: string;
+  seed: number;
+  eta?: number;
+  churn?: number;
+  ema: boolean;
+  guidance?: number;
+  perClass?: number;
+  clipX?: boolean;
+  threads?: number;
 }
 
 /** Options that only image models read. */
@@ -37,7 +59,11 @@ export async function sampleCommand(o: SampleFlags, log: (l: string) => void): P
     refuseFlags(o, ['n'], `does not apply to image models (${o.model}); use --per-class`);
     const perClass = o.perClass ?? 10;
     checkMemory(`--per-class ${perClass}`, samplingBytes(perClass * (model.net.classes ?? 1), model.net.dim, o.steps));
-    await sampleImageCommand(model, { ...o, sampler, grid, perClass, guidance: o.guidance ?? 2, options: { eta: o.eta, churn: o.churn } }, log);
+    await sampleImageCommand(
+      model,
+      { ...o, sampler, grid, perClass, guidance: o.guidance ?? 2, options: { eta: o.eta, churn: o.churn } },
+      log,
+    );
     return;
   }
   refuseFlags(o, IMAGE_FLAGS, `applies to image models only; ${o.model} is a 2-D model`);
@@ -51,15 +77,32 @@ export async function sampleCommand(o: SampleFlags, log: (l: string) => void): P
     const samples = await sampleModel(model, sampler, o.steps, grid, n, o.seed, { eta: o.eta, churn: o.churn });
     const seconds = (performance.now() - started) / 1000;
     const data = model.dataset.sample(n, derivedRng(o.seed, 7));
-    if (ext === '.json') writeAtomic(o.out, JSON.stringify({ sampler, steps: o.steps, grid, config: model.config, samples: Array.from(samples) }));
-    else if (ext === '.png') writeAtomic(o.out, scatterPng([{ points: data, color: [150, 150, 150] }, { points: samples, color: [0, 114, 178] }]));
+    if (ext === '.json')
+      writeAtomic(o.out, JSON.stringify({ sampler, steps: o.steps, grid, config: model.config, samples: Array.from(samples) }));
+    else if (ext === '.png')
+      writeAtomic(
+        o.out,
+        scatterPng([
+          { points: data, color: [150, 150, 150] },
+          { points: samples, color: [0, 114, 178] },
+        ]),
+      );
     else {
       const xs = (a: Float64Array) => a.filter((_, i) => i % 2 === 0);
       const ys = (a: Float64Array) => a.filter((_, i) => i % 2 === 1);
-      writeAtomic(o.out, scatterChart({
-        width: 520, height: 520, equalAspect: true, title: `${model.config.data}: ${sampler}, ${o.steps} steps`,
-        points: [{ name: 'data', x: xs(data), y: ys(data), color: '#999999', radius: 1.5, opacity: 0.4 }, { name: 'samples', x: xs(samples), y: ys(samples), radius: 1.5, opacity: 0.6 }],
-      }));
+      writeAtomic(
+        o.out,
+        scatterChart({
+          width: 520,
+          height: 520,
+          equalAspect: true,
+          title: `${model.config.data}: ${sampler}, ${o.steps} steps`,
+          points: [
+            { name: 'data', x: xs(data), y: ys(data), color: '#999999', radius: 1.5, opacity: 0.4 },
+            { name: 'samples', x: xs(samples), y: ys(samples), radius: 1.5, opacity: 0.6 },
+          ],
+        }),
+      );
     }
     // The energy distance needs two samples of each side.
     const distance = n >= 2 ? ` (energy distance to data ${fmt(energyDistance(samples, data, 2))})` : '';
@@ -78,7 +121,10 @@ export interface EvalResult {
 }
 
 /** Energy distance and sliced W2 of samples against fresh data; NLL in bits/dim of fresh data (PF-ODE). */
-export async function evaluate(model: LoadedModel, o: { n: number; nll: number; sampler: SamplerName; steps: number; seed: number }): Promise<EvalResult> {
+export async function evaluate(
+  model: LoadedModel,
+  o: { n: number; nll: number; sampler: SamplerName; steps: number; seed: number },
+): Promise<EvalResult> {
   const dim = model.dataset.dim;
   const data = model.dataset.sample(o.n, derivedRng(o.seed, 100));
   const samples = await sampleModel(model, o.sampler, o.steps, 'uniform', o.n, o.seed);
@@ -111,7 +157,22 @@ export async function evaluate(model: LoadedModel, o: { n: number; nll: number; 
   return { energy, sliced, bitsPerDim, nllNote, exact };
 }
 
-export async function evalCommand(o: { model: string; n?: number; nll?: number; sampler: string; steps?: number; seed: number; ema: boolean; guidance?: number; perClass?: number; clipX?: boolean; threads?: number }, log: (l: string) => void): Promise<void> {
+export async function evalCommand(
+  o: {
+    model: string;
+    n?: number;
+    nll?: number;
+    sampler: string;
+    steps?: number;
+    seed: number;
+    ema: boolean;
+    guidance?: number;
+    perClass?: number;
+    clipX?: boolean;
+    threads?: number;
+  },
+  log: (l: string) => void,
+): Promise<void> {
   const sampler = checkName('sampler', o.sampler, Object.keys(SAMPLERS) as SamplerName[]);
   const model = loadModel(o.model, o.ema, o.threads);
   if (model.net.image) {
@@ -129,12 +190,21 @@ export async function evalCommand(o: { model: string; n?: number; nll?: number; 
   try {
     const r = await evaluate(model, { n, nll, seed: o.seed, steps, sampler });
     const c = model.config;
-    log(`${o.model}: ${c.data}, schedule ${c.schedule}, output ${c.output}, weighting ` +
-      `${c.weighting}, ${model.state.step} steps (${o.ema ? 'EMA' : 'raw'} weights)`);
+    log(
+      `${o.model}: ${c.data}, schedule ${c.schedule}, output ${c.output}, weighting ` +
+        `${c.weighting}, ${model.state.step} steps (${o.ema ? 'EMA' : 'raw'} weights)`,
+    );
     log(`samples (${sampler}, ${steps} steps, n = ${n}): energy distance ${fmt(r.energy)}, sliced W2 ${fmt(r.sliced)}`);
-    log(r.bitsPerDim !== undefined ? `NLL of ${nll} fresh data points: ${r.bitsPerDim.toFixed(4)} bits/dim` : `NLL: not available (${r.nllNote})`);
-    if (r.exact) log(`exact denoiser on the same data: energy distance ${fmt(r.exact.energy)}, sliced W2 ` +
-      `${fmt(r.exact.sliced)}, NLL ${r.exact.bitsPerDim.toFixed(4)} bits/dim (the true density)`);
+    log(
+      r.bitsPerDim !== undefined
+        ? `NLL of ${nll} fresh data points: ${r.bitsPerDim.toFixed(4)} bits/dim`
+        : `NLL: not available (${r.nllNote})`,
+    );
+    if (r.exact)
+      log(
+        `exact denoiser on the same data: energy distance ${fmt(r.exact.energy)}, sliced W2 ` +
+          `${fmt(r.exact.sliced)}, NLL ${r.exact.bitsPerDim.toFixed(4)} bits/dim (the true density)`,
+      );
   } finally {
     await model.denoiser.release();
   }
@@ -144,23 +214,42 @@ export function exportCommand(o: { model: string; onnx?: string; safetensors?: s
   if (!o.onnx && !o.safetensors) throw new DifflowError('export needs --onnx <file>, --safetensors <file> or both');
   for (const file of [o.onnx, o.safetensors]) if (file) checkOutputFile(file);
   const { config, net, weights } = loadModel(o.model, o.ema);
-  const label = net.classes === undefined ? '' : `, label [batch, ${net.classes + 1}] (one-hot; column ${net.classes} = no class, for classifier-free guidance)`;
+  const label =
+    net.classes === undefined
+      ? ''
+      : `, label [batch, ${net.classes + 1}] (one-hot; column ${net.classes} = no class, for classifier-free guidance)`;
   if (o.onnx) {
     const bytes = toOnnxAnyBatch((batch) => buildForward(net, batch, weights), {
       name: 'difflow-denoiser',
-      docString: `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise)${label}; ` +
+      docString:
+        `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise)${label}; ` +
         `output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`,
-      metadata: { output: config.output, schedule: config.schedule, time: 't in [0, 1], 0 = data, 1 = noise', config: JSON.stringify(config) },
+      metadata: {
+        output: config.output,
+        schedule: config.schedule,
+        time: 't in [0, 1], 0 = data, 1 = noise',
+        config: JSON.stringify(config),
+      },
     });
     writeAtomic(o.onnx, bytes);
-    log(`wrote ${o.onnx} (${(bytes.length / 1024).toFixed(0)} KiB): inputs z [batch, ${net.dim}], ` +
-      `t [batch, 1]${label}; output out = ${config.output}-prediction on '${config.schedule}'`);
+    log(
+      `wrote ${o.onnx} (${(bytes.length / 1024).toFixed(0)} KiB): inputs z [batch, ${net.dim}], ` +
+        `t [batch, 1]${label}; output out = ${config.output}-prediction on '${config.schedule}'`,
+    );
   }
   if (o.safetensors) {
     const state = torchStateDict(net, weights);
-    const bytes = encodeSafetensors(state, { format: 'pt', network: JSON.stringify(net.describe), output: config.output, schedule: config.schedule, config: JSON.stringify(config) });
+    const bytes = encodeSafetensors(state, {
+      format: 'pt',
+      network: JSON.stringify(net.describe),
+      output: config.output,
+      schedule: config.schedule,
+      config: JSON.stringify(config),
+    });
     writeAtomic(o.safetensors, bytes);
-    log(`wrote ${o.safetensors} (${(bytes.length / 1024).toFixed(0)} KiB): ${Object.keys(state).length} ` +
-      `float32 tensors named and shaped as the PyTorch mirror's state_dict (docs/export.md)`);
+    log(
+      `wrote ${o.safetensors} (${(bytes.length / 1024).toFixed(0)} KiB): ${Object.keys(state).length} ` +
+        `float32 tensors named and shaped as the PyTorch mirror's state_dict (docs/export.md)`,
+    );
   }
 }

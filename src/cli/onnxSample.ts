@@ -58,17 +58,20 @@ function parseInput(spec: string): [string, TypedTensor] {
   const [name, path] = [spec.slice(0, eq), spec.slice(eq + 1)];
   const t = readJson(`--input ${name}`, path) as { type?: unknown; dims?: unknown; data?: unknown };
   const type = t.type ?? 'float32';
-  if (typeof type !== 'string' || !(TENSOR_TYPES as readonly string[]).includes(type)) throw new DifflowError(`--input ${name}: type must be one of ${TENSOR_TYPES.join(', ')}`);
+  if (typeof type !== 'string' || !(TENSOR_TYPES as readonly string[]).includes(type))
+    throw new DifflowError(`--input ${name}: type must be one of ${TENSOR_TYPES.join(', ')}`);
   const ok = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => typeof v === 'number' && Number.isFinite(v));
   if (!ok(t.dims) || !ok(t.data)) throw new DifflowError(`--input ${name}: ${path} needs "dims" and "data" arrays of numbers`);
   const size = t.dims.reduce((a, b) => a * b, 1);
-  if (size !== t.data.length) throw new DifflowError(`--input ${name}: dims [${t.dims.join(', ')}] hold ${size} values, data has ${t.data.length}`);
+  if (size !== t.data.length)
+    throw new DifflowError(`--input ${name}: dims [${t.dims.join(', ')}] hold ${size} values, data has ${t.data.length}`);
   return [name, typedTensor(type, t.data, t.dims)];
 }
 
 function parseShape(spec: string): number[] {
   const shape = spec.split(',').map(Number);
-  if (!shape.every((n) => Number.isInteger(n) && n > 0)) throw new DifflowError(`--shape takes positive integers separated by commas, got '${spec}'`);
+  if (!shape.every((n) => Number.isInteger(n) && n > 0))
+    throw new DifflowError(`--shape takes positive integers separated by commas, got '${spec}'`);
   return shape;
 }
 
@@ -98,7 +101,9 @@ export async function onnxSampleCommand(o: OnnxSampleOptions, log: (line: string
     const { dim, batch, sample } = denoiser.signature;
     plan = translate(dim);
     const n = o.n ?? batch ?? 16;
-    const noise = rng(o.seed).normals(n * dim).map((v) => v * plan.initNoiseSigma);
+    const noise = rng(o.seed)
+      .normals(n * dim)
+      .map((v) => v * plan.initNoiseSigma);
     const started = performance.now();
     const samples = sampler
       ? await SAMPLERS[sampler](denoiser, noise, plan.grid, { rng: derivedRng(o.seed, 1), eta: o.eta, churn: o.churn })
@@ -107,7 +112,18 @@ export async function onnxSampleCommand(o: OnnxSampleOptions, log: (line: string
     const shape = [n, ...(o.shape === undefined ? sample.dims.slice(1) : parseShape(o.shape))] as number[];
     const how = sampler ? `difflow's ${sampler} on ${plan.className}'s schedule and grid` : plan.className;
     if (ext === '.json') {
-      writeAtomic(o.out, JSON.stringify({ scheduler: plan.className, sampler: sampler ?? plan.className, steps: o.steps, seed: o.seed, timesteps: Array.from(plan.timesteps), shape, samples: Array.from(samples) }));
+      writeAtomic(
+        o.out,
+        JSON.stringify({
+          scheduler: plan.className,
+          sampler: sampler ?? plan.className,
+          steps: o.steps,
+          seed: o.seed,
+          timesteps: Array.from(plan.timesteps),
+          shape,
+          samples: Array.from(samples),
+        }),
+      );
     } else if (dim === 2) {
       writeAtomic(o.out, scatterPng([{ points: samples, color: [0, 114, 178] }]));
     } else if (shape.length === 4 && shape[1] === 1) {
@@ -117,7 +133,9 @@ export async function onnxSampleCommand(o: OnnxSampleOptions, log: (line: string
       tiles.set(samples);
       writeAtomic(o.out, imageGridPng(tiles, rows, cols, { height: shape[2], width: shape[3] }));
     } else {
-      throw new DifflowError(`a .png shows 2-D points or one-channel images, not samples of shape [${shape.slice(1).join(', ')}]: write .json`);
+      throw new DifflowError(
+        `a .png shows 2-D points or one-channel images, not samples of shape [${shape.slice(1).join(', ')}]: write .json`,
+      );
     }
     const calls = sampler ? '' : ` (${plan.timesteps.length} model calls)`;
     log(`${n} samples of [${shape.slice(1).join(', ')}] with ${how}, ${o.steps} steps${calls} in ${seconds.toFixed(2)} s → ${o.out}`);
@@ -134,7 +152,8 @@ export type SampleCliOptions = Omit<RunSampleOptions, 'model' | 'sampler' | 'n'>
 
 /** `difflow sample` on a run folder (--model) or an external ONNX model (--onnx); options of the other kind are refused. */
 export function sampleOrOnnx(o: SampleCliOptions, command: Command, log: (line: string) => void): Promise<void> {
-  const given = (keys: string[]) => keys.filter((k) => command.getOptionValueSource(k) === 'cli').map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  const given = (keys: string[]) =>
+    keys.filter((k) => command.getOptionValueSource(k) === 'cli').map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
   const applies = (options: string[], to: string) => `${options.join(', ')} appl${options.length > 1 ? 'y' : 'ies'} to ${to}`;
   if (o.onnx !== undefined) {
     if (o.model !== undefined) throw new DifflowError('give --model or --onnx, not both');

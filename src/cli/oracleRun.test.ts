@@ -14,7 +14,7 @@ test('on λ and Karras grids, which start below t = 1, the error to the exact OD
   }
 });
 
-test('the demo\'s churn ½ is DDPM (η = 1) to rounding on the same noise, so its table shows churn ¼ instead', async () => {
+test("the demo's churn ½ is DDPM (η = 1) to rounding on the same noise, so its table shows churn ¼ instead", async () => {
   for (const schedule of [flowMatching(), ve()]) {
     const s = await setup(schedule, 30, 3);
     const ddpm = await run(s, 'ddpm', 10, 'uniform');
@@ -23,7 +23,14 @@ test('the demo\'s churn ½ is DDPM (η = 1) to rounding on the same noise, so it
     const quarter = await run(s, 'churn', 10, 'uniform', { churn: 0.25 });
     assert.ok(maxDifference(ddpm.z, quarter.z) > 0.01, 'churn ¼ adds a sampler');
   }
-  assert.deepEqual(STOCHASTIC_ROWS.map((r) => [r.sampler, r.options?.churn]), [['ddpm', undefined], ['churn', 0.25], ['sde', undefined]]);
+  assert.deepEqual(
+    STOCHASTIC_ROWS.map((r) => [r.sampler, r.options?.churn]),
+    [
+      ['ddpm', undefined],
+      ['churn', 0.25],
+      ['sde', undefined],
+    ],
+  );
 });
 
 test('a run has an RMS distance to the exact ODE answer exactly when its sampler and options are deterministic', async () => {
@@ -38,7 +45,11 @@ test('a run has an RMS distance to the exact ODE answer exactly when its sampler
 
 test('difflow oracle reports the distance to the exact ODE for ddim, and none for ddim with η = 1', () => {
   const oracle = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/run.ts', 'oracle', '--n', '20', '--steps', '4', '--sampler', 'ddim', ...args], { encoding: 'utf8' });
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/run.ts', 'oracle', '--n', '20', '--steps', '4', '--sampler', 'ddim', ...args],
+      { encoding: 'utf8' },
+    );
   const deterministic = oracle('--eta', '0');
   assert.equal(deterministic.status, 0, deterministic.stderr);
   assert.match(deterministic.stdout, /RMS distance to the exact ODE answer/);

@@ -4,8 +4,22 @@
  * samples to fresh data. Shared by `difflow demo`, `difflow oracle` and bench/samplers.
  */
 import {
-  SAMPLERS, SAMPLER_NAMES, energyDistance, gridByName, isStochastic, mixtureOracle, priorSample, ringMixture, rk45, rng,
-  type AnySamplerOptions, type Denoiser, type GridName, type Oracle, type SamplerName, type Schedule,
+  SAMPLERS,
+  SAMPLER_NAMES,
+  energyDistance,
+  gridByName,
+  isStochastic,
+  mixtureOracle,
+  priorSample,
+  ringMixture,
+  rk45,
+  rng,
+  type AnySamplerOptions,
+  type Denoiser,
+  type GridName,
+  type Oracle,
+  type SamplerName,
+  type Schedule,
 } from '../core/index.js';
 
 /** The samplers that are deterministic with their default options, in registry order. */

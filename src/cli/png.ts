@@ -32,7 +32,12 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Uint
   hv.setUint32(0, width);
   hv.setUint32(4, height);
   header.set([8, 6, 0, 0, 0], 8);
-  const parts = [Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
   for (const p of parts) {
@@ -43,23 +48,32 @@ export function encodePng(width: number, height: number, rgba: Uint8Array): Uint
 }
 
 /** Point clouds [n·2] drawn as dots on white, sharing one square data window; returns PNG bytes. */
-export function scatterPng(clouds: readonly { points: Float64Array; color: readonly [number, number, number] }[], size = 512, extent = 4): Uint8Array {
+export function scatterPng(
+  clouds: readonly { points: Float64Array; color: readonly [number, number, number] }[],
+  size = 512,
+  extent = 4,
+): Uint8Array {
   const rgba = new Uint8Array(size * size * 4).fill(255);
   const px = (v: number) => Math.round(((v + extent) / (2 * extent)) * (size - 1));
   for (let i = 0; i < size; i++) {
-    for (const [x, y] of [[i, size >> 1], [size >> 1, i]]) rgba.set([225, 225, 225, 255], (y * size + x) * 4);
+    for (const [x, y] of [
+      [i, size >> 1],
+      [size >> 1, i],
+    ])
+      rgba.set([225, 225, 225, 255], (y * size + x) * 4);
   }
   for (const { points, color } of clouds) {
     for (let k = 0; k + 1 < points.length; k += 2) {
       const cx = px(points[k]);
       const cy = size - 1 - px(points[k + 1]);
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const x = cx + dx;
-        const y = cy + dy;
-        if (x < 0 || y < 0 || x >= size || y >= size) continue;
-        const o = (y * size + x) * 4;
-        for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(0.6 * color[c] + 0.4 * rgba[o + c]);
-      }
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const x = cx + dx;
+          const y = cy + dy;
+          if (x < 0 || y < 0 || x >= size || y >= size) continue;
+          const o = (y * size + x) * 4;
+          for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(0.6 * color[c] + 0.4 * rgba[o + c]);
+        }
     }
   }
   return encodePng(size, size, rgba);
@@ -70,7 +84,12 @@ export function scatterPng(clouds: readonly { points: Float64Array; color: reado
  * `gap` pixels between tiles, each pixel drawn as scale × scale; returns PNG bytes. Row r, column c shows
  * image r·cols + c.
  */
-export function imageGridPng(images: ArrayLike<number>, rows: number, cols: number, o: { height?: number; width?: number; scale?: number; gap?: number } = {}): Uint8Array {
+export function imageGridPng(
+  images: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  o: { height?: number; width?: number; scale?: number; gap?: number } = {},
+): Uint8Array {
   const { height: h = 28, width: w = 28, scale = 2, gap = 2 } = o;
   if (images.length < rows * cols * h * w) throw new Error(`imageGridPng: ${images.length} values for ${rows}×${cols} images of ${h}×${w}`);
   const W = cols * (w * scale + gap) + gap;

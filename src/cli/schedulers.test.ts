@@ -11,7 +11,16 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
 test('difflow schedulers lists every supported class with its keys, defaults and accepted values', async () => {
   const { code, out } = await cli('schedulers');
   assert.equal(code, 0);
-  for (const name of ['DDIMScheduler', 'DDPMScheduler', 'EulerDiscreteScheduler', 'EulerAncestralDiscreteScheduler', 'HeunDiscreteScheduler', 'DPMSolverMultistepScheduler', 'EDMEulerScheduler', 'FlowMatchEulerDiscreteScheduler']) {
+  for (const name of [
+    'DDIMScheduler',
+    'DDPMScheduler',
+    'EulerDiscreteScheduler',
+    'EulerAncestralDiscreteScheduler',
+    'HeunDiscreteScheduler',
+    'DPMSolverMultistepScheduler',
+    'EDMEulerScheduler',
+    'FlowMatchEulerDiscreteScheduler',
+  ]) {
     assert.ok(out.includes(name), name);
   }
   assert.match(out, /set_alpha_to_one\s+true\s+true, false/);
@@ -32,5 +41,9 @@ test("docs/diffusers.md's key tables are the current `difflow schedulers --markd
   const { readFileSync } = await import('node:fs');
   const doc = readFileSync(new URL('../../docs/diffusers.md', import.meta.url), 'utf8');
   const block = doc.split('<!-- schedulers:begin -->\n')[1]?.split('<!-- schedulers:end -->')[0];
-  assert.equal(block?.trim(), (await cli('schedulers', '--markdown')).out.trim(), 'regenerate the block with `difflow schedulers --markdown`');
+  assert.equal(
+    block?.trim(),
+    (await cli('schedulers', '--markdown')).out.trim(),
+    'regenerate the block with `difflow schedulers --markdown`',
+  );
 });

@@ -7,12 +7,7 @@ const show = (v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? Str
 
 /** The key table of one class: key, default, accepted values, meaning (inert keys marked). */
 function keyRows(keys: DiffusersConfigKeys): string[][] {
-  return Object.entries(keys).map(([name, key]) => [
-    name,
-    key.inert ? '(no effect)' : show(key.default),
-    key.accepts,
-    key.doc,
-  ]);
+  return Object.entries(keys).map(([name, key]) => [name, key.inert ? '(no effect)' : show(key.default), key.accepts, key.doc]);
 }
 
 /** The listing, as plain text or Markdown (docs/diffusers.md embeds the Markdown form). */
@@ -20,7 +15,9 @@ export function schedulersListing(options: { only?: string; markdown?: boolean }
   const names = options.only ? [checkName('scheduler class', options.only, DIFFUSERS_SCHEDULER_NAMES)] : DIFFUSERS_SCHEDULER_NAMES;
   const parts = names.map((name) => {
     const entry = DIFFUSERS_SCHEDULERS[name];
-    const head = options.markdown ? `### ${name}\n\n${entry.sampler}; randomness: ${entry.randomness}.\n` : `${name} — ${entry.sampler}; randomness: ${entry.randomness}`;
+    const head = options.markdown
+      ? `### ${name}\n\n${entry.sampler}; randomness: ${entry.randomness}.\n`
+      : `${name} — ${entry.sampler}; randomness: ${entry.randomness}`;
     const table = formatTable(['key', 'default', 'accepted', 'meaning'], keyRows(entry.keys), { markdown: options.markdown, text: true });
     return `${head}\n${table}`;
   });

@@ -10,7 +10,7 @@ test('derived seeds are seed + k below the top of the range, so committed result
 
 test('near 2^53 derived seeds wrap exactly instead of rounding, so no two seeds share a derived stream', () => {
   // In doubles, (2^53 − 100) + 100 and (2^53 − 99) + 100 are both 2^53.
-  assert.equal((2 ** 53 - 100) + 100, (2 ** 53 - 99) + 100);
+  assert.equal(2 ** 53 - 100 + 100, 2 ** 53 - 99 + 100);
   for (const k of [1, 7, 100, 200, 300]) {
     const seen = new Set<number>();
     for (let s = 2 ** 53 - 2 * k; s < 2 ** 53; s++) {

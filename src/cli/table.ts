@@ -2,10 +2,16 @@
  * Plain-text tables for the terminal (and Markdown, with `markdown: true`): the first column left-aligned, the
  * others right-aligned (numbers), or every column left-aligned with `text: true` (tables of words).
  */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], options: { markdown?: boolean; text?: boolean } = {}): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: { markdown?: boolean; text?: boolean } = {},
+): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => (c === 0 || options.text ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(options.markdown ? ' | ' : '  ');
+    cells
+      .map((cell, c) => (c === 0 || options.text ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
+      .join(options.markdown ? ' | ' : '  ');
   const sep = widths.map((w) => '-'.repeat(w)).join(options.markdown ? ' | ' : '  ');
   const body = [line(header), sep, ...rows.map(line)];
   return options.markdown ? body.map((l) => `| ${l} |`).join('\n') : body.map((l) => l.trimEnd()).join('\n');

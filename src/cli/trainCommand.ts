@@ -10,11 +10,19 @@ import { trainRun } from '../node/loop.js';
 import type { TrainConfig } from '../training/config.js';
 import { backendFlags, torchRun } from '../node/torchBackend.js';
 
-export async function trainCommand(runDir: string, allFlags: Partial<Record<string, unknown>>, resume: boolean, log: (line: string) => void): Promise<NodeJS.Signals | undefined> {
+export async function trainCommand(
+  runDir: string,
+  allFlags: Partial<Record<string, unknown>>,
+  resume: boolean,
+  log: (line: string) => void,
+): Promise<NodeJS.Signals | undefined> {
   const { backend, torch, rest: flags } = backendFlags(allFlags);
   const tty = process.stderr.isTTY === true;
   const bar = tty
-    ? new cliProgress.SingleBar({ format: 'train {bar} {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: 'train {bar} {value}/{total} | loss {loss} | {speed} steps/s | eta {eta_formatted}', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   let stop: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -31,8 +31,10 @@ export async function trainedDemo(out: string, log: (line: string) => void, thre
     },
   });
   const seconds = (performance.now() - started) / 1000;
-  log(`  trained in ${seconds.toFixed(1)} s; mean loss of the last 100 steps ` +
-    `${(losses.slice(-100).reduce((a, b) => a + b, 0) / 100).toFixed(4)}`);
+  log(
+    `  trained in ${seconds.toFixed(1)} s; mean loss of the last 100 steps ` +
+      `${(losses.slice(-100).reduce((a, b) => a + b, 0) / 100).toFixed(4)}`,
+  );
 
   const model = loadModel(runDir, true, threads);
   try {
@@ -44,8 +46,10 @@ export async function trainedDemo(out: string, log: (line: string) => void, thre
     const heunGrid = uniformT(10);
     const c = await heun(model.denoiser, z1, heunGrid);
     const diff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
-    log(`DDIM vs flow-matching Euler on the trained model, same noise, 20 ` +
-      `steps: max |difference| = ${diff.toExponential(2)} (float32 network)`);
+    log(
+      `DDIM vs flow-matching Euler on the trained model, same noise, 20 ` +
+        `steps: max |difference| = ${diff.toExponential(2)} (float32 network)`,
+    );
     const data = model.dataset.sample(n, rng(2));
     const xs = (p: ArrayLike<number>) => Array.from(p).filter((_, i) => i % 2 === 0);
     const ys = (p: ArrayLike<number>) => Array.from(p).filter((_, i) => i % 2 === 1);
@@ -59,9 +63,22 @@ export async function trainedDemo(out: string, log: (line: string) => void, thre
     const common = { width: 400, height: 400, equalAspect: true, xDomain: [-3.5, 3.5] as const, yDomain: [-3.5, 3.5] as const };
     const svg = panelGrid(
       [
-        scatterChart({ ...common, title: 'Data (two moons)', points: [{ x: xs(data), y: ys(data), radius: 1.5, opacity: 0.5, color: '#777777' }] }),
-        scatterChart({ ...common, title: 'DDIM, 20 steps, with trajectories', lines: trajectories, points: [{ x: xs(a), y: ys(a), radius: 1.5, opacity: 0.5 }] }),
-        scatterChart({ ...common, title: `Heun, 10 steps (${evaluationCount('heun', model.denoiser.schedule, heunGrid)} NFE)`, points: [{ x: xs(c), y: ys(c), radius: 1.5, opacity: 0.5, color: '#D55E00' }] }),
+        scatterChart({
+          ...common,
+          title: 'Data (two moons)',
+          points: [{ x: xs(data), y: ys(data), radius: 1.5, opacity: 0.5, color: '#777777' }],
+        }),
+        scatterChart({
+          ...common,
+          title: 'DDIM, 20 steps, with trajectories',
+          lines: trajectories,
+          points: [{ x: xs(a), y: ys(a), radius: 1.5, opacity: 0.5 }],
+        }),
+        scatterChart({
+          ...common,
+          title: `Heun, 10 steps (${evaluationCount('heun', model.denoiser.schedule, heunGrid)} NFE)`,
+          points: [{ x: xs(c), y: ys(c), radius: 1.5, opacity: 0.5, color: '#D55E00' }],
+        }),
       ],
       3,
       { title: `A flow-matching MLP trained in ${seconds.toFixed(0)} s; DDIM = flow-matching Euler to ${diff.toExponential(0)}` },

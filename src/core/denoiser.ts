@@ -45,7 +45,10 @@ export function denoiserFromModel(model: ModelFn, kind: OutputKind, schedule: Sc
       if (reason) throw new DifflowError(`${reason}, or keep the time grid off t = ${t} on '${schedule.name}'`);
       const out = model(z, t);
       const convert = (output: Float64Array) => {
-        if (output.length !== z.length) throw new DifflowError(`the model returned ${output.length} values for a z of ${z.length} values (it must return one per entry of z)`);
+        if (output.length !== z.length)
+          throw new DifflowError(
+            `the model returned ${output.length} values for a z of ${z.length} values (it must return one per entry of z)`,
+          );
         return toXEps(kind, output, z, alpha, sigma);
       };
       return out instanceof Promise ? out.then(convert) : convert(out);

@@ -75,12 +75,16 @@ export function uniformLambda(
   const lambdaMin = Math.max(options.lambdaMin ?? -10, rangeMin);
   const lambdaMax = Math.min(options.lambdaMax ?? 10, rangeMax);
   if (!(lambdaMin < lambdaMax)) {
-    throw new DifflowError(`lambdaMin must be below lambdaMax within '${schedule.name}'s λ range [${rangeMin}, ${rangeMax}], got ${lambdaMin} ≥ ${lambdaMax}`);
+    throw new DifflowError(
+      `lambdaMin must be below lambdaMax within '${schedule.name}'s λ range [${rangeMin}, ${rangeMax}], got ${lambdaMin} ≥ ${lambdaMax}`,
+    );
   }
   const extraStep = toZero && schedule.tOfLambda(lambdaMax) > 0;
   const n = extraStep ? steps - 1 : steps;
   if (n < 1) throw new DifflowError(`a λ-uniform grid to t = 0 on '${schedule.name}' needs steps ≥ 2`);
-  const ts = Array.from({ length: n + 1 }, (_, i) => schedule.tOfLambda(i === n ? lambdaMax : lambdaMin + ((lambdaMax - lambdaMin) * i) / n));
+  const ts = Array.from({ length: n + 1 }, (_, i) =>
+    schedule.tOfLambda(i === n ? lambdaMax : lambdaMin + ((lambdaMax - lambdaMin) * i) / n),
+  );
   if (extraStep) ts.push(0);
   return exactGrid(ts, steps);
 }
@@ -97,11 +101,7 @@ export function uniformLambda(
  * Array.from(grid, (t) => s.sigma(t)); // → [80, 2.515, 0.002, 0]
  * ```
  */
-export function karras(
-  schedule: Schedule,
-  steps: number,
-  options: { sigmaMin?: number; sigmaMax?: number; rho?: number } = {},
-): TimeGrid {
+export function karras(schedule: Schedule, steps: number, options: { sigmaMin?: number; sigmaMax?: number; rho?: number } = {}): TimeGrid {
   checkInteger('steps', steps);
   const rho = options.rho ?? 7;
   checkPositive('rho', rho);
@@ -184,7 +184,9 @@ export function customGrid(times: ArrayLike<number>): TimeGrid {
 function exactGrid(ts: ArrayLike<number>, steps: number): TimeGrid {
   for (let i = 1; i < ts.length; i++) {
     if (!(ts[i] < ts[i - 1])) {
-      throw new DifflowError(`${steps} steps are finer than the schedule or a double resolves here: times ${i - 1} and ${i} are both ${ts[i]}`);
+      throw new DifflowError(
+        `${steps} steps are finer than the schedule or a double resolves here: times ${i - 1} and ${i} are both ${ts[i]}`,
+      );
     }
   }
   checkGrid(ts);

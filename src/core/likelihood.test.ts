@@ -12,7 +12,7 @@ function gaussianLogDensity(x: Float64Array, mean: number[], std: number): Float
   for (let row = 0; row < out.length; row++) {
     let r2 = 0;
     for (let j = 0; j < dim; j++) r2 += (x[row * dim + j] - mean[j]) ** 2;
-    out[row] = -0.5 * r2 / (std * std) - dim * Math.log(std * Math.sqrt(2 * Math.PI));
+    out[row] = (-0.5 * r2) / (std * std) - dim * Math.log(std * Math.sqrt(2 * Math.PI));
   }
   return out;
 }

@@ -6,5 +6,8 @@ import { DifflowError } from './validate.js';
 
 test('a model that returns the wrong number of values is named as such, not as a non-finite value', () => {
   const short = denoiserFromModel(() => new Float64Array(3), 'u', flowMatching());
-  assert.throws(() => short.denoise(new Float64Array(4), 0.5), (e) => e instanceof DifflowError && /the model returned 3 values for a z of 4 values/.test(e.message));
+  assert.throws(
+    () => short.denoise(new Float64Array(4), 0.5),
+    (e) => e instanceof DifflowError && /the model returned 3 values for a z of 4 values/.test(e.message),
+  );
 });

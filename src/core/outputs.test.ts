@@ -16,7 +16,11 @@ test('every output converts to every other and back to 1e-12 in float64', () => 
         const out = g.normals(64);
         for (const to of OUTPUT_KINDS) {
           const back = convert(to, from, convert(from, to, out, z, s.alpha(t), s.sigma(t)), z, s.alpha(t), s.sigma(t));
-          for (let i = 0; i < 64; i++) assert.ok(Math.abs(back[i] - out[i]) < 1e-12 * (1 + Math.abs(out[i])) * (s.name === 'edm' ? 100 : 1), `${s.name} ${from}→${to}→${from} at t=${t}`);
+          for (let i = 0; i < 64; i++)
+            assert.ok(
+              Math.abs(back[i] - out[i]) < 1e-12 * (1 + Math.abs(out[i])) * (s.name === 'edm' ? 100 : 1),
+              `${s.name} ${from}→${to}→${from} at t=${t}`,
+            );
         }
       }
     }
@@ -111,7 +115,11 @@ test('clipDenoised keeps x̂ in the data range, leaves values inside it alone, a
       if (Math.abs(a.x[i]) <= 1) assert.equal(b.x[i], a.x[i]);
       assert.ok(Math.abs(alpha * b.x[i] + sigma * b.eps[i] - z[i]) < 1e-12);
     }
-    if (t === 0.999) assert.ok(a.x.some((v) => Math.abs(v) > 10), 'the raw x̂ does blow up near α = 0');
+    if (t === 0.999)
+      assert.ok(
+        a.x.some((v) => Math.abs(v) > 10),
+        'the raw x̂ does blow up near α = 0',
+      );
   }
   assert.throws(() => clipDenoised(raw, 1, -1), /empty/);
 });
@@ -126,9 +134,13 @@ test('convert refuses, with the reason, to turn ε̂ into anything where α = 0 
     assert.throws(() => convert('x', to, out, z, 1, 0), /x-prediction determines no ε̂ where σ = 0/);
   }
   assert.deepEqual(convert('eps', 'eps', out, z, 0, 1), out, 'the identity needs no x̂');
-  for (const [alpha, sigma] of [[0, 1], [1, 0]]) {
+  for (const [alpha, sigma] of [
+    [0, 1],
+    [1, 0],
+  ]) {
     for (const from of ['v', 'u'] as const) {
-      for (const to of OUTPUT_KINDS) assert.ok(convert(from, to, out, z, alpha, sigma).every(Number.isFinite), `${from}→${to} at α = ${alpha}`);
+      for (const to of OUTPUT_KINDS)
+        assert.ok(convert(from, to, out, z, alpha, sigma).every(Number.isFinite), `${from}→${to} at α = ${alpha}`);
     }
   }
   assert.throws(() => convert('v', 'x', out, z, 0, 0), /α and σ must be finite, ≥ 0 and not both 0/);

@@ -122,14 +122,7 @@ export function fromXEps(kind: OutputKind, x: Float64Array, eps: Float64Array, a
  * convert('eps', 'x', eps, z, 0.5, 0.5); // → [0]
  * ```
  */
-export function convert(
-  from: OutputKind,
-  to: OutputKind,
-  out: Float64Array,
-  z: Float64Array,
-  alpha: number,
-  sigma: number,
-): Float64Array {
+export function convert(from: OutputKind, to: OutputKind, out: Float64Array, z: Float64Array, alpha: number, sigma: number): Float64Array {
   if (from === to) return Float64Array.from(out);
   const { x, eps } = toXEps(from, out, z, alpha, sigma);
   return fromXEps(to, x, eps, alpha, sigma);

@@ -45,7 +45,10 @@ test('a non-finite seed is refused', () => {
 });
 
 test('seeds below 2^32 keep the streams they always had (committed results stay valid)', () => {
-  const first3 = (seed: number) => { const g = Rng.seeded(seed); return [g.nextUint32(), g.nextUint32(), g.nextUint32()]; };
+  const first3 = (seed: number) => {
+    const g = Rng.seeded(seed);
+    return [g.nextUint32(), g.nextUint32(), g.nextUint32()];
+  };
   assert.deepEqual(first3(0), [1230146868, 641685505, 269865819]);
   assert.deepEqual(first3(1), [2377532090, 2851422744, 968331010]);
   assert.deepEqual(first3(12345), [3195066035, 3809827865, 465699072]);
@@ -56,13 +59,24 @@ test('no two seeds in [0, 2^53) share a stream: seeds that differ only above bit
   // 2^32 + 5 used to collapse onto seed 4197307838 (the high word was folded into a 32-bit SplitMix start).
   assert.notDeepEqual(Rng.seeded(2 ** 32 + 5).state(), Rng.seeded(4197307838).state());
   const states = new Set<string>();
-  for (const hi of [0, 1, 2, 0x1fffff]) for (const lo of [0, 1, 5, 0xffffffff]) states.add(Rng.seeded(hi * 2 ** 32 + lo).state().join());
+  for (const hi of [0, 1, 2, 0x1fffff])
+    for (const lo of [0, 1, 5, 0xffffffff])
+      states.add(
+        Rng.seeded(hi * 2 ** 32 + lo)
+          .state()
+          .join(),
+      );
   assert.equal(states.size, 16);
   assert.notDeepEqual(Rng.seeded(2 ** 53 - 1).state(), Rng.seeded(2 ** 53 - 2).state());
   // Random pairs of distinct seeds, many sharing their low or high word.
-  const seed = fc.tuple(fc.integer({ min: 0, max: 2 ** 21 - 1 }), fc.constantFrom(0, 1, 5, 0xffffffff, 0x9e3779b9)).map(([hi, lo]) => hi * 2 ** 32 + lo);
-  fc.assert(fc.property(fc.oneof(seed, fc.maxSafeNat()), fc.oneof(seed, fc.maxSafeNat()), (a, b) => {
-    fc.pre(a !== b);
-    assert.notDeepEqual(Rng.seeded(a).state(), Rng.seeded(b).state());
-  }), { seed: 7, numRuns: 2000 });
+  const seed = fc
+    .tuple(fc.integer({ min: 0, max: 2 ** 21 - 1 }), fc.constantFrom(0, 1, 5, 0xffffffff, 0x9e3779b9))
+    .map(([hi, lo]) => hi * 2 ** 32 + lo);
+  fc.assert(
+    fc.property(fc.oneof(seed, fc.maxSafeNat()), fc.oneof(seed, fc.maxSafeNat()), (a, b) => {
+      fc.pre(a !== b);
+      assert.notDeepEqual(Rng.seeded(a).state(), Rng.seeded(b).state());
+    }),
+    { seed: 7, numRuns: 2000 },
+  );
 });

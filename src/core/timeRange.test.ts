@@ -7,15 +7,18 @@ import { safeTimeRange, trainingTime } from './timeRange.js';
 import { EDM_P_MEAN, EDM_P_STD, edmDensity } from './training/density.js';
 import { weighting } from './training/weighting.js';
 
-test('an ε-model stops short of t = 1 where α(1) = 0, by 1e-3 to sample ' +
-  'and 1e-4 for the likelihood; other outputs and schedules do not', () => {
-  for (const schedule of [flowMatching(), cosine()]) {
-    assert.deepEqual(safeTimeRange(schedule, 'eps', 'sampling'), { tMin: 0, tMax: 0.999 });
-    assert.deepEqual(safeTimeRange(schedule, 'eps', 'likelihood'), { tMin: 1e-5, tMax: 0.9999 });
-    for (const output of OUTPUT_KINDS.filter((k) => k !== 'eps')) assert.equal(safeTimeRange(schedule, output, 'sampling').tMax, 1, output);
-  }
-  assert.equal(safeTimeRange(ddpm(), 'eps', 'sampling').tMax, 1, 'α(1) > 0 on the DDPM table');
-});
+test(
+  'an ε-model stops short of t = 1 where α(1) = 0, by 1e-3 to sample ' + 'and 1e-4 for the likelihood; other outputs and schedules do not',
+  () => {
+    for (const schedule of [flowMatching(), cosine()]) {
+      assert.deepEqual(safeTimeRange(schedule, 'eps', 'sampling'), { tMin: 0, tMax: 0.999 });
+      assert.deepEqual(safeTimeRange(schedule, 'eps', 'likelihood'), { tMin: 1e-5, tMax: 0.9999 });
+      for (const output of OUTPUT_KINDS.filter((k) => k !== 'eps'))
+        assert.equal(safeTimeRange(schedule, output, 'sampling').tMax, 1, output);
+    }
+    assert.equal(safeTimeRange(ddpm(), 'eps', 'sampling').tMax, 1, 'α(1) > 0 on the DDPM table');
+  },
+);
 
 test('sampling grids start where safeTimeRange says', () => {
   for (const grid of ['uniform', 'lambda', 'karras', 'edm'] as const) {

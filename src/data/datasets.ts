@@ -43,7 +43,8 @@ export function builtinDataset(name: string): Dataset {
 
 /** A data set of given 2-D points [N·2], drawn with replacement. */
 export function pointDataset(points: Float64Array, name: DataName = 'points'): Dataset {
-  if (points.length < 4 || points.length % 2 !== 0) throw new DifflowError(`a point data set needs at least 2 points [N·2], got ${points.length} values`);
+  if (points.length < 4 || points.length % 2 !== 0)
+    throw new DifflowError(`a point data set needs at least 2 points [N·2], got ${points.length} values`);
   checkArrayFinite('points', points);
   const n = points.length / 2;
   return {

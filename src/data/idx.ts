@@ -13,8 +13,10 @@ export interface IdxArray {
 
 /** Parses an uncompressed IDX file; `what` names it in errors. */
 export function parseIdx(bytes: Uint8Array, what = 'IDX file'): IdxArray {
-  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) throw new DifflowError(`${what} is not an IDX file (it does not start with two zero bytes)`);
-  if (bytes[2] !== 0x08) throw new DifflowError(`${what}: only unsigned-byte IDX data (type 0x08) is supported, got type 0x${bytes[2].toString(16)}`);
+  if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0)
+    throw new DifflowError(`${what} is not an IDX file (it does not start with two zero bytes)`);
+  if (bytes[2] !== 0x08)
+    throw new DifflowError(`${what}: only unsigned-byte IDX data (type 0x08) is supported, got type 0x${bytes[2].toString(16)}`);
   const rank = bytes[3];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerBytes = 4 + 4 * rank;
@@ -22,7 +24,9 @@ export function parseIdx(bytes: Uint8Array, what = 'IDX file'): IdxArray {
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   const count = shape.reduce((a, b) => a * b, 1);
   if (bytes.length !== headerBytes + count) {
-    throw new DifflowError(`${what}: the header promises ${count} bytes of data (shape [${shape}]) but the file holds ${bytes.length - headerBytes}`);
+    throw new DifflowError(
+      `${what}: the header promises ${count} bytes of data (shape [${shape}]) but the file holds ${bytes.length - headerBytes}`,
+    );
   }
   return { shape, data: bytes.subarray(headerBytes) };
 }

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { parseDecimal } from './numbers.js';
 
 test('parseDecimal reads plain decimals and exponents', () => {
-  for (const [text, value] of [['12', 12], ['-0.5', -0.5], ['1e-3', 1e-3], ['.5', 0.5], ['3.', 3], [' 7 ', 7], ['+2E2', 200]] as const) {
+  for (const [text, value] of [
+    ['12', 12],
+    ['-0.5', -0.5],
+    ['1e-3', 1e-3],
+    ['.5', 0.5],
+    ['3.', 3],
+    [' 7 ', 7],
+    ['+2E2', 200],
+  ] as const) {
     assert.equal(parseDecimal(text), value, text);
   }
 });

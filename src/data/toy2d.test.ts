@@ -115,11 +115,14 @@ test('the swiss roll winds outward: its radius r = t/5 grows with its angle t, s
 });
 
 test('unknown names and bad sizes are rejected with a message naming the valid values', () => {
-  assert.throws(() => toyByName('circles'), (e: unknown) => {
-    assert.ok(e instanceof DifflowError);
-    assert.equal(e.message, "unknown data set 'circles'; valid: moons, 8gaussians, checkerboard, spirals, swissroll");
-    return true;
-  });
+  assert.throws(
+    () => toyByName('circles'),
+    (e: unknown) => {
+      assert.ok(e instanceof DifflowError);
+      assert.equal(e.message, "unknown data set 'circles'; valid: moons, 8gaussians, checkerboard, spirals, swissroll");
+      return true;
+    },
+  );
   assert.throws(() => toyByName('toString'), DifflowError);
   for (const name of TOY_NAMES) {
     for (const n of [0, -3, 2.5, Number.NaN, Infinity]) {

@@ -29,15 +29,27 @@ export function unbroadcast(g: Builder, grad: Tensor, shape: Shape): Tensor {
 }
 
 const when = (need: boolean, f: () => Tensor): Tensor | undefined => (need ? f() : undefined);
-const nonDifferentiable = (op: string): Vjp => () => {
-  throw new DifflowError(`${op} has no gradient in difflow's autodiff`);
-};
+const nonDifferentiable =
+  (op: string): Vjp =>
+  () => {
+    throw new DifflowError(`${op} has no gradient in difflow's autodiff`);
+  };
 
-const convOptions = (attrs: Node['attrs']) => ({ stride: attrs.stride as number, dilation: attrs.dilation as number, pad: attrs.pads as readonly number[] });
+const convOptions = (attrs: Node['attrs']) => ({
+  stride: attrs.stride as number,
+  dilation: attrs.dilation as number,
+  pad: attrs.pads as readonly number[],
+});
 
 const VJP: Record<OpName, Vjp> = {
-  Add: (g, { inputs: [a, b] }, gy, needs) => [when(needs(0), () => unbroadcast(g, gy, a.shape)), when(needs(1), () => unbroadcast(g, gy, b.shape))],
-  Sub: (g, { inputs: [a, b] }, gy, needs) => [when(needs(0), () => unbroadcast(g, gy, a.shape)), when(needs(1), () => unbroadcast(g, g.neg(gy), b.shape))],
+  Add: (g, { inputs: [a, b] }, gy, needs) => [
+    when(needs(0), () => unbroadcast(g, gy, a.shape)),
+    when(needs(1), () => unbroadcast(g, gy, b.shape)),
+  ],
+  Sub: (g, { inputs: [a, b] }, gy, needs) => [
+    when(needs(0), () => unbroadcast(g, gy, a.shape)),
+    when(needs(1), () => unbroadcast(g, g.neg(gy), b.shape)),
+  ],
   Mul: (g, { inputs: [a, b] }, gy, needs) => [
     when(needs(0), () => unbroadcast(g, g.mul(gy, b), a.shape)),
     when(needs(1), () => unbroadcast(g, g.mul(gy, a), b.shape)),
@@ -90,7 +102,9 @@ const VJP: Record<OpName, Vjp> = {
   },
   Pad: (g, { inputs: [x], attrs }, gy) => {
     const pads = attrs.pads as readonly number[];
-    return [x.shape.reduce((t, d, axis) => (pads[axis] || pads[axis + x.shape.length] ? g.slice(t, axis, pads[axis], pads[axis] + d) : t), gy)];
+    return [
+      x.shape.reduce((t, d, axis) => (pads[axis] || pads[axis + x.shape.length] ? g.slice(t, axis, pads[axis], pads[axis] + d) : t), gy),
+    ];
   },
   ReduceSum: (g, { inputs: [x], attrs }, gy) => {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + x.shape.length : a));

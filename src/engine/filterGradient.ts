@@ -46,7 +46,10 @@ function patchFilter(g: Builder, kh: number, kw: number, flipped: boolean): Tens
   if (!eye) {
     const kk = kh * kw;
     // Output channel t = a·kw + b picks tap (a, b), or (kh − 1 − a, kw − 1 − b) when flipped.
-    eye = g.constant(Array.from({ length: kk * kk }, (_, i) => (Math.floor(i / kk) === (flipped ? kk - 1 - (i % kk) : i % kk) ? 1 : 0)), [kk, 1, kh, kw]);
+    eye = g.constant(
+      Array.from({ length: kk * kk }, (_, i) => (Math.floor(i / kk) === (flipped ? kk - 1 - (i % kk) : i % kk) ? 1 : 0)),
+      [kk, 1, kh, kw],
+    );
     byKernel.set(key, eye);
   }
   return eye;
@@ -80,7 +83,11 @@ function patchProduct(g: Builder, a: Tensor, b: Tensor, kh: number, kw: number, 
   const filter = patchFilter(g, kh, kw, p.flipped);
   const group = divisorAtMost(N, Math.ceil(TILE_PIXELS / (Hb * Wb)));
   if (group === 1) {
-    const cols = g.reshape(g.conv(g.reshape(a, [N * Ca, 1, Ha, Wa]), filter, { stride: p.stride, dilation: p.dilation, pad: p.pads }), [N, Ca * taps, Hb * Wb]);
+    const cols = g.reshape(g.conv(g.reshape(a, [N * Ca, 1, Ha, Wa]), filter, { stride: p.stride, dilation: p.dilation, pad: p.pads }), [
+      N,
+      Ca * taps,
+      Hb * Wb,
+    ]);
     return summedProduct(g, cols, g.reshape(b, [N, Cb, Hb * Wb]));
   }
   // Image k of a group owns rows [k·frame, (k + 1)·frame) of a tall image: its own top and bottom pads, rounded

@@ -85,7 +85,13 @@ export class Graph {
   /** Applies an op; its output shape comes from the op's shape rule. */
   apply(op: OpName, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor {
     const def = OPS[op];
-    const output = this.tensor(def.shape(inputs.map((i) => i.shape), attrs, op));
+    const output = this.tensor(
+      def.shape(
+        inputs.map((i) => i.shape),
+        attrs,
+        op,
+      ),
+    );
     const node: Node = { op, inputs, output, attrs };
     this.nodes.push(node);
     this.producers.set(output.id, node);

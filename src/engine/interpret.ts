@@ -40,8 +40,14 @@ function broadcast2(a: Float64Array, sa: Shape, b: Float64Array, sb: Shape, out:
   return r;
 }
 
-const bin = (f: (x: number, y: number) => number): Kernel => (x, s, node) => broadcast2(x[0], s[0], x[1], s[1], node.output.shape, f);
-const un = (f: (x: number) => number): Kernel => (x) => x[0].map(f);
+const bin =
+  (f: (x: number, y: number) => number): Kernel =>
+  (x, s, node) =>
+    broadcast2(x[0], s[0], x[1], s[1], node.output.shape, f);
+const un =
+  (f: (x: number) => number): Kernel =>
+  (x) =>
+    x[0].map(f);
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
 
 /** Gathers `x` (shape `s`) into `out` by mapping each output multi-index to an input flat index. */
@@ -59,21 +65,33 @@ function gather(x: Float64Array, out: Shape, index: (coords: number[]) => number
 }
 
 const KERNELS: Record<OpName, Kernel> = {
-  Add: bin((a, b) => a + b), Sub: bin((a, b) => a - b), Mul: bin((a, b) => a * b), Div: bin((a, b) => a / b),
-  Max: bin(Math.max), Min: bin(Math.min),
-  Neg: un((v) => -v), Sigmoid: un(sig), Silu: un((v) => v * sig(v)), Sin: un(Math.sin), Cos: un(Math.cos),
-  Exp: un(Math.exp), Log: un(Math.log), Sqrt: un(Math.sqrt), Tanh: un(Math.tanh),
+  Add: bin((a, b) => a + b),
+  Sub: bin((a, b) => a - b),
+  Mul: bin((a, b) => a * b),
+  Div: bin((a, b) => a / b),
+  Max: bin(Math.max),
+  Min: bin(Math.min),
+  Neg: un((v) => -v),
+  Sigmoid: un(sig),
+  Silu: un((v) => v * sig(v)),
+  Sin: un(Math.sin),
+  Cos: un(Math.cos),
+  Exp: un(Math.exp),
+  Log: un(Math.log),
+  Sqrt: un(Math.sqrt),
+  Tanh: un(Math.tanh),
   MatMul: ([a, b], [sa, sb], { attrs, output }) => {
     const [m, n] = output.shape;
     const k = attrs.transA ? sa[0] : sa[1];
     const A = (i: number, p: number) => (attrs.transA ? a[p * sa[1] + i] : a[i * sa[1] + p]);
     const B = (p: number, j: number) => (attrs.transB ? b[j * sb[1] + p] : b[p * sb[1] + j]);
     const r = new Float64Array(m * n);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let p = 0; p < k; p++) acc += A(i, p) * B(p, j);
-      r[i * n + j] = acc;
-    }
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let p = 0; p < k; p++) acc += A(i, p) * B(p, j);
+        r[i * n + j] = acc;
+      }
     return r;
   },
   Concat: (xs, shapes, { attrs, output }) => {
@@ -90,7 +108,13 @@ const KERNELS: Record<OpName, Kernel> = {
     });
     return r;
   },
-  Slice: ([x], [s], { attrs, output }) => gather(x, output.shape, (c) => flat(c.map((v, d) => (d === ((attrs.axis as number) + s.length) % s.length ? v + (attrs.start as number) : v)), s)),
+  Slice: ([x], [s], { attrs, output }) =>
+    gather(x, output.shape, (c) =>
+      flat(
+        c.map((v, d) => (d === ((attrs.axis as number) + s.length) % s.length ? v + (attrs.start as number) : v)),
+        s,
+      ),
+    ),
   Pad: ([x], [s], { attrs }) => {
     const pads = attrs.pads as readonly number[];
     const out = s.map((d, i) => d + pads[i] + pads[i + s.length]);
@@ -103,20 +127,34 @@ const KERNELS: Record<OpName, Kernel> = {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + s.length : a));
     const kept = s.map((d, i) => (axes.includes(i) ? 1 : d));
     const r = new Float64Array(size(kept));
-    for (let i = 0; i < x.length; i++) r[flat(unflat(i, s).map((v, d) => (axes.includes(d) ? 0 : v)), kept)] += x[i];
+    for (let i = 0; i < x.length; i++)
+      r[
+        flat(
+          unflat(i, s).map((v, d) => (axes.includes(d) ? 0 : v)),
+          kept,
+        )
+      ] += x[i];
     return r;
   },
   Reshape: ([x]) => x.slice(),
-  Expand: ([x], [s], { output }) => gather(x, output.shape, (c) => flat(c.slice(c.length - s.length).map((v, d) => (s[d] === 1 ? 0 : v)), s)),
+  Expand: ([x], [s], { output }) =>
+    gather(x, output.shape, (c) =>
+      flat(
+        c.slice(c.length - s.length).map((v, d) => (s[d] === 1 ? 0 : v)),
+        s,
+      ),
+    ),
   BatchMatMul: ([a, b], [sa, sb]) => {
     const [B, m, k] = sa;
     const n = sb[2];
     const r = new Float64Array(B * m * n);
-    for (let t = 0; t < B; t++) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let p = 0; p < k; p++) acc += a[(t * m + i) * k + p] * b[(t * k + p) * n + j];
-      r[(t * m + i) * n + j] = acc;
-    }
+    for (let t = 0; t < B; t++)
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let acc = 0;
+          for (let p = 0; p < k; p++) acc += a[(t * m + i) * k + p] * b[(t * k + p) * n + j];
+          r[(t * m + i) * n + j] = acc;
+        }
     return r;
   },
   Softmax: ([x], [s]) => {
@@ -160,7 +198,12 @@ const KERNELS: Record<OpName, Kernel> = {
   },
   Flip: ([x], [s], { attrs }) => {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + s.length : a));
-    return gather(x, s, (c) => flat(c.map((v, d) => (axes.includes(d) ? s[d] - 1 - v : v)), s));
+    return gather(x, s, (c) =>
+      flat(
+        c.map((v, d) => (axes.includes(d) ? s[d] - 1 - v : v)),
+        s,
+      ),
+    );
   },
   Conv: ([x, w], [sx, sw], { attrs, output }) => {
     const y = new Float64Array(size(output.shape));
@@ -228,17 +271,21 @@ function convPairs(sx: Shape, sw: Shape, sy: Shape, attrs: Node['attrs'], f: (ix
   const s = attrs.stride as number;
   const d = attrs.dilation as number;
   const [top, left] = attrs.pads as readonly number[];
-  for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) {
-    const iy = ((n * O + o) * Ho + i) * Wo + j;
-    for (let c = 0; c < C; c++) for (let a = 0; a < kh; a++) {
-      const r = s * i - top + d * a;
-      if (r < 0 || r >= H) continue;
-      for (let b = 0; b < kw; b++) {
-        const q = s * j - left + d * b;
-        if (q >= 0 && q < W) f(((n * C + c) * H + r) * W + q, ((o * C + c) * kh + a) * kw + b, iy);
-      }
-    }
-  }
+  for (let n = 0; n < N; n++)
+    for (let o = 0; o < O; o++)
+      for (let i = 0; i < Ho; i++)
+        for (let j = 0; j < Wo; j++) {
+          const iy = ((n * O + o) * Ho + i) * Wo + j;
+          for (let c = 0; c < C; c++)
+            for (let a = 0; a < kh; a++) {
+              const r = s * i - top + d * a;
+              if (r < 0 || r >= H) continue;
+              for (let b = 0; b < kw; b++) {
+                const q = s * j - left + d * b;
+                if (q >= 0 && q < W) f(((n * C + c) * H + r) * W + q, ((o * C + c) * kh + a) * kw + b, iy);
+              }
+            }
+        }
 }
 
 function unflat(i: number, shape: Shape): number[] {
@@ -262,7 +309,14 @@ export function interpret(graph: Graph, feeds: Record<string, ArrayLike<number>>
   for (const c of graph.constants) values.set(c.tensor.id, Float64Array.from(c.data));
   for (const node of graph.nodes) {
     const inputs = node.inputs.map((t) => values.get(t.id) as Float64Array);
-    values.set(node.output.id, KERNELS[node.op](inputs, node.inputs.map((t) => t.shape), node));
+    values.set(
+      node.output.id,
+      KERNELS[node.op](
+        inputs,
+        node.inputs.map((t) => t.shape),
+        node,
+      ),
+    );
   }
   return Object.fromEntries(graph.outputs.map(({ name, tensor }) => [name, values.get(tensor.id) as Float64Array]));
 }

@@ -25,7 +25,10 @@ for (const [name, net] of NETWORKS) {
     const weights = randomWeights(net, 1);
     const schedule = flowMatching();
     const t = 0.37;
-    const session = await nodeRuntime.createSession(toOnnxAnyBatch((batch) => buildForward(net, batch, weights)), { threads: 1 });
+    const session = await nodeRuntime.createSession(
+      toOnnxAnyBatch((batch) => buildForward(net, batch, weights)),
+      { threads: 1 },
+    );
     for (const B of [1, 4, 1000]) {
       const z = rng(B).normals(B * net.dim);
       const K = net.classes;
@@ -56,11 +59,17 @@ test('the exported batch is one symbolic dimension of every input and output; tr
   for (const io of [...graph!.input!, ...graph!.output!]) {
     const dims = io.type!.tensorType!.shape!.dim!;
     assert.equal(dims[0].dimParam, 'batch', io.name!);
-    assert.ok(dims.slice(1).every((d) => !d.dimParam), io.name!);
+    assert.ok(
+      dims.slice(1).every((d) => !d.dimParam),
+      io.name!,
+    );
   }
   const step = onnxProto.onnx.ModelProto.decode(toOnnx(buildTrainStep(net, 8))).graph!;
   assert.ok(step.input!.every((i) => i.type!.tensorType!.shape!.dim!.every((d) => !d.dimParam)));
-  assert.ok(step.initializer!.every((i) => i.dataType !== 7 || i.int64Data!.every((v) => Number(v) !== -1)), 'no inferred (−1) Reshape sizes');
+  assert.ok(
+    step.initializer!.every((i) => i.dataType !== 7 || i.int64Data!.every((v) => Number(v) !== -1)),
+    'no inferred (−1) Reshape sizes',
+  );
 });
 
 test('a graph that cannot run at any batch size is refused with the reason, not exported wrong', () => {

@@ -25,8 +25,10 @@ function valueInfo(name: string, shape: Shape, batch: readonly number[], batchDi
 }
 
 function attribute(name: string, v: AttrValue) {
-  if (typeof v === 'object' && 'float' in v) return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v.float });
-  if (typeof v === 'string') return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(v) });
+  if (typeof v === 'object' && 'float' in v)
+    return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v.float });
+  if (typeof v === 'string')
+    return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(v) });
   return typeof v === 'number'
     ? onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: v })
     : onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v.slice() });
@@ -44,7 +46,14 @@ function attribute(name: string, v: AttrValue) {
  */
 export function toOnnx(
   graph: Graph,
-  options: { name?: string; docString?: string; batchDim?: string; batchProbe?: Graph; metadata?: Record<string, string>; convBlock?: number } = {},
+  options: {
+    name?: string;
+    docString?: string;
+    batchDim?: string;
+    batchProbe?: Graph;
+    metadata?: Record<string, string>;
+    convBlock?: number;
+  } = {},
 ): Uint8Array {
   const { batchDim, batchProbe } = options;
   const axes: BatchAxes | undefined = batchDim !== undefined && batchProbe ? batchAxes(graph, batchProbe) : undefined;
@@ -79,11 +88,13 @@ export function toOnnx(
     batchOf(t) {
       if (batchDim === undefined) return [];
       const found = axes?.get(t.id);
-      if (!found) throw new DifflowError('a symbolic batch through this graph needs toOnnx\'s batchProbe (the graph built at another batch size)');
+      if (!found)
+        throw new DifflowError("a symbolic batch through this graph needs toOnnx's batchProbe (the graph built at another batch size)");
       return found;
     },
     reshapeTo(shape, batch) {
-      if (batch.length > 1) throw new DifflowError(`cannot give this graph a symbolic batch: a Reshape to [${shape}] spreads it over ${batch.length} axes`);
+      if (batch.length > 1)
+        throw new DifflowError(`cannot give this graph a symbolic batch: a Reshape to [${shape}] spreads it over ${batch.length} axes`);
       return e.int64(shape.map((d, a) => (batch.includes(a) ? -1 : d)));
     },
     get layerNorms() {
@@ -91,15 +102,28 @@ export function toOnnx(
     },
     node(opType, inputs, outputs, attrs = {}, domain) {
       if (domain) domains.add(domain);
-      nodes.push(onnx.NodeProto.create({
-        name: `${opType}_${counter++}`, opType, input: inputs, output: outputs, ...(domain ? { domain } : {}),
-        attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
-      }));
+      nodes.push(
+        onnx.NodeProto.create({
+          name: `${opType}_${counter++}`,
+          opType,
+          input: inputs,
+          output: outputs,
+          ...(domain ? { domain } : {}),
+          attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+        }),
+      );
     },
   };
   for (const c of graph.constants) {
     const f32 = Float32Array.from(c.data);
-    initializers.push(onnx.TensorProto.create({ name: e.name(c.tensor), dims: c.tensor.shape.slice(), dataType: FLOAT, rawData: new Uint8Array(f32.buffer) }));
+    initializers.push(
+      onnx.TensorProto.create({
+        name: e.name(c.tensor),
+        dims: c.tensor.shape.slice(),
+        dataType: FLOAT,
+        rawData: new Uint8Array(f32.buffer),
+      }),
+    );
   }
   const fused = biasFusions(graph);
   const layerNorms = layerNormSharing(graph, e.name, e.fresh);
@@ -115,7 +139,10 @@ export function toOnnx(
     }
     if (f) {
       const [a, b] = f.producer.inputs.map(e.name);
-      e.node('Gemm', [a, b, e.name(f.bias)], [e.name(node.output)], { transA: f.producer.attrs.transA as number, transB: f.producer.attrs.transB as number });
+      e.node('Gemm', [a, b, e.name(f.bias)], [e.name(node.output)], {
+        transA: f.producer.attrs.transA as number,
+        transB: f.producer.attrs.transB as number,
+      });
       continue;
     }
     LOWER[node.op](e, node, node.inputs.map(e.name), e.name(node.output));
@@ -146,6 +173,9 @@ export function toOnnx(
  * The ONNX model of the graph `build` makes, for any batch size: built at batch 2 and probed at batch 3
  * (toOnnx's batchProbe), the batch named `batchDim` (default 'batch') in the inputs and outputs.
  */
-export function toOnnxAnyBatch(build: (batch: number) => Graph, options: Omit<Parameters<typeof toOnnx>[1] & object, 'batchProbe' | 'convBlock'> = {}): Uint8Array {
+export function toOnnxAnyBatch(
+  build: (batch: number) => Graph,
+  options: Omit<Parameters<typeof toOnnx>[1] & object, 'batchProbe' | 'convBlock'> = {},
+): Uint8Array {
   return toOnnx(build(2), { ...options, batchDim: options.batchDim ?? 'batch', batchProbe: build(3) });
 }

@@ -37,7 +37,10 @@ export const NCHWC_DOMAIN = 'com.microsoft.nchwc';
 export type AttrValue = number | readonly number[] | string | { readonly float: number };
 type Lowering = (e: Emitter, node: Node, inputs: string[], output: string) => void;
 
-const same = (opType: string): Lowering => (e, _n, inputs, output) => e.node(opType, inputs, [output]);
+const same =
+  (opType: string): Lowering =>
+  (e, _n, inputs, output) =>
+    e.node(opType, inputs, [output]);
 const axesOf = (node: Node) => (node.attrs.axes as readonly number[]).slice();
 const convAttrs = ({ attrs, inputs }: Node) => ({
   kernel_shape: inputs[1].shape.slice(2),
@@ -71,9 +74,20 @@ function fixedAxes(e: Emitter, op: string, t: Tensor, axes: readonly number[]): 
 }
 
 export const LOWER: Record<OpName, Lowering> = {
-  Add: same('Add'), Sub: same('Sub'), Mul: same('Mul'), Div: same('Div'), Max: same('Max'), Min: same('Min'),
-  Neg: same('Neg'), Sigmoid: same('Sigmoid'), Sin: same('Sin'), Cos: same('Cos'), Exp: same('Exp'), Log: same('Log'),
-  Sqrt: same('Sqrt'), Tanh: same('Tanh'),
+  Add: same('Add'),
+  Sub: same('Sub'),
+  Mul: same('Mul'),
+  Div: same('Div'),
+  Max: same('Max'),
+  Min: same('Min'),
+  Neg: same('Neg'),
+  Sigmoid: same('Sigmoid'),
+  Sin: same('Sin'),
+  Cos: same('Cos'),
+  Exp: same('Exp'),
+  Log: same('Log'),
+  Sqrt: same('Sqrt'),
+  Tanh: same('Tanh'),
   Silu: (e, _n, [x], output) => {
     const s = e.fresh('sigmoid');
     e.node('Sigmoid', [x], [s]);
@@ -93,7 +107,9 @@ export const LOWER: Record<OpName, Lowering> = {
   // ReduceSum over a leading axis ran 1.1–14× slower than the MatMul ([16…64, 96…576, 32…192], 2 threads).
   ReduceSum: (e, node, [x], output) => {
     const { shape } = node.inputs[0];
-    const axes = axesOf(node).map((a) => (a < 0 ? a + shape.length : a)).sort((a, b) => a - b);
+    const axes = axesOf(node)
+      .map((a) => (a < 0 ? a + shape.length : a))
+      .sort((a, b) => a - b);
     const leading = !e.symbolicBatch && axes.length < shape.length && axes.every((a, i) => a === i);
     if (!leading) return e.node('ReduceSum', [x, e.int64(axes)], [output], { keepdims: node.attrs.keepdims as number });
     const P = size(shape.slice(0, axes.length));
@@ -108,7 +124,8 @@ export const LOWER: Record<OpName, Lowering> = {
   Expand: (e, { inputs: [t], output: y }, [x], output) => {
     const batch = e.batchOf(y);
     const offset = y.shape.length - t.shape.length;
-    if (batch.some((a) => !e.batchOf(t).includes(a - offset))) throw new DifflowError(`cannot give this graph a symbolic batch: an Expand to [${y.shape}] creates a batch axis`);
+    if (batch.some((a) => !e.batchOf(t).includes(a - offset)))
+      throw new DifflowError(`cannot give this graph a symbolic batch: an Expand to [${y.shape}] creates a batch axis`);
     e.node('Expand', [x, e.int64(y.shape.map((d, a) => (batch.includes(a) ? 1 : d)))], [output]);
   },
   Transpose: (e, { attrs }, [x], output) => e.node('Transpose', [x], [output], { perm: attrs.perm as readonly number[] }),
@@ -148,14 +165,19 @@ export const LOWER: Record<OpName, Lowering> = {
   Flip: (e, { attrs, inputs: [t] }, [x], output) => {
     const axes = (attrs.axes as readonly number[]).map((a) => (a < 0 ? a + t.shape.length : a));
     fixedAxes(e, 'Flip', t, axes);
-    e.node('Slice', [x, e.int64(axes.map(() => -1)), e.int64(axes.map((a) => -t.shape[a] - 1)), e.int64(axes), e.int64(axes.map(() => -1))], [output]);
+    e.node(
+      'Slice',
+      [x, e.int64(axes.map(() => -1)), e.int64(axes.map((a) => -t.shape[a] - 1)), e.int64(axes), e.int64(axes.map(() => -1))],
+      [output],
+    );
   },
   // inputs[2], when present, is a per-channel bias [O] folded in by biasFusions (onnxPlan.ts).
   Conv: (e, node, inputs, output) => {
     const [x, w] = node.inputs;
     const b = e.convBlock;
     // (Dilated convolutions stay plain: not checked against the blocked kernels.)
-    if (!b || x.shape[1] % b !== 0 || w.shape[0] % b !== 0 || node.attrs.dilation !== 1) return e.node('Conv', inputs, [output], convAttrs(node));
+    if (!b || x.shape[1] % b !== 0 || w.shape[0] % b !== 0 || node.attrs.dilation !== 1)
+      return e.node('Conv', inputs, [output], convAttrs(node));
     // The blocked kernels, with the filter (a graph input in a training step) reordered here into their
     // layout [O/b, C/b, kh, kw, b(C), b(O)]; ORT's own NCHWc rewrite only applies to constant filters.
     const [O, C, kh, kw] = w.shape;
@@ -176,7 +198,10 @@ export const LOWER: Record<OpName, Lowering> = {
     e.node('ReorderOutput', [yb], [output], { channels: O, channels_last: 0 }, NCHWC_DOMAIN);
   },
   ConvTranspose: (e, node, inputs, output) =>
-    e.node('ConvTranspose', inputs, [output], { ...convAttrs(node), output_padding: (node.attrs.outputPadding as readonly number[]).slice() }),
+    e.node('ConvTranspose', inputs, [output], {
+      ...convAttrs(node),
+      output_padding: (node.attrs.outputPadding as readonly number[]).slice(),
+    }),
   AveragePool: (e, { attrs }, [x], output) => {
     const f = attrs.factor as number;
     e.node('AveragePool', [x], [output], { kernel_shape: [f, f], strides: [f, f] });
@@ -184,6 +209,10 @@ export const LOWER: Record<OpName, Lowering> = {
   // Resize, not Reshape→Expand→Reshape: in ORT (CPU, [64, 64, 7…14, 7…14]) it ran 6–19× faster.
   Upsample: (e, { attrs }, [x], output) => {
     const f = attrs.factor as number;
-    e.node('Resize', [x, '', e.float32([1, 1, f, f])], [output], { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' });
+    e.node('Resize', [x, '', e.float32([1, 1, f, f])], [output], {
+      mode: 'nearest',
+      coordinate_transformation_mode: 'asymmetric',
+      nearest_mode: 'floor',
+    });
   },
 };

@@ -14,7 +14,8 @@ export interface BiasFusion {
 /** A bias of `out`'s trailing row ([B, n]) for a MatMul, or of its channels ([N, C, H, W]) for a Conv. */
 function biasFits(producer: Node, bias: Tensor, out: Tensor): boolean {
   const b = bias.shape;
-  if (producer.op === 'MatMul') return out.shape.length === 2 && b.length <= 2 && b.every((d, i) => d === 1 || (i === b.length - 1 && d === out.shape[1]));
+  if (producer.op === 'MatMul')
+    return out.shape.length === 2 && b.length <= 2 && b.every((d, i) => d === 1 || (i === b.length - 1 && d === out.shape[1]));
   if (producer.op === 'Conv') return b.length >= 3 && b.length <= 4 && b.every((d, i) => d === (i === b.length - 3 ? out.shape[1] : 1));
   return false;
 }
@@ -33,7 +34,12 @@ export function biasFusions(graph: Graph): Map<number, BiasFusion> {
     for (const k of [0, 1]) {
       const producer = graph.producer(add.inputs[k]);
       const bias = add.inputs[1 - k];
-      if (producer && uses.get(producer.output.id) === 1 && producer.output.shape.every((d, i) => d === add.output.shape[i]) && biasFits(producer, bias, add.output)) {
+      if (
+        producer &&
+        uses.get(producer.output.id) === 1 &&
+        producer.output.shape.every((d, i) => d === add.output.shape[i]) &&
+        biasFits(producer, bias, add.output)
+      ) {
         fused.set(add.output.id, { producer, bias });
         break;
       }
@@ -104,26 +110,34 @@ export function batchAxes(graph: Graph, probe: Graph): BatchAxes {
   const refuse = (why: string) => {
     throw new DifflowError(`cannot give this graph a symbolic batch: ${why}`);
   };
-  const same = graph.nodes.length === probe.nodes.length && graph.inputs.length === probe.inputs.length &&
-    graph.outputs.length === probe.outputs.length && graph.constants.length === probe.constants.length &&
+  const same =
+    graph.nodes.length === probe.nodes.length &&
+    graph.inputs.length === probe.inputs.length &&
+    graph.outputs.length === probe.outputs.length &&
+    graph.constants.length === probe.constants.length &&
     graph.nodes.every((n, i) => n.op === probe.nodes[i].op);
   if (!same) refuse('its nodes differ between batch sizes');
   const axes = new Map<number, readonly number[]>();
   const compare = (a: Tensor, b: Tensor) => {
     if (a.shape.length !== b.shape.length) refuse(`a tensor's rank depends on the batch ([${a.shape}] vs [${b.shape}])`);
-    axes.set(a.id, a.shape.flatMap((d, i) => (d === b.shape[i] ? [] : [i])));
+    axes.set(
+      a.id,
+      a.shape.flatMap((d, i) => (d === b.shape[i] ? [] : [i])),
+    );
   };
   graph.inputs.forEach((input, i) => compare(input.tensor, probe.inputs[i].tensor));
   graph.constants.forEach((c, i) => {
     const other = probe.constants[i];
     compare(c.tensor, other.tensor);
-    if (axes.get(c.tensor.id)!.length > 0 || c.data.some((v, j) => !Object.is(v, other.data[j]))) refuse(`a constant of shape [${c.tensor.shape}] depends on the batch`);
+    if (axes.get(c.tensor.id)!.length > 0 || c.data.some((v, j) => !Object.is(v, other.data[j])))
+      refuse(`a constant of shape [${c.tensor.shape}] depends on the batch`);
   });
   graph.nodes.forEach((n, i) => {
     const other = probe.nodes[i];
     compare(n.output, other.output);
     const varying = Object.keys(n.attrs).filter((k) => String(n.attrs[k]) !== String(other.attrs[k]));
-    if (varying.some((k) => k !== 'shape' || (n.op !== 'Reshape' && n.op !== 'Expand'))) refuse(`${n.op}'s ${varying.join(', ')} depend on the batch`);
+    if (varying.some((k) => k !== 'shape' || (n.op !== 'Reshape' && n.op !== 'Expand')))
+      refuse(`${n.op}'s ${varying.join(', ')} depend on the batch`);
   });
   return axes;
 }

@@ -7,10 +7,39 @@ import { DifflowError } from '../core/validate.js';
 import type { Shape } from './graph.js';
 
 export type OpName =
-  | 'Add' | 'Sub' | 'Mul' | 'Div' | 'Max' | 'Min'
-  | 'Neg' | 'Sigmoid' | 'Silu' | 'Sin' | 'Cos' | 'Exp' | 'Log' | 'Sqrt' | 'Tanh'
-  | 'MatMul' | 'Concat' | 'Slice' | 'ReduceSum' | 'Reshape' | 'Transpose' | 'Expand'
-  | 'BatchMatMul' | 'Softmax' | 'Standardize' | 'InvStd' | 'GroupNorm' | 'Flip' | 'Pad' | 'Conv' | 'ConvTranspose' | 'AveragePool' | 'Upsample';
+  | 'Add'
+  | 'Sub'
+  | 'Mul'
+  | 'Div'
+  | 'Max'
+  | 'Min'
+  | 'Neg'
+  | 'Sigmoid'
+  | 'Silu'
+  | 'Sin'
+  | 'Cos'
+  | 'Exp'
+  | 'Log'
+  | 'Sqrt'
+  | 'Tanh'
+  | 'MatMul'
+  | 'Concat'
+  | 'Slice'
+  | 'ReduceSum'
+  | 'Reshape'
+  | 'Transpose'
+  | 'Expand'
+  | 'BatchMatMul'
+  | 'Softmax'
+  | 'Standardize'
+  | 'InvStd'
+  | 'GroupNorm'
+  | 'Flip'
+  | 'Pad'
+  | 'Conv'
+  | 'ConvTranspose'
+  | 'AveragePool'
+  | 'Upsample';
 
 export type Attrs = Readonly<Record<string, number | readonly number[]>>;
 
@@ -52,8 +81,10 @@ function convAttrs(a: Attrs, op: string) {
   const stride = (a.stride as number | undefined) ?? 1;
   const dilation = (a.dilation as number | undefined) ?? 1;
   const pads = (a.pads as readonly number[] | undefined) ?? [0, 0, 0, 0];
-  if (![stride, dilation].every((v) => Number.isInteger(v) && v >= 1)) throw new DifflowError(`${op}: stride ${stride} and dilation ${dilation} must be positive integers`);
-  if (pads.length !== 4 || !pads.every((v) => Number.isInteger(v) && v >= 0)) throw new DifflowError(`${op}: pads [${pads}] must be 4 non-negative integers [top, left, bottom, right]`);
+  if (![stride, dilation].every((v) => Number.isInteger(v) && v >= 1))
+    throw new DifflowError(`${op}: stride ${stride} and dilation ${dilation} must be positive integers`);
+  if (pads.length !== 4 || !pads.every((v) => Number.isInteger(v) && v >= 0))
+    throw new DifflowError(`${op}: pads [${pads}] must be 4 non-negative integers [top, left, bottom, right]`);
   return { stride, dilation, pads };
 }
 
@@ -75,8 +106,21 @@ const unary: OpDef = {
 };
 
 export const OPS: Record<OpName, OpDef> = {
-  Add: binary, Sub: binary, Mul: binary, Div: binary, Max: binary, Min: binary,
-  Neg: unary, Sigmoid: unary, Silu: unary, Sin: unary, Cos: unary, Exp: unary, Log: unary, Sqrt: unary, Tanh: unary,
+  Add: binary,
+  Sub: binary,
+  Mul: binary,
+  Div: binary,
+  Max: binary,
+  Min: binary,
+  Neg: unary,
+  Sigmoid: unary,
+  Silu: unary,
+  Sin: unary,
+  Cos: unary,
+  Exp: unary,
+  Log: unary,
+  Sqrt: unary,
+  Tanh: unary,
   /** 2-D matrix product op(A)·op(B), op = transpose where transA/transB = 1. */
   MatMul: {
     shape: (s, a, op) => {
@@ -94,7 +138,8 @@ export const OPS: Record<OpName, OpDef> = {
       const axis = normAxis(a.axis as number, s[0].length, op);
       const out = [...s[0]];
       for (const t of s.slice(1)) {
-        if (t.length !== out.length || t.some((d, i) => i !== axis && d !== out[i])) throw new DifflowError(`${op}: shapes [${s[0]}] and [${t}] differ off axis ${axis}`);
+        if (t.length !== out.length || t.some((d, i) => i !== axis && d !== out[i]))
+          throw new DifflowError(`${op}: shapes [${s[0]}] and [${t}] differ off axis ${axis}`);
         out[axis] += t[axis];
       }
       return out;
@@ -106,7 +151,8 @@ export const OPS: Record<OpName, OpDef> = {
       arity(op, s, 1);
       const axis = normAxis(a.axis as number, s[0].length, op);
       const [start, end] = [a.start as number, a.end as number];
-      if (!(start >= 0 && end <= s[0][axis] && start < end)) throw new DifflowError(`${op}: [${start}, ${end}) outside axis of size ${s[0][axis]}`);
+      if (!(start >= 0 && end <= s[0][axis] && start < end))
+        throw new DifflowError(`${op}: [${start}, ${end}) outside axis of size ${s[0][axis]}`);
       const out = [...s[0]];
       out[axis] = end - start;
       return out;
@@ -118,7 +164,8 @@ export const OPS: Record<OpName, OpDef> = {
       arity(op, s, 1);
       const pads = a.pads as readonly number[];
       const r = s[0].length;
-      if (pads.length !== 2 * r || !pads.every((v) => Number.isInteger(v) && v >= 0)) throw new DifflowError(`${op}: pads [${pads}] must be ${2 * r} non-negative integers for rank ${r}`);
+      if (pads.length !== 2 * r || !pads.every((v) => Number.isInteger(v) && v >= 0))
+        throw new DifflowError(`${op}: pads [${pads}] must be ${2 * r} non-negative integers for rank ${r}`);
       return s[0].map((d, i) => d + pads[i] + pads[i + r]);
     },
   },
@@ -133,7 +180,8 @@ export const OPS: Record<OpName, OpDef> = {
     shape: (s, a, op) => {
       arity(op, s, 1);
       const shape = a.shape as readonly number[];
-      if (shape.reduce((x, y) => x * y, 1) !== s[0].reduce((x, y) => x * y, 1)) throw new DifflowError(`${op}: cannot reshape [${s[0]}] to [${shape}]`);
+      if (shape.reduce((x, y) => x * y, 1) !== s[0].reduce((x, y) => x * y, 1))
+        throw new DifflowError(`${op}: cannot reshape [${s[0]}] to [${shape}]`);
       return shape;
     },
   },
@@ -143,7 +191,8 @@ export const OPS: Record<OpName, OpDef> = {
       arity(op, s, 1);
       const shape = a.shape as readonly number[];
       const out = broadcastShapes(s[0], shape, op);
-      if (out.length !== shape.length || out.some((d, i) => d !== shape[i])) throw new DifflowError(`${op}: [${s[0]}] does not expand to [${shape}]`);
+      if (out.length !== shape.length || out.some((d, i) => d !== shape[i]))
+        throw new DifflowError(`${op}: [${s[0]}] does not expand to [${shape}]`);
       return shape;
     },
   },
@@ -160,7 +209,8 @@ export const OPS: Record<OpName, OpDef> = {
     shape: (s, _a, op) => {
       arity(op, s, 2);
       const [A, B] = s;
-      if (A.length !== 3 || B.length !== 3 || A[0] !== B[0] || A[2] !== B[1]) throw new DifflowError(`${op}: needs [B, m, k] and [B, k, n], got [${A}] and [${B}]`);
+      if (A.length !== 3 || B.length !== 3 || A[0] !== B[0] || A[2] !== B[1])
+        throw new DifflowError(`${op}: needs [B, m, k] and [B, k, n], got [${A}] and [${B}]`);
       return [A[0], A[1], B[2]];
     },
   },
@@ -193,8 +243,12 @@ export const OPS: Record<OpName, OpDef> = {
       const groups = a.groups as number;
       if (!(typeof a.eps === 'number' && a.eps > 0)) throw new DifflowError(`${op}: eps must be a positive number, got ${a.eps}`);
       if (x.length < 2) throw new DifflowError(`${op}: needs an input [N, C, …], got [${x}]`);
-      if (!Number.isInteger(groups) || groups < 1 || x[1] % groups !== 0) throw new DifflowError(`${op}: ${groups} groups do not divide ${x[1]} channels`);
-      for (const [what, t] of [['gamma', gamma], ['beta', beta]] as const) {
+      if (!Number.isInteger(groups) || groups < 1 || x[1] % groups !== 0)
+        throw new DifflowError(`${op}: ${groups} groups do not divide ${x[1]} channels`);
+      for (const [what, t] of [
+        ['gamma', gamma],
+        ['beta', beta],
+      ] as const) {
         if (t.length !== 1 || t[0] !== x[1]) throw new DifflowError(`${op}: ${what} must be [${x[1]}], got [${t}]`);
       }
       return x;
@@ -220,8 +274,14 @@ export const OPS: Record<OpName, OpDef> = {
       rank4(op, 'weight', w);
       if (w[1] !== x[1]) throw new DifflowError(`${op}: weight [${w}] expects ${w[1]} input channels, input [${x}] has ${x[1]}`);
       const { stride, dilation, pads } = convAttrs(a, op);
-      const out = [x[0], w[0], convLength(x[2], w[2], stride, pads[0], pads[2], dilation), convLength(x[3], w[3], stride, pads[1], pads[3], dilation)];
-      if (out[2] < 1 || out[3] < 1) throw new DifflowError(`${op}: kernel [${w[2]}, ${w[3]}] does not fit input [${x}] with pads [${pads}]`);
+      const out = [
+        x[0],
+        w[0],
+        convLength(x[2], w[2], stride, pads[0], pads[2], dilation),
+        convLength(x[3], w[3], stride, pads[1], pads[3], dilation),
+      ];
+      if (out[2] < 1 || out[3] < 1)
+        throw new DifflowError(`${op}: kernel [${w[2]}, ${w[3]}] does not fit input [${x}] with pads [${pads}]`);
       return out;
     },
   },
@@ -238,8 +298,10 @@ export const OPS: Record<OpName, OpDef> = {
       if (w[0] !== x[1]) throw new DifflowError(`${op}: weight [${w}] expects ${w[0]} input channels, input [${x}] has ${x[1]}`);
       const { stride, dilation, pads } = convAttrs(a, op);
       const extra = (a.outputPadding as readonly number[] | undefined) ?? [0, 0];
-      if (extra.length !== 2 || extra.some((e) => !Number.isInteger(e) || e < 0 || e >= Math.max(stride, dilation))) throw new DifflowError(`${op}: outputPadding [${extra}] must be 2 integers below the stride or dilation`);
-      const length = (n: number, k: number, before: number, after: number, e: number) => stride * (n - 1) + dilation * (k - 1) + 1 - before - after + e;
+      if (extra.length !== 2 || extra.some((e) => !Number.isInteger(e) || e < 0 || e >= Math.max(stride, dilation)))
+        throw new DifflowError(`${op}: outputPadding [${extra}] must be 2 integers below the stride or dilation`);
+      const length = (n: number, k: number, before: number, after: number, e: number) =>
+        stride * (n - 1) + dilation * (k - 1) + 1 - before - after + e;
       const out = [x[0], w[1], length(x[2], w[2], pads[0], pads[2], extra[0]), length(x[3], w[3], pads[1], pads[3], extra[1])];
       if (out[2] < 1 || out[3] < 1) throw new DifflowError(`${op}: pads [${pads}] leave no output for input [${x}]`);
       return out;
@@ -251,7 +313,8 @@ export const OPS: Record<OpName, OpDef> = {
       arity(op, s, 1);
       rank4(op, 'input', s[0]);
       const f = a.factor as number;
-      if (!Number.isInteger(f) || f < 1 || s[0][2] % f !== 0 || s[0][3] % f !== 0) throw new DifflowError(`${op}: ${f}×${f} blocks do not tile [${s[0]}]`);
+      if (!Number.isInteger(f) || f < 1 || s[0][2] % f !== 0 || s[0][3] % f !== 0)
+        throw new DifflowError(`${op}: ${f}×${f} blocks do not tile [${s[0]}]`);
       return [s[0][0], s[0][1], s[0][2] / f, s[0][3] / f];
     },
   },

@@ -80,17 +80,31 @@ export function adamScalars(k: number, lr: number, eps: number, weightDecay: num
  * reading a parameter that `specs` does not declare throws, naming it and `owner`. The denoiser's step
  * (models/denoiserGraph.ts `buildTrainStep`) and the classifier's step share this optimiser.
  */
-export function buildOptimizerStep(specs: readonly ParamSpec[], lossOf: (g: Builder, p: Params) => Tensor, opt: OptimizerSpec = DEFAULT_OPTIMIZER, owner = 'the loss'): Builder {
+export function buildOptimizerStep(
+  specs: readonly ParamSpec[],
+  lossOf: (g: Builder, p: Params) => Tensor,
+  opt: OptimizerSpec = DEFAULT_OPTIMIZER,
+  owner = 'the loss',
+): Builder {
   const g = new Builder();
   const { slots, total } = paramLayout({ params: specs });
-  const state = Object.fromEntries(STATE_KEYS.map((key) => [key, g.input(OPTIMIZER_IO.state[key].input, [total])])) as Record<keyof OptimizerState, Tensor>;
-  const s = Object.fromEntries(SCALAR_KEYS.map((key) => [key, g.input(OPTIMIZER_IO.scalars[key], [])])) as Record<keyof OptimizerScalars, Tensor>;
+  const state = Object.fromEntries(STATE_KEYS.map((key) => [key, g.input(OPTIMIZER_IO.state[key].input, [total])])) as Record<
+    keyof OptimizerState,
+    Tensor
+  >;
+  const s = Object.fromEntries(SCALAR_KEYS.map((key) => [key, g.input(OPTIMIZER_IO.scalars[key], [])])) as Record<
+    keyof OptimizerScalars,
+    Tensor
+  >;
   const { params, m, v, ema } = state;
 
   const views = slots.map((slot) => g.reshape(g.slice(params, 0, slot.offset, slot.offset + slot.size), slot.shape));
   const loss = lossOf(g, checkedParams(owner, Object.fromEntries(slots.map((slot, i) => [slot.name, views[i]]))));
   const grads = gradients(g, loss, views);
-  const grad = g.concat(grads.map((gr, i) => g.reshape(gr, [slots[i].size])), 0);
+  const grad = g.concat(
+    grads.map((gr, i) => g.reshape(gr, [slots[i].size])),
+    0,
+  );
   // Global norm clipping g ← c·g, c = min(1, clip/(‖g‖ + 1e-6)), folded into the moments' scalar factors.
   const norm = g.sqrt(g.sumAll(g.square(grad)));
   const c = g.min(1, g.div(opt.clip, g.add(norm, 1e-6)));
@@ -111,7 +125,11 @@ export function buildOptimizerStep(specs: readonly ParamSpec[], lossOf: (g: Buil
  * The feeds of `buildOptimizerStep`'s own inputs for step k (k ≥ 1): the state vectors and the AdamW/EMA
  * scalars; the caller adds its batch inputs.
  */
-export function optimizerFeeds(state: OptimizerState, k: number, o: { lr: number; eps: number; weightDecay: number; emaDecay: number }): Record<string, TensorData> {
+export function optimizerFeeds(
+  state: OptimizerState,
+  k: number,
+  o: { lr: number; eps: number; weightDecay: number; emaDecay: number },
+): Record<string, TensorData> {
   const scalars: OptimizerScalars = { ...adamScalars(k, o.lr, o.eps, o.weightDecay), emaDecay: emaDecayAt(k, o.emaDecay) };
   const P = state.params.length;
   return Object.fromEntries([
@@ -121,7 +139,11 @@ export function optimizerFeeds(state: OptimizerState, k: number, o: { lr: number
 }
 
 /** A step's outputs by role: the new state vectors, the loss (before the update) and the gradient norm. */
-export function optimizerOutputs(out: Readonly<Record<string, { data: Float32Array }>>): { state: OptimizerState; loss: number; gradNorm: number } {
+export function optimizerOutputs(out: Readonly<Record<string, { data: Float32Array }>>): {
+  state: OptimizerState;
+  loss: number;
+  gradNorm: number;
+} {
   const state = Object.fromEntries(STATE_KEYS.map((key) => [key, out[OPTIMIZER_IO.state[key].output].data])) as unknown as OptimizerState;
   return { state, loss: out[OPTIMIZER_IO.loss].data[0], gradNorm: out[OPTIMIZER_IO.gradNorm].data[0] };
 }

@@ -21,7 +21,10 @@ async function probeConvBlock(): Promise<number | undefined> {
   g.output('y', g.conv(x, w, { pad: 1 }));
   // Deterministic, distinct values (no rng import: keeps this module's dependencies small).
   const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.5);
-  const feeds = { x: new ort.Tensor('float32', values(2 * C * 25, 1), [2, C, 5, 5]), w: new ort.Tensor('float32', values(C * C * 9, 2), [C, C, 3, 3]) };
+  const feeds = {
+    x: new ort.Tensor('float32', values(2 * C * 25, 1), [2, C, 5, 5]),
+    w: new ort.Tensor('float32', values(C * C * 9, 2), [C, C, 3, 3]),
+  };
   const run = async (convBlock?: number) => {
     // A build without the kernels fails quietly.
     const session = await ort.InferenceSession.create(toOnnx(g, { convBlock }), { intraOpNumThreads: 1, logSeverityLevel: 4 });

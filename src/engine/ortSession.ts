@@ -11,7 +11,8 @@ const info = (metadata: readonly InferenceSession.ValueMetadata[]): TensorInfo[]
 /** An ONNX Runtime output as a difflow TypedTensor; float16 arrives as its bits (Uint16Array) where there is no Float16Array. */
 function fromOrt(name: string, t: OrtTensor): TypedTensor {
   const type = t.type as TensorType;
-  if (!TENSOR_TYPES.includes(type)) throw new DifflowError(`output '${name}' is a ${t.type} tensor; difflow carries ${TENSOR_TYPES.join(', ')}`);
+  if (!TENSOR_TYPES.includes(type))
+    throw new DifflowError(`output '${name}' is a ${t.type} tensor; difflow carries ${TENSOR_TYPES.join(', ')}`);
   const view = t.data as ArrayBufferView & { length: number };
   const data = type === 'float16' && !(view instanceof Uint16Array) ? new Uint16Array(view.buffer, view.byteOffset, view.length) : view;
   return { type, data, dims: t.dims } as TypedTensor;

@@ -22,14 +22,17 @@ import { DifflowError } from '../core/validate.js';
 export function interleave(g: Builder, t: Tensor, shift: 0 | 1, H: number, W: number): Tensor {
   const [N, C, A, B, P, Q] = t.shape;
   if (t.shape.length !== 6 || A !== 2 || B !== 2 || H > 2 * P - shift || W > 2 * Q - shift) {
-    throw new DifflowError(`interleave: needs [N, C, 2, 2, P, Q] with H ≤ 2P − shift and W ≤ 2Q − shift, got [${t.shape}] → ${H}×${W} (shift ${shift})`);
+    throw new DifflowError(
+      `interleave: needs [N, C, 2, 2, P, Q] with H ≤ 2P − shift and W ≤ 2Q − shift, got [${t.shape}] → ${H}×${W} (shift ${shift})`,
+    );
   }
   const rows = g.reshape(g.transpose(t, [0, 1, 4, 2, 3, 5]), [N * C * P * 2, 2 * Q]); // [(n, c, p, a), (b, q)]
   const place = new Float64Array(2 * Q * W);
-  for (let b = 0; b < 2; b++) for (let q = 0; q < Q; q++) {
-    const col = 2 * q + b - shift;
-    if (col >= 0 && col < W) place[(b * Q + q) * W + col] = 1;
-  }
+  for (let b = 0; b < 2; b++)
+    for (let q = 0; q < Q; q++) {
+      const col = 2 * q + b - shift;
+      if (col >= 0 && col < W) place[(b * Q + q) * W + col] = 1;
+    }
   const out = g.reshape(g.matmul(rows, g.constant(place, [2 * Q, W])), [N, C, 2 * P, W]);
   return shift === 0 && 2 * P === H ? out : g.slice(out, 2, shift, shift + H);
 }
@@ -46,9 +49,12 @@ function subFilters(g: Builder, w: Tensor, rowTaps: Taps, colTaps: Taps, th: num
   const [O, C, kh, kw] = w.shape;
   const width = 4 * th * tw;
   const mix = new Float64Array(kh * kw * width);
-  for (let p = 0; p < 2; p++) for (let q = 0; q < 2; q++) for (let u = 0; u < th; u++) for (let v = 0; v < tw; v++) {
-    for (const k of rowTaps(p, u)) for (const l of colTaps(q, v)) mix[(k * kw + l) * width + ((p * 2 + q) * th + u) * tw + v] = 1;
-  }
+  for (let p = 0; p < 2; p++)
+    for (let q = 0; q < 2; q++)
+      for (let u = 0; u < th; u++)
+        for (let v = 0; v < tw; v++) {
+          for (const k of rowTaps(p, u)) for (const l of colTaps(q, v)) mix[(k * kw + l) * width + ((p * 2 + q) * th + u) * tw + v] = 1;
+        }
   const stacked = g.matmul(g.reshape(w, [O * C, kh * kw]), g.constant(mix, [kh * kw, width])); // [O·C, 4·th·tw]
   return g.reshape(g.transpose(g.reshape(stacked, [O, C, 4, th, tw]), [0, 2, 1, 3, 4]), [O * 4, C, th, tw]);
 }
@@ -65,7 +71,11 @@ export function upsampleConv3x3(g: Builder, x: Tensor, w: Tensor, b?: Tensor): T
   const [N, , H, W] = x.shape;
   const O = w.shape[0];
   if (w.shape[2] !== 3 || w.shape[3] !== 3) throw new DifflowError(`upsampleConv3x3: the filter must be 3×3, got [${w.shape}]`);
-  const taps: Taps = (phase, u) => [[[0], [1, 2]], [[0, 1], [2]]][1 - phase][u]; // by parity a = 1 − phase, tap u
+  const taps: Taps = (phase, u) =>
+    [
+      [[0], [1, 2]],
+      [[0, 1], [2]],
+    ][1 - phase][u]; // by parity a = 1 − phase, tap u
   let y4 = g.conv(x, subFilters(g, w, taps, taps, 2, 2), { pad: 1 }); // [N, 4·O, H + 1, W + 1]
   if (b) y4 = g.add(y4, g.reshape(g.expand(g.reshape(b, [O, 1]), [O, 4]), [4 * O, 1, 1]));
   return interleave(g, g.reshape(y4, [N, O, 2, 2, H + 1, W + 1]), 1, 2 * H, 2 * W);

@@ -42,7 +42,10 @@ for (const runtime of [nodeRuntime, webRuntime(ortWeb)]) {
       in_int64: { type: 'int64', data: BigInt64Array.of(1n, -2n, 2n ** 60n, 999n), dims },
     };
     const out = await session.runTensors(feeds);
-    assert.deepEqual(session.inputs.map((i) => [i.name, i.type, i.dims]), Object.keys(ELEM).map((type) => [`in_${type}`, type, ['n', 2]]));
+    assert.deepEqual(
+      session.inputs.map((i) => [i.name, i.type, i.dims]),
+      Object.keys(ELEM).map((type) => [`in_${type}`, type, ['n', 2]]),
+    );
     assert.equal(out.out_float32.type, 'float32');
     assert.deepEqual([...out.out_float32.data], [3, -4, 6, 0.5]);
     assert.equal(out.out_float16.type, 'float16');
@@ -50,7 +53,10 @@ for (const runtime of [nodeRuntime, webRuntime(ortWeb)]) {
     assert.deepEqual(out.out_float64, { type: 'float64', data: Float64Array.of(2 * Math.PI, -2e300, 2e-300, 0.2), dims });
     assert.deepEqual(out.out_int32, { type: 'int32', data: Int32Array.of(2, -4, 2 ** 30, 14), dims });
     assert.deepEqual(out.out_int64, { type: 'int64', data: BigInt64Array.of(2n, -4n, 2n ** 61n, 1998n), dims });
-    await assert.rejects(session.run(feeds as Record<string, TensorData>), /^DifflowError: output 'out_\w+' is (int32|int64|float16|float64), not float32: use runTensors/);
+    await assert.rejects(
+      session.run(feeds as Record<string, TensorData>),
+      /^DifflowError: output 'out_\w+' is (int32|int64|float16|float64), not float32: use runTensors/,
+    );
     await session.release();
   });
 }
@@ -59,7 +65,13 @@ test('a PyTorch-exported model with float16 input and output and int64 timesteps
   const dir = new URL('../../test/fixtures/diffusers-tiny/', import.meta.url);
   const half = await nodeRuntime.createSession(readFileSync(new URL('eps-fp16.onnx', dir)), { threads: 1 });
   const full = await nodeRuntime.createSession(readFileSync(new URL('eps.onnx', dir)), { threads: 1 });
-  assert.deepEqual(half.inputs.map((i) => [i.name, i.type, i.dims]), [['sample', 'float16', ['batch', 2]], ['timestep', 'int64', ['batch']]]);
+  assert.deepEqual(
+    half.inputs.map((i) => [i.name, i.type, i.dims]),
+    [
+      ['sample', 'float16', ['batch', 2]],
+      ['timestep', 'int64', ['batch']],
+    ],
+  );
   const sample = Float32Array.of(0.5, -1, 2, 0.125, -0.75, 1.5);
   const timestep = { type: 'int64' as const, data: BigInt64Array.of(999n, 500n, 1n), dims: [3] };
   const a = await half.runTensors({ sample: { type: 'float16', data: toFloat16Bits(sample), dims: [3, 2] }, timestep });

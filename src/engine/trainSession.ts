@@ -9,13 +9,21 @@ import type { Runtime, RuntimeOptions, Session, Spinning } from './runtime.js';
  * Runtime's own NCHWc rewrite off (`blockedConvs: false`: in a training step it only catches the constant
  * im2col patch convolutions of the filter gradients, and slows them).
  */
-export async function trainStepSession(runtime: Runtime, step: Graph, options: { name?: string; threads?: number; spinning?: Spinning } = {}): Promise<Session> {
+export async function trainStepSession(
+  runtime: Runtime,
+  step: Graph,
+  options: { name?: string; threads?: number; spinning?: Spinning } = {},
+): Promise<Session> {
   const { model, options: runtimeOptions } = await trainStepModel(runtime, step, options.name);
   return runtime.createSession(model, { ...runtimeOptions, threads: options.threads, spinning: options.spinning });
 }
 
 /** trainStepSession's ONNX model and runtime options, for callers that make the session themselves (a profiler). */
-export async function trainStepModel(runtime: Runtime, step: Graph, name?: string): Promise<{ model: Uint8Array; options: RuntimeOptions }> {
+export async function trainStepModel(
+  runtime: Runtime,
+  step: Graph,
+  name?: string,
+): Promise<{ model: Uint8Array; options: RuntimeOptions }> {
   const convBlock = await runtime.convBlock?.();
   return { model: toOnnx(step, { name, convBlock }), options: { blockedConvs: false } };
 }

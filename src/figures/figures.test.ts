@@ -18,7 +18,8 @@ test('figure 1: DDIM ends in the same place for every rescaling θ, probability-
 
 test('figure 2: the exact path is a straight line on flow matching only for narrow data, on VP only for unit variance', async () => {
   const { rows } = await computeStraightness();
-  const curvature = (path: number[]) => Math.max(...path.map((z, i) => Math.abs(z - (path[0] + (path[path.length - 1] - path[0]) * (i / (path.length - 1))))));
+  const curvature = (path: number[]) =>
+    Math.max(...path.map((z, i) => Math.abs(z - (path[0] + (path[path.length - 1] - path[0]) * (i / (path.length - 1))))));
   const fm = rows[0].panels;
   const vp = rows[1].panels;
   assert.ok(curvature(fm[0].exact[0]) < 0.15 && curvature(fm[4].exact[0]) > 0.5, 'FM: nearly straight at 0.01, curved at 1');
@@ -42,7 +43,7 @@ test('figure 4: without churn every step counts equally; with churn ½ the first
   assert.ok(half[0] < 0.05 * Math.max(...half));
 });
 
-test('figure 5: both moves reach the distribution of z at t\' (energy distance at the noise floor)', () => {
+test("figure 5: both moves reach the distribution of z at t' (energy distance at the noise floor)", () => {
   const d = computeParticles({ n: 2000 });
   const floor = Math.abs(d.energyToFresh.freshVsFresh) + 3e-3;
   assert.ok(Math.abs(d.energyToFresh.ddimUp) < floor, `${d.energyToFresh.ddimUp}`);

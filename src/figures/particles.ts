@@ -56,7 +56,13 @@ function motionPanel(data: ReturnType<typeof computeParticles>, moved: number[],
   const drawn = 600;
   const lines: LineSeries[] = [];
   for (let k = 0; k < shown; k++) {
-    lines.push({ x: [data.zT[2 * k], moved[2 * k]], y: [data.zT[2 * k + 1], moved[2 * k + 1]], color: '#222222', width: 1.2, opacity: 0.8 });
+    lines.push({
+      x: [data.zT[2 * k], moved[2 * k]],
+      y: [data.zT[2 * k + 1], moved[2 * k + 1]],
+      color: '#222222',
+      width: 1.2,
+      opacity: 0.8,
+    });
   }
   const xs = (a: number[]) => a.slice(0, 2 * drawn).filter((_, i) => i % 2 === 0);
   const ys = (a: number[]) => a.slice(0, 2 * drawn).filter((_, i) => i % 2 === 1);

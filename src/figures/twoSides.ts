@@ -3,7 +3,18 @@
  * probability-flow Euler; figure 1 rescales flow matching toward its VP version (frames of the slider),
  * figure 2 compares the two schedules across data widths.
  */
-import { ddim, flowMatching, gaussian, gaussianPath, mixtureOracle, pfEuler, rescaleToward, uniformT, type Sampler, type Schedule } from '../core/index.js';
+import {
+  ddim,
+  flowMatching,
+  gaussian,
+  gaussianPath,
+  mixtureOracle,
+  pfEuler,
+  rescaleToward,
+  uniformT,
+  type Sampler,
+  type Schedule,
+} from '../core/index.js';
 import { lineChart, panelGrid, PALETTE, type LineSeries } from './plot/index.js';
 
 export const START_POINTS = [-2, -1.2, -0.4, 0.4, 1.2, 2] as const;
@@ -79,20 +90,45 @@ export async function computeStraightness(): Promise<{ rows: { schedule: string;
 function panelSvg(p: PathPanel, title: string): string {
   const series: LineSeries[] = [];
   p.exact.forEach((y, k) => series.push({ name: k === 0 ? 'exact path' : undefined, x: p.tFine, y, color: '#888888', width: 1.5 }));
-  p.ddim.forEach((y, k) => series.push({ name: k === 0 ? 'DDIM, 5 steps' : undefined, x: p.tGrid, y, color: PALETTE[0], markers: true, width: 1.5 }));
-  p.euler.forEach((y, k) => series.push({ name: k === 0 ? 'PF Euler, 5 steps' : undefined, x: p.tGrid, y, color: PALETTE[1], dash: '5 3', markers: true, width: 1.5 }));
-  return lineChart({ width: 300, height: 260, title, xLabel: 't', yLabel: 'z_t', xDomain: [0, 1], yDomain: [-2.6, 2.6], series, legend: false });
+  p.ddim.forEach((y, k) =>
+    series.push({ name: k === 0 ? 'DDIM, 5 steps' : undefined, x: p.tGrid, y, color: PALETTE[0], markers: true, width: 1.5 }),
+  );
+  p.euler.forEach((y, k) =>
+    series.push({
+      name: k === 0 ? 'PF Euler, 5 steps' : undefined,
+      x: p.tGrid,
+      y,
+      color: PALETTE[1],
+      dash: '5 3',
+      markers: true,
+      width: 1.5,
+    }),
+  );
+  return lineChart({
+    width: 300,
+    height: 260,
+    title,
+    xLabel: 't',
+    yLabel: 'z_t',
+    xDomain: [0, 1],
+    yDomain: [-2.6, 2.6],
+    series,
+    legend: false,
+  });
 }
 
 export function renderRescaling(data: { variance: number; frames: PathPanel[] }): string {
   const panels = data.frames.map((f) => panelSvg(f, `θ = ${f.theta}${f.theta === 0 ? ' (FM)' : f.theta === 1 ? ' (VP)' : ''}`));
   return panelGrid(panels, panels.length, {
-    title: `Rescaling flow matching toward VP, data N(0, ${data.variance}). ${KEY}. ` +
+    title:
+      `Rescaling flow matching toward VP, data N(0, ${data.variance}). ${KEY}. ` +
       `DDIM stays on the exact path, probability-flow Euler moves off it`,
   });
 }
 
 export function renderStraightness(data: { rows: { schedule: string; panels: PathPanel[] }[] }): string {
   const panels = data.rows.flatMap((row, r) => row.panels.map((p) => panelSvg(p, `${r === 0 ? 'FM' : 'VP'}, data variance ${p.variance}`)));
-  return panelGrid(panels, VARIANCES.length, { title: `Flow matching (top) vs its VP version (bottom): which paths are straight depends on the data's width. ${KEY}` });
+  return panelGrid(panels, VARIANCES.length, {
+    title: `Flow matching (top) vs its VP version (bottom): which paths are straight depends on the data's width. ${KEY}`,
+  });
 }

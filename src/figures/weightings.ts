@@ -31,7 +31,13 @@ export function renderWeightings(data: ReturnType<typeof computeWeightings>): st
     yLabel: 'w(λ) / max',
     xDomain: [-10, 10],
     yDomain: [0, 1.05],
-    series: data.curves.map((c) => ({ name: LABELS[c.name] ?? c.name, x: data.lambda, y: c.w, dash: c.name === 'v-cosine' ? '6 4' : undefined, width: c.name === 'fm' ? 4 : 2 })),
+    series: data.curves.map((c) => ({
+      name: LABELS[c.name] ?? c.name,
+      x: data.lambda,
+      y: c.w,
+      dash: c.name === 'v-cosine' ? '6 4' : undefined,
+      width: c.name === 'fm' ? 4 : 2,
+    })),
     legend: 'right',
   });
 }

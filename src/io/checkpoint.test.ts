@@ -138,7 +138,10 @@ test('a reserved sha256 metadata key and a safetensors file without a checksum a
     const path = join(folder, 'model.safetensors');
     const { tensors } = checkpoint(1);
     assert.throws(() => writeCheckpoint(path, { tensors, metadata: { sha256: 'x' } }), message(/'sha256' is reserved/));
-    assert.throws(() => writeCheckpoint(path, { tensors: { x: { dtype: 'F32', shape: [3], data: new Float32Array(2) } } }), message(/shape \[3\]/));
+    assert.throws(
+      () => writeCheckpoint(path, { tensors: { x: { dtype: 'F32', shape: [3], data: new Float32Array(2) } } }),
+      message(/shape \[3\]/),
+    );
     assert.deepEqual(readdirSync(folder), [], 'nothing is written for a refused checkpoint');
     writeFileSync(path, encodeSafetensors(tensors, { step: '1' }));
     assert.throws(() => readCheckpoint(path), message(/has no __metadata__\.sha256 checksum/));

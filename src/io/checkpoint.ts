@@ -8,8 +8,13 @@ import { writeAtomic } from './atomic.js';
 import { readRegularFile } from './files.js';
 import { DifflowError } from '../core/validate.js';
 import {
-  checkSafetensors, decodeSafetensors, encodeSafetensors, safetensorsOrder, tensorBytes,
-  type SafetensorsFile, type SafetensorsTensor,
+  checkSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  safetensorsOrder,
+  tensorBytes,
+  type SafetensorsFile,
+  type SafetensorsTensor,
 } from './safetensors.js';
 
 /** What a checkpoint holds: tensors by name and string metadata ('sha256' is reserved). */
@@ -33,7 +38,10 @@ export function checkpointDigest(tensors: Record<string, SafetensorsTensor>, met
   const order = safetensorsOrder(tensors);
   const description = JSON.stringify({
     tensors: order.map((name) => [name, tensors[name].dtype, tensors[name].shape]),
-    metadata: Object.keys(metadata).filter((key) => key !== 'sha256').sort().map((key) => [key, metadata[key]]),
+    metadata: Object.keys(metadata)
+      .filter((key) => key !== 'sha256')
+      .sort()
+      .map((key) => [key, metadata[key]]),
   });
   const hash = createHash('sha256').update(`${description}\n`, 'utf8');
   for (const name of order) hash.update(tensorBytes(tensors[name]));

@@ -15,13 +15,23 @@ test('a full device, a folder without write permission and /proc become one line
   }
   assert.ok(full instanceof FileError);
   assert.equal(full.message, 'cannot write /dev/full: no space left on the device (ENOSPC)');
-  assert.throws(() => checkOutputFolder('/sys'), (e) => e instanceof FileError && /^cannot write into \/sys: (permission denied \(EACCES\)|read-only file system \(EROFS\))$/.test(e.message));
-  assert.throws(() => writeAtomic('/sys/difflow.json', 'x'), (e) => e instanceof FileError && /^cannot write \/sys\/difflow\.json: /.test(e.message));
+  assert.throws(
+    () => checkOutputFolder('/sys'),
+    (e) =>
+      e instanceof FileError && /^cannot write into \/sys: (permission denied \(EACCES\)|read-only file system \(EROFS\))$/.test(e.message),
+  );
+  assert.throws(
+    () => writeAtomic('/sys/difflow.json', 'x'),
+    (e) => e instanceof FileError && /^cannot write \/sys\/difflow\.json: /.test(e.message),
+  );
 });
 
 test('making a folder under /proc fails at once (Node’s recursive mkdir loops forever there)', () => {
   const started = performance.now();
-  assert.throws(() => makeFolder('/proc/difflow/a/b'), (e) => e instanceof FileError && e.message === 'cannot create the folder /proc/difflow: no such file or folder (ENOENT)');
+  assert.throws(
+    () => makeFolder('/proc/difflow/a/b'),
+    (e) => e instanceof FileError && e.message === 'cannot create the folder /proc/difflow: no such file or folder (ENOENT)',
+  );
   assert.ok(performance.now() - started < 500);
 });
 

@@ -13,9 +13,18 @@ export class FileError extends Error {
 }
 
 const REASONS: Record<string, string> = {
-  EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'read-only file system', ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded', EISDIR: 'it is a folder', ENOTDIR: 'a part of the path is a file, not a folder', ENOENT: 'no such file or folder',
-  EEXIST: 'it already exists', ENAMETOOLONG: 'the name is too long', EMFILE: 'too many open files', EIO: 'input/output error',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENOENT: 'no such file or folder',
+  EEXIST: 'it already exists',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  EIO: 'input/output error',
 };
 
 /** The one-line FileError for a Node system error (other errors are returned unchanged). */
@@ -85,7 +94,8 @@ export function readRegularFile(path: string, what: string, maxBytes: number): U
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new FileError(`cannot read the ${what} ${path}: it is not a regular file`);
-    if (stat.size > maxBytes) throw new FileError(`cannot read the ${what} ${path}: ${stat.size} bytes is more than the ${maxBytes} a ${what} may have`);
+    if (stat.size > maxBytes)
+      throw new FileError(`cannot read the ${what} ${path}: ${stat.size} bytes is more than the ${maxBytes} a ${what} may have`);
     const bytes = new Uint8Array(stat.size);
     for (let at = 0; at < bytes.length; ) {
       const n = readSync(fd, bytes, at, bytes.length - at, at);
@@ -99,4 +109,3 @@ export function readRegularFile(path: string, what: string, maxBytes: number): U
     closeSync(fd);
   }
 }
-

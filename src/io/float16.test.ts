@@ -10,7 +10,10 @@ const floats = (name: string) => fixture[name].data as Float32Array;
 const bits = (name: string) => fixture[name].data as Uint16Array;
 const hex = (b: number) => `0x${b.toString(16).padStart(4, '0')}`;
 
-for (const [format, to, from, name] of [['F16', toFloat16Bits, fromFloat16Bits, 'f16'], ['BF16', toBfloat16Bits, fromBfloat16Bits, 'bf16']] as const) {
+for (const [format, to, from, name] of [
+  ['F16', toFloat16Bits, fromFloat16Bits, 'f16'],
+  ['BF16', toBfloat16Bits, fromBfloat16Bits, 'bf16'],
+] as const) {
   test(`${format}: rounding float32 values gives PyTorch's bits, ties to even, subnormals, ±0, ±∞ and NaN included`, () => {
     const source = floats('source');
     const ours = to(source);
@@ -18,7 +21,8 @@ for (const [format, to, from, name] of [['F16', toFloat16Bits, fromFloat16Bits, 
     assert.equal(fixture[name].dtype, format);
     const isNaNBits = (b: number) => Number.isNaN(from(Uint16Array.of(b))[0]);
     for (let i = 0; i < source.length; i++) {
-      if (Number.isNaN(source[i])) assert.ok(isNaNBits(ours[i]) && isNaNBits(torch[i]), 'NaN stays a NaN (PyTorch writes 0x7e00 or 0xffff)');
+      if (Number.isNaN(source[i]))
+        assert.ok(isNaNBits(ours[i]) && isNaNBits(torch[i]), 'NaN stays a NaN (PyTorch writes 0x7e00 or 0xffff)');
       else assert.equal(hex(ours[i]), hex(torch[i]), `${source[i]}`);
     }
   });

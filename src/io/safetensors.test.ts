@@ -60,7 +60,9 @@ test('a tiny file has exactly the layout of the spec, byte by byte', () => {
   const expected = [
     ...[88, 0, 0, 0, 0, 0, 0, 0], // u64 little-endian header length, 85 padded to 88
     ...Array.from(header, (c) => c.charCodeAt(0)),
-    0x20, 0x20, 0x20, // space padding
+    0x20,
+    0x20,
+    0x20, // space padding
     ...[0x00, 0x00, 0x80, 0x3f], // 1.0f little-endian
     ...[0x00, 0x00, 0x00, 0xc0], // -2.0f little-endian
   ];
@@ -132,12 +134,18 @@ test('an altered header is refused with a message naming what is wrong', () => {
 
 test('valid but unsupported dtypes such as U16 are named, and the source appears in every message', () => {
   const bytes = raw('{"w":{"dtype":"U16","shape":[2],"data_offsets":[0,4]}}', new Uint8Array(4));
-  assert.throws(() => decodeSafetensors(bytes, { source: 'model.safetensors' }), (e: unknown) => {
-    assert.ok(e instanceof DifflowError);
-    assert.equal(e.message, "model.safetensors uses dtype 'U16' for 'w', which difflow does not read");
-    return true;
-  });
-  assert.throws(() => decodeSafetensors(new Uint8Array(3), { source: 'checkpoint a.st' }), /^DifflowError: checkpoint a\.st is truncated or corrupt/);
+  assert.throws(
+    () => decodeSafetensors(bytes, { source: 'model.safetensors' }),
+    (e: unknown) => {
+      assert.ok(e instanceof DifflowError);
+      assert.equal(e.message, "model.safetensors uses dtype 'U16' for 'w', which difflow does not read");
+      return true;
+    },
+  );
+  assert.throws(
+    () => decodeSafetensors(new Uint8Array(3), { source: 'checkpoint a.st' }),
+    /^DifflowError: checkpoint a\.st is truncated or corrupt/,
+  );
 });
 
 test('the encoder rejects bad names, dtypes, shapes, mismatched data and non-string metadata', () => {
@@ -145,9 +153,15 @@ test('the encoder rejects bad names, dtypes, shapes, mismatched data and non-str
   const bad: Array<[() => unknown, RegExp]> = [
     [() => encodeSafetensors({ '': ok }), /tensor name '' is not allowed/],
     [() => encodeSafetensors({ __metadata__: ok }), /tensor name '__metadata__' is not allowed/],
-    [() => encodeSafetensors({ x: { ...ok, dtype: 'F8_E4M3' } as unknown as SafetensorsTensor }), /unknown dtype 'F8_E4M3'; valid: F64, F32, F16, BF16, I64/],
+    [
+      () => encodeSafetensors({ x: { ...ok, dtype: 'F8_E4M3' } as unknown as SafetensorsTensor }),
+      /unknown dtype 'F8_E4M3'; valid: F64, F32, F16, BF16, I64/,
+    ],
     [() => encodeSafetensors({ x: { ...ok, dtype: 'F16' } as unknown as SafetensorsTensor }), /F16 but its data is a Float32Array/],
-    [() => encodeSafetensors({ x: { ...ok, data: new Float64Array(2) } as unknown as SafetensorsTensor }), /F32 but its data is a Float64Array/],
+    [
+      () => encodeSafetensors({ x: { ...ok, data: new Float64Array(2) } as unknown as SafetensorsTensor }),
+      /F32 but its data is a Float64Array/,
+    ],
     [() => encodeSafetensors({ x: { ...ok, shape: [3] } }), /shape \[3\] but 2 elements/],
     [() => encodeSafetensors({ x: { ...ok, shape: [2, 0.5] } }), /invalid shape/],
     [() => encodeSafetensors({ x: null as unknown as SafetensorsTensor }), /tensor 'x' must be \{ dtype, shape, data \}, got null/],
@@ -160,10 +174,44 @@ test('a file PyTorch wrote with F16, BF16, F64 and I64 tensors reads with their 
   const bytes = readFileSync('test/fixtures/safetensors/edge.safetensors');
   const { tensors, metadata } = decodeSafetensors(bytes);
   assert.deepEqual(Object.fromEntries(Object.entries(tensors).map(([n, t]) => [n, `${t.dtype} [${t.shape}]`])), {
-    i64: 'I64 [10]', f64: 'F64 [3,4]', 'bf16.values': 'F32 [16,8]', 'f16.values': 'F32 [16,8]', source: 'F32 [16,8]', bf16: 'BF16 [16,8]', f16: 'F16 [16,8]',
+    i64: 'I64 [10]',
+    f64: 'F64 [3,4]',
+    'bf16.values': 'F32 [16,8]',
+    'f16.values': 'F32 [16,8]',
+    source: 'F32 [16,8]',
+    bf16: 'BF16 [16,8]',
+    f16: 'F16 [16,8]',
   });
-  assert.deepEqual(Array.from(tensors.i64.data as BigInt64Array), [-(2n ** 63n), 2n ** 63n - 1n, 0n, -1n, 1n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 31n, -(2n ** 31n) - 1n, 1234567890123n]);
-  assert.deepEqual(Array.from(tensors.f64.data as Float64Array), [0, -0, Infinity, -Infinity, 1 / 3, 1e300, -1e-300, 5e-324, 2 ** -1022, Number.MAX_VALUE, 0.1, -2.5]);
-  assert.deepEqual(Array.from(tensors.f16.data.subarray(0, 6) as Uint16Array), [0x0000, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0x3c00], 'F16 bit patterns: ±0, ±∞, NaN, 1');
+  assert.deepEqual(Array.from(tensors.i64.data as BigInt64Array), [
+    -(2n ** 63n),
+    2n ** 63n - 1n,
+    0n,
+    -1n,
+    1n,
+    2n ** 53n + 1n,
+    -(2n ** 53n) - 1n,
+    2n ** 31n,
+    -(2n ** 31n) - 1n,
+    1234567890123n,
+  ]);
+  assert.deepEqual(Array.from(tensors.f64.data as Float64Array), [
+    0,
+    -0,
+    Infinity,
+    -Infinity,
+    1 / 3,
+    1e300,
+    -1e-300,
+    5e-324,
+    2 ** -1022,
+    Number.MAX_VALUE,
+    0.1,
+    -2.5,
+  ]);
+  assert.deepEqual(
+    Array.from(tensors.f16.data.subarray(0, 6) as Uint16Array),
+    [0x0000, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0x3c00],
+    'F16 bit patterns: ±0, ±∞, NaN, 1',
+  );
   assert.deepEqual(Buffer.from(encodeSafetensors(tensors, metadata)), bytes);
 });

@@ -38,7 +38,14 @@ export interface SafetensorsFile {
 
 type TypedArrayClass = { new (length: number): SafetensorsArrays[SafetensorsDtype]; readonly BYTES_PER_ELEMENT: number };
 const ARRAYS: Readonly<Record<SafetensorsDtype, TypedArrayClass>> = {
-  F64: Float64Array, F32: Float32Array, F16: Uint16Array, BF16: Uint16Array, I64: BigInt64Array, I32: Int32Array, U32: Uint32Array, U8: Uint8Array,
+  F64: Float64Array,
+  F32: Float32Array,
+  F16: Uint16Array,
+  BF16: Uint16Array,
+  I64: BigInt64Array,
+  I32: Int32Array,
+  U32: Uint32Array,
+  U8: Uint8Array,
 };
 /** The reference implementation's dtype order (descending), which fixes the data layout. */
 const RANK: Readonly<Record<SafetensorsDtype, number>> = { I64: 7, F64: 6, F32: 5, U32: 4, I32: 3, BF16: 2, F16: 1, U8: 0 };

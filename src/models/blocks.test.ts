@@ -52,27 +52,50 @@ test('layerNorm gives every row mean 0 and variance 1 before the affine', () => 
   }
 });
 
-test('a residual block declares PyTorch-style parameters, a 1×1 skip ' +
-  'conv only when channels change, and initParams sets its γ to one', () => {
-  const changing = residualBlock('res', { cIn: 4, cOut: 6, embedding: 8, groups: 2 });
-  const shapes = Object.fromEntries(changing.params.map((p) => [p.name, p.shape]));
-  assert.deepEqual(shapes, {
-    'res.norm1.gamma': [4], 'res.norm1.beta': [4], 'res.conv1.W': [6, 4, 3, 3], 'res.conv1.b': [6], 'res.emb.W': [8, 6], 'res.emb.b': [6],
-    'res.norm2.gamma': [6], 'res.norm2.beta': [6], 'res.conv2.W': [6, 6, 3, 3], 'res.conv2.b': [6], 'res.skip.W': [6, 4, 1, 1], 'res.skip.b': [6],
-  });
-  assert.deepEqual(changing.params.find((p) => p.name === 'res.conv1.W')?.init, { kind: 'uniform', fanIn: 36 });
-  assert.deepEqual(changing.params.find((p) => p.name === 'res.skip.b')?.init, { kind: 'uniform', fanIn: 4 });
-  assert.ok(!residualBlock('same', { cIn: 4, cOut: 4, embedding: 8, groups: 2 }).params.some((p) => p.name.includes('skip')));
-  assert.throws(() => residualBlock('bad', { cIn: 4, cOut: 6, embedding: 8, groups: 4 }), /residualBlock bad: 4 groups do not divide 6 channels/);
+test(
+  'a residual block declares PyTorch-style parameters, a 1×1 skip ' + 'conv only when channels change, and initParams sets its γ to one',
+  () => {
+    const changing = residualBlock('res', { cIn: 4, cOut: 6, embedding: 8, groups: 2 });
+    const shapes = Object.fromEntries(changing.params.map((p) => [p.name, p.shape]));
+    assert.deepEqual(shapes, {
+      'res.norm1.gamma': [4],
+      'res.norm1.beta': [4],
+      'res.conv1.W': [6, 4, 3, 3],
+      'res.conv1.b': [6],
+      'res.emb.W': [8, 6],
+      'res.emb.b': [6],
+      'res.norm2.gamma': [6],
+      'res.norm2.beta': [6],
+      'res.conv2.W': [6, 6, 3, 3],
+      'res.conv2.b': [6],
+      'res.skip.W': [6, 4, 1, 1],
+      'res.skip.b': [6],
+    });
+    assert.deepEqual(changing.params.find((p) => p.name === 'res.conv1.W')?.init, { kind: 'uniform', fanIn: 36 });
+    assert.deepEqual(changing.params.find((p) => p.name === 'res.skip.b')?.init, { kind: 'uniform', fanIn: 4 });
+    assert.ok(!residualBlock('same', { cIn: 4, cOut: 4, embedding: 8, groups: 2 }).params.some((p) => p.name.includes('skip')));
+    assert.throws(
+      () => residualBlock('bad', { cIn: 4, cOut: 6, embedding: 8, groups: 4 }),
+      /residualBlock bad: 4 groups do not divide 6 channels/,
+    );
 
-  const net: Network = { describe: {}, dim: 1, params: changing.params, forward: (_g, _p, z) => z };
-  const values = initParams(net, rng(5));
-  for (const p of changing.params) {
-    if (p.name.endsWith('.gamma')) assert.ok(values[p.name].every((v) => v === 1), p.name);
-    if (p.name.endsWith('.beta')) assert.ok(values[p.name].every((v) => v === 0), p.name);
-  }
-  assert.ok(values['res.conv1.W'].every((v) => Math.abs(v) <= 1 / 6) && values['res.conv1.W'].some((v) => v !== 0));
-});
+    const net: Network = { describe: {}, dim: 1, params: changing.params, forward: (_g, _p, z) => z };
+    const values = initParams(net, rng(5));
+    for (const p of changing.params) {
+      if (p.name.endsWith('.gamma'))
+        assert.ok(
+          values[p.name].every((v) => v === 1),
+          p.name,
+        );
+      if (p.name.endsWith('.beta'))
+        assert.ok(
+          values[p.name].every((v) => v === 0),
+          p.name,
+        );
+    }
+    assert.ok(values['res.conv1.W'].every((v) => Math.abs(v) <= 1 / 6) && values['res.conv1.W'].some((v) => v !== 0));
+  },
+);
 
 test('downsample halves 28×28 to 14×14 and 7×7 with a stride-2 conv, pooling has no parameters, and upsample doubles back', () => {
   const g = new Builder();
@@ -81,7 +104,10 @@ test('downsample halves 28×28 to 14×14 and 7×7 with a stride-2 conv, pooling 
   const down = downsample('down', 4);
   const half = down.apply(g, p(down), x);
   assert.deepEqual(half.shape, [2, 4, 14, 14]);
-  assert.deepEqual(downsample('down2', 4).apply(g, { 'down2.conv.W': g.input('w7', [4, 4, 3, 3]), 'down2.conv.b': g.input('b7', [4]) }, half).shape, [2, 4, 7, 7]);
+  assert.deepEqual(
+    downsample('down2', 4).apply(g, { 'down2.conv.W': g.input('w7', [4, 4, 3, 3]), 'down2.conv.b': g.input('b7', [4]) }, half).shape,
+    [2, 4, 7, 7],
+  );
   const pool = downsample('pool', 4, 'pool');
   assert.deepEqual([pool.params.length, pool.apply(g, {}, x).shape], [0, [2, 4, 14, 14]]);
   const up = upsample('up', 4);
@@ -99,7 +125,12 @@ function blockLoss(block: Block<Tensor[]>, inputs: Record<string, readonly numbe
   const wrt = [...block.params.map((s) => p[s.name]), ...args];
   if (withGradients) gradients(g, loss, wrt).forEach((gr, i) => g.output(`g${i}`, gr));
   const r = rng(6);
-  const feeds = Object.fromEntries(g.inputs.map(({ name, tensor }) => [name, Float64Array.from(r.normals(size(tensor.shape)), (v) => (name.endsWith('.gamma') ? 1 + 0.2 * v : 0.4 * v))]));
+  const feeds = Object.fromEntries(
+    g.inputs.map(({ name, tensor }) => [
+      name,
+      Float64Array.from(r.normals(size(tensor.shape)), (v) => (name.endsWith('.gamma') ? 1 + 0.2 * v : 0.4 * v)),
+    ]),
+  );
   return { g, feeds, names: g.inputs.map((i) => i.name) };
 }
 
@@ -118,23 +149,33 @@ async function checkBlock(block: Block<Tensor[]>, inputs: Record<string, readonl
         return interpret(lossOnly, { ...feeds, [name]: x }).loss[0];
       };
       const fd = (moved(h) - moved(-h)) / (2 * h);
-      assert.ok(Math.abs(fd - ref[`g${i}`][k]) < 1e-6 * Math.max(1, Math.abs(fd)), `${block.name}: d/d${name}[${k}] autodiff ${ref[`g${i}`][k]} vs finite difference ${fd}`);
+      assert.ok(
+        Math.abs(fd - ref[`g${i}`][k]) < 1e-6 * Math.max(1, Math.abs(fd)),
+        `${block.name}: d/d${name}[${k}] autodiff ${ref[`g${i}`][k]} vs finite difference ${fd}`,
+      );
     }
   });
   const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
-  const out = await session.run(Object.fromEntries(g.inputs.map(({ name, tensor }) => [name, { data: Float32Array.from(feeds[name]), dims: tensor.shape }])));
+  const out = await session.run(
+    Object.fromEntries(g.inputs.map(({ name, tensor }) => [name, { data: Float32Array.from(feeds[name]), dims: tensor.shape }])),
+  );
   await session.release();
   for (const name of ['loss', ...names.map((_, i) => `g${i}`)]) {
     const scale = Math.max(1, ...ref[name].map(Math.abs));
-    ref[name].forEach((v, i) => assert.ok(Math.abs(out[name].data[i] - v) < 5e-5 * scale, `${block.name}: ${name}[${i}] ORT ${out[name].data[i]} vs float64 ${v}`));
+    ref[name].forEach((v, i) =>
+      assert.ok(Math.abs(out[name].data[i] - v) < 5e-5 * scale, `${block.name}: ${name}[${i}] ORT ${out[name].data[i]} vs float64 ${v}`),
+    );
   }
 }
 
-test("a residual block's gradients match finite differences, and its loss " +
-  "and gradients agree between ONNX Runtime and the float64 interpreter", async () => {
-  const res = residualBlock('res', { cIn: 4, cOut: 6, embedding: 8, groups: 2 });
-  await checkBlock(res, { x: [2, 4, 6, 6], emb: [2, 8] });
-});
+test(
+  "a residual block's gradients match finite differences, and its loss " +
+    'and gradients agree between ONNX Runtime and the float64 interpreter',
+  async () => {
+    const res = residualBlock('res', { cIn: 4, cOut: 6, embedding: 8, groups: 2 });
+    await checkBlock(res, { x: [2, 4, 6, 6], emb: [2, 8] });
+  },
+);
 
 test('the down- and upsampling and self-attention blocks pass the same checks', async () => {
   await checkBlock(downsample('down', 2), { x: [2, 2, 6, 6] });

@@ -66,16 +66,21 @@ export function conv2d(g: Builder, x: Tensor, W: Tensor, b?: Tensor, options: { 
 }
 
 const convBy = (g: Builder, p: Params, name: string, x: Tensor, stride = 1) => conv2d(g, x, p[`${name}.W`], p[`${name}.b`], { stride });
-const normBy = (g: Builder, p: Params, name: string, x: Tensor, groups: number) => groupNorm(g, x, groups, p[`${name}.gamma`], p[`${name}.beta`]);
+const normBy = (g: Builder, p: Params, name: string, x: Tensor, groups: number) =>
+  groupNorm(g, x, groups, p[`${name}.gamma`], p[`${name}.beta`]);
 
 /**
  * The DDPM residual block (Ho et al. 2020): h = Conv3×3(SiLU(GN(x))) + Linear(SiLU(emb)), then
  * out = skip(x) + Conv3×3(SiLU(GN(h))), with skip a 1×1 conv when the channel count changes (else identity).
  * apply(x [N, cIn, H, W], emb [N, embedding]) → [N, cOut, H, W].
  */
-export function residualBlock(name: string, options: { cIn: number; cOut: number; embedding: number; groups: number }): Block<[x: Tensor, emb: Tensor]> {
+export function residualBlock(
+  name: string,
+  options: { cIn: number; cOut: number; embedding: number; groups: number },
+): Block<[x: Tensor, emb: Tensor]> {
   const { cIn, cOut, embedding, groups } = options;
-  for (const c of [cIn, cOut]) if (c % groups !== 0) throw new DifflowError(`residualBlock ${name}: ${groups} groups do not divide ${c} channels`);
+  for (const c of [cIn, cOut])
+    if (c % groups !== 0) throw new DifflowError(`residualBlock ${name}: ${groups} groups do not divide ${c} channels`);
   const skip = cIn !== cOut;
   return {
     name,
@@ -126,7 +131,10 @@ export function attention(name: string, channels: number, groups: number): Block
   if (channels % groups !== 0) throw new DifflowError(`attention ${name}: ${groups} groups do not divide ${channels} channels`);
   return {
     name,
-    params: [...normParams(`${name}.norm`, channels), ...['q', 'k', 'v', 'out'].flatMap((c) => convParams(`${name}.${c}`, channels, channels, 1))],
+    params: [
+      ...normParams(`${name}.norm`, channels),
+      ...['q', 'k', 'v', 'out'].flatMap((c) => convParams(`${name}.${c}`, channels, channels, 1)),
+    ],
     apply(g, p, x) {
       const [N, C, H, W] = x.shape;
       const h = normBy(g, p, `${name}.norm`, x, groups);

@@ -45,12 +45,17 @@ function weightedMse(g: Builder, out: Tensor, target: Tensor, weight: Tensor): T
  * `buildOptimizerStep` (gradients, clipping, AdamW, EMA).
  */
 export function buildTrainStep(net: Network, batch: number, opt: OptimizerSpec = DEFAULT_OPTIMIZER): Builder {
-  return buildOptimizerStep(net.params, (g, p: Params) => {
-    const z = g.input('z', [batch, net.dim]);
-    const t = g.input('t', [batch, 1]);
-    const label = labelInput(g, net, batch);
-    const target = g.input('target', [batch, net.dim]);
-    const weight = g.input('weight', [batch, 1]);
-    return weightedMse(g, net.forward(g, p, z, t, label), target, weight);
-  }, opt, ownerOf(net));
+  return buildOptimizerStep(
+    net.params,
+    (g, p: Params) => {
+      const z = g.input('z', [batch, net.dim]);
+      const t = g.input('t', [batch, 1]);
+      const label = labelInput(g, net, batch);
+      const target = g.input('target', [batch, net.dim]);
+      const weight = g.input('weight', [batch, 1]);
+      return weightedMse(g, net.forward(g, p, z, t, label), target, weight);
+    },
+    opt,
+    ownerOf(net),
+  );
 }

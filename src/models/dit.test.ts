@@ -25,7 +25,9 @@ const tiny = () => dit({ classes: 3, patch: 7, width: 8, depth: 1, heads: 2, mlp
  */
 function randomWeights(net: Network, seed: number): Feeds {
   const r = rng(seed);
-  return Object.fromEntries(net.params.map((p) => [p.name, r.normals(size(p.shape)).map((v) => v * (p.shape.length === 2 ? 1 / Math.sqrt(p.shape[0]) : 0.3))]));
+  return Object.fromEntries(
+    net.params.map((p) => [p.name, r.normals(size(p.shape)).map((v) => v * (p.shape.length === 2 ? 1 / Math.sqrt(p.shape[0]) : 0.3))]),
+  );
 }
 
 /** Images N(0, 1), times in (0, 1) and one-hot labels of the given classes (K is the null class). */
@@ -54,7 +56,9 @@ function lossGraph(net: Network, batch: number, withGradients: boolean): Builder
 
 async function runOrt(g: Builder, feeds: Feeds): Promise<Record<string, Float32Array>> {
   const session = await nodeRuntime.createSession(toOnnx(g), { threads: 1 });
-  const out = await session.run(Object.fromEntries(g.inputs.map(({ name, tensor }) => [name, { data: Float32Array.from(feeds[name]), dims: tensor.shape }])));
+  const out = await session.run(
+    Object.fromEntries(g.inputs.map(({ name, tensor }) => [name, { data: Float32Array.from(feeds[name]), dims: tensor.shape }])),
+  );
   await session.release();
   return Object.fromEntries(Object.entries(out).map(([name, t]) => [name, t.data]));
 }
@@ -92,11 +96,19 @@ test('dit rejects a patch that does not divide 28, heads that do not divide the 
     [{ classes: 2.5 }, /classes must be an integer ≥ 1, got 2.5/],
     [{ mlpRatio: -1 }, /mlpRatio must be an integer ≥ 1/],
   ];
-  for (const [options, message] of cases) assert.throws(() => dit(options), (e: unknown) => e instanceof DifflowError && message.test(e.message), JSON.stringify(options));
+  for (const [options, message] of cases)
+    assert.throws(
+      () => dit(options),
+      (e: unknown) => e instanceof DifflowError && message.test(e.message),
+      JSON.stringify(options),
+    );
   const net = tiny();
   const g = new Builder();
   const p = Object.fromEntries(net.params.map((s) => [s.name, g.input(s.name, s.shape)]));
-  assert.throws(() => net.forward(g, p, g.input('z', [1, 784]), g.input('t', [1, 1])), (e: unknown) => e instanceof DifflowError && /needs a one-hot label \[batch, 4\]/.test(e.message));
+  assert.throws(
+    () => net.forward(g, p, g.input('z', [1, 784]), g.input('t', [1, 1])),
+    (e: unknown) => e instanceof DifflowError && /needs a one-hot label \[batch, 4\]/.test(e.message),
+  );
 });
 
 test('patchify puts pixel (r, c) in token (r/p)·G + c/p at feature (r mod p)·p + c mod p, and unpatchify inverts it', () => {
@@ -147,7 +159,10 @@ function directForward(net: Network, w: Feeds, z: Float64Array, t: number, label
   label.forEach((l, k) => c.forEach((_, j) => (c[j] += l * w.labelEmbedding[k * W + j])));
   const sc = silu(c);
   let x = Array.from({ length: N }, (_, n) => {
-    const pixels = Array.from({ length: patch * patch }, (_, f) => z[(Math.floor(n / G) * patch + Math.floor(f / patch)) * 28 + (n % G) * patch + (f % patch)]);
+    const pixels = Array.from(
+      { length: patch * patch },
+      (_, f) => z[(Math.floor(n / G) * patch + Math.floor(f / patch)) * 28 + (n % G) * patch + (f % patch)],
+    );
     return affine(pixels, 'embed').map((v, j) => v + w.pos[n * W + j]);
   });
   for (let l = 0; l < depth; l++) {
@@ -157,7 +172,9 @@ function directForward(net: Network, w: Feeds, z: Float64Array, t: number, label
     const attended = x.map(() => new Float64Array(W));
     for (let head = 0; head < heads; head++) {
       for (let i = 0; i < N; i++) {
-        const scores = k.map((kj) => Array.from({ length: d }, (_, e) => q[i][head * d + e] * kj[head * d + e]).reduce((a, b) => a + b, 0) / Math.sqrt(d));
+        const scores = k.map(
+          (kj) => Array.from({ length: d }, (_, e) => q[i][head * d + e] * kj[head * d + e]).reduce((a, b) => a + b, 0) / Math.sqrt(d),
+        );
         const top = Math.max(...scores);
         const p = scores.map((s) => Math.exp(s - top));
         const total = p.reduce((a, b) => a + b, 0);
@@ -172,9 +189,11 @@ function directForward(net: Network, w: Feeds, z: Float64Array, t: number, label
   }
   const [shift, scale] = [affine(sc, 'final.shift'), affine(sc, 'final.scale')];
   const out = new Float64Array(784);
-  x.forEach((row, n) => affine(norm(row, shift, scale), 'final.out').forEach((v, f) => {
-    out[(Math.floor(n / G) * patch + Math.floor(f / patch)) * 28 + (n % G) * patch + (f % patch)] = v;
-  }));
+  x.forEach((row, n) =>
+    affine(norm(row, shift, scale), 'final.out').forEach((v, f) => {
+      out[(Math.floor(n / G) * patch + Math.floor(f / patch)) * 28 + (n % G) * patch + (f % patch)] = v;
+    }),
+  );
   return out;
 }
 
@@ -185,9 +204,18 @@ test('the dit graph computes the DiT equations as written out per token and per 
     const out = interpret(buildForward(net, 2), { ...weights, ...batch }).out;
     const K1 = net.classes! + 1;
     for (const b of [0, 1]) {
-      const expected = directForward(net, weights, batch.z.subarray(b * 784, (b + 1) * 784), batch.t[b], batch.label.subarray(b * K1, (b + 1) * K1));
+      const expected = directForward(
+        net,
+        weights,
+        batch.z.subarray(b * 784, (b + 1) * 784),
+        batch.t[b],
+        batch.label.subarray(b * K1, (b + 1) * K1),
+      );
       assert.ok(maxAbs(expected) > 0.1, `example ${b}: output scale ${maxAbs(expected)}`);
-      assert.ok(maxDiff(out.subarray(b * 784, (b + 1) * 784), expected) < 1e-10, `example ${b}: max difference ${maxDiff(out.subarray(b * 784, (b + 1) * 784), expected)}`);
+      assert.ok(
+        maxDiff(out.subarray(b * 784, (b + 1) * 784), expected) < 1e-10,
+        `example ${b}: max difference ${maxDiff(out.subarray(b * 784, (b + 1) * 784), expected)}`,
+      );
     }
   }
 });
@@ -212,7 +240,8 @@ test('autodiff gradients of a loss through dit match central finite differences 
     }
   }
   // The checks are not vacuous: the attention, modulation and label gradients are non-zero.
-  for (const name of ['block0.attn.k.W', 'block0.gate1.W', 'block0.scale2.W', 'final.shift.W', 'labelEmbedding']) assert.ok(maxAbs(ref[`g.${name}`]) > 1e-3, name);
+  for (const name of ['block0.attn.k.W', 'block0.gate1.W', 'block0.scale2.W', 'final.shift.W', 'labelEmbedding'])
+    assert.ok(maxAbs(ref[`g.${name}`]) > 1e-3, name);
 });
 
 test('ONNX Runtime computes the same dit output as the float64 interpreter with 49 tokens, 4 heads and 2 blocks', async () => {
@@ -226,35 +255,49 @@ test('ONNX Runtime computes the same dit output as the float64 interpreter with 
   assert.ok(maxDiff(out, ref) < 1e-4 * Math.max(1, scale), `ORT vs float64: max difference ${maxDiff(out, ref)} at scale ${scale}`);
 });
 
-test('with its adaLN-Zero initialisation dit outputs exactly zero; ' +
-  'with random weights the output depends on the label and on t', async () => {
-  const net = dit();
-  const batch = randomBatch(net, [2, 5], 5);
-  const initial = { ...Object.fromEntries(Object.entries(initParams(net, rng(6))).map(([k, v]) => [k, Float64Array.from(v)])), ...batch };
-  assert.ok(maxAbs(initial['block0.attn.q.W']) > 0, 'the attention weights themselves are not zero');
-  const zero = (await runOrt(buildForward(net, 2), initial)).out;
-  assert.equal(maxAbs(zero), 0, `initial output up to ${maxAbs(zero)}`);
+test(
+  'with its adaLN-Zero initialisation dit outputs exactly zero; ' + 'with random weights the output depends on the label and on t',
+  async () => {
+    const net = dit();
+    const batch = randomBatch(net, [2, 5], 5);
+    const initial = { ...Object.fromEntries(Object.entries(initParams(net, rng(6))).map(([k, v]) => [k, Float64Array.from(v)])), ...batch };
+    assert.ok(maxAbs(initial['block0.attn.q.W']) > 0, 'the attention weights themselves are not zero');
+    const zero = (await runOrt(buildForward(net, 2), initial)).out;
+    assert.equal(maxAbs(zero), 0, `initial output up to ${maxAbs(zero)}`);
 
-  const small = tiny();
-  const weights = randomWeights(small, 7);
-  const g = buildForward(small, 2);
-  const base = { ...weights, ...randomBatch(small, [0, 0], 8) };
-  const y = interpret(g, base).out;
-  assert.ok(maxAbs(y) > 0.1, `output scale ${maxAbs(y)}`);
-  const relabelled = interpret(g, { ...base, label: randomBatch(small, [2, 3], 8).label }).out;
-  const retimed = interpret(g, { ...base, t: base.t.map((t) => t + 0.1) }).out;
-  // Each example's output changes with its own label and time.
-  for (const [what, other] of [['label', relabelled], ['t', retimed]] as const) {
-    for (const b of [0, 1]) assert.ok(maxDiff(y.subarray(b * 784, (b + 1) * 784), other.subarray(b * 784, (b + 1) * 784)) > 1e-2, `${what} changes example ${b}`);
-  }
-});
+    const small = tiny();
+    const weights = randomWeights(small, 7);
+    const g = buildForward(small, 2);
+    const base = { ...weights, ...randomBatch(small, [0, 0], 8) };
+    const y = interpret(g, base).out;
+    assert.ok(maxAbs(y) > 0.1, `output scale ${maxAbs(y)}`);
+    const relabelled = interpret(g, { ...base, label: randomBatch(small, [2, 3], 8).label }).out;
+    const retimed = interpret(g, { ...base, t: base.t.map((t) => t + 0.1) }).out;
+    // Each example's output changes with its own label and time.
+    for (const [what, other] of [
+      ['label', relabelled],
+      ['t', retimed],
+    ] as const) {
+      for (const b of [0, 1])
+        assert.ok(
+          maxDiff(y.subarray(b * 784, (b + 1) * 784), other.subarray(b * 784, (b + 1) * 784)) > 1e-2,
+          `${what} changes example ${b}`,
+        );
+    }
+  },
+);
 
 test('examples do not interact: an example gives the same output alone as in a batch', () => {
   const net = tiny();
   const weights = randomWeights(net, 9);
   const pair = randomBatch(net, [1, 2], 10);
   const together = interpret(buildForward(net, 2), { ...weights, ...pair }).out;
-  const alone = interpret(buildForward(net, 1), { ...weights, z: pair.z.subarray(784), t: pair.t.subarray(1), label: pair.label.subarray(4) }).out;
+  const alone = interpret(buildForward(net, 1), {
+    ...weights,
+    z: pair.z.subarray(784),
+    t: pair.t.subarray(1),
+    label: pair.label.subarray(4),
+  }).out;
   assert.ok(maxDiff(together.subarray(784), alone) < 1e-12, `max difference ${maxDiff(together.subarray(784), alone)}`);
 });
 
@@ -265,11 +308,20 @@ test('a dit training step runs in ONNX Runtime and 20 AdamW steps from the initi
   const session = await nodeRuntime.createSession(toOnnx(graph), { threads: 1 });
   const dims = Object.fromEntries(graph.inputs.map((i) => [i.name, i.tensor.shape]));
   const batch = randomBatch(net, [0, 1, 2, 3, 0, 1, 2, 3], 11);
-  const target = rng(12).normals(B * net.dim).map((v, i) => 0.5 * v + (i % 784 < 392 ? 0.5 : -0.5));
+  const target = rng(12)
+    .normals(B * net.dim)
+    .map((v, i) => 0.5 * v + (i % 784 < 392 ? 0.5 : -0.5));
   const initial = flatten(net, initParams(net, rng(13)));
-  const state: OptimizerState = { params: initial, m: new Float32Array(initial.length), v: new Float32Array(initial.length), ema: initial.slice() };
+  const state: OptimizerState = {
+    params: initial,
+    m: new Float32Array(initial.length),
+    v: new Float32Array(initial.length),
+    ema: initial.slice(),
+  };
   const inputs: Record<string, ArrayLike<number>> = { ...batch, target, weight: new Float64Array(B).fill(1) };
-  const feeds = Object.fromEntries(Object.entries(inputs).map(([name, data]) => [name, { data: Float32Array.from(data), dims: dims[name] }]));
+  const feeds = Object.fromEntries(
+    Object.entries(inputs).map(([name, data]) => [name, { data: Float32Array.from(data), dims: dims[name] }]),
+  );
   const losses: number[] = [];
   for (let k = 1; k <= 20; k++) {
     const out = await session.run({ ...feeds, ...optimizerFeeds(state, k, { lr: 1e-2, eps: 1e-8, weightDecay: 0, emaDecay: 0.9 }) });

@@ -80,7 +80,8 @@ export function unpatchify(g: Builder, tokens: Tensor, patch: number): Tensor {
 const modulate = (g: Builder, x: Tensor, shift: Tensor, scale: Tensor): Tensor => layerNorm(g, x, g.add(scale, 1), shift, 1e-6);
 
 /** A zero-initialised modulation Linear(SiLU(c)) as [B, 1, W], ready to broadcast over tokens. @param siluC [B, W] */
-const modulation = (g: Builder, p: Params, name: string, siluC: Tensor): Tensor => g.reshape(linearBy(g, p, name, siluC), [siluC.shape[0], 1, siluC.shape[1]]);
+const modulation = (g: Builder, p: Params, name: string, siluC: Tensor): Tensor =>
+  g.reshape(linearBy(g, p, name, siluC), [siluC.shape[0], 1, siluC.shape[1]]);
 
 /**
  * Multi-head self-attention within each example: q, k, v = h·W_{q,k,v} + b split into heads of width
@@ -110,7 +111,9 @@ function selfAttention(g: Builder, p: Params, name: string, h: Tensor, heads: nu
  */
 function ditBlock(g: Builder, p: Params, name: string, x: Tensor, siluC: Tensor, heads: number): Tensor {
   const [batch, N, W] = x.shape;
-  const [shift1, scale1, gate1, shift2, scale2, gate2] = ['shift1', 'scale1', 'gate1', 'shift2', 'scale2', 'gate2'].map((m) => modulation(g, p, `${name}.${m}`, siluC));
+  const [shift1, scale1, gate1, shift2, scale2, gate2] = ['shift1', 'scale1', 'gate1', 'shift2', 'scale2', 'gate2'].map((m) =>
+    modulation(g, p, `${name}.${m}`, siluC),
+  );
   const attn = selfAttention(g, p, `${name}.attn`, modulate(g, x, shift1, scale1), heads);
   const mid = g.add(x, g.mul(gate1, g.reshape(attn, [batch, N, W])));
   const hidden = g.silu(linearBy(g, p, `${name}.fc1`, g.reshape(modulate(g, mid, shift2, scale2), [batch * N, W])));
@@ -157,7 +160,10 @@ export function dit(options: DitOptions = {}): Network {
       if (!label) throw new DifflowError(`dit: the forward pass needs a one-hot label [batch, ${classes + 1}]`);
       const [batch] = z.shape;
       let x = g.add(g.reshape(linearBy(g, p, 'embed', patchify(g, z, patch)), [batch, tokens, width]), p.pos);
-      const c = g.add(linearBy(g, p, 'time.1', g.silu(linearBy(g, p, 'time.0', timeEmbedding(g, t, timeFrequencies)))), g.matmul(label, p.labelEmbedding));
+      const c = g.add(
+        linearBy(g, p, 'time.1', g.silu(linearBy(g, p, 'time.0', timeEmbedding(g, t, timeFrequencies)))),
+        g.matmul(label, p.labelEmbedding),
+      );
       const siluC = g.silu(c);
       for (let l = 0; l < depth; l++) x = ditBlock(g, p, `block${l}`, x, siluC, heads);
       const h = modulate(g, x, modulation(g, p, 'final.shift', siluC), modulation(g, p, 'final.scale', siluC));

@@ -35,6 +35,8 @@ for (const [name, net] of Object.entries(NETWORKS) as [keyof typeof PINNED, (typ
 }
 
 test('the classifier training step lowers to the same ONNX bytes as before the split', () => {
-  const step = buildOptimizerStep(CLASSIFIER_PARAMS, (g, p) => softmaxCrossEntropy(g, classifierForward(g, p, g.input('x', [2, 784])).logits, g.input('labels', [2, 10])));
+  const step = buildOptimizerStep(CLASSIFIER_PARAMS, (g, p) =>
+    softmaxCrossEntropy(g, classifierForward(g, p, g.input('x', [2, 784])).logits, g.input('labels', [2, 10])),
+  );
   assert.equal(hash(step), 'b410223bdf8ae8d4');
 });

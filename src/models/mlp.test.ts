@@ -20,7 +20,7 @@ test('fourierFeatures(z, K) is [sin(f_k z), cos(f_k z)] for f_k = 2^k·π/2, k <
   assert.equal(FOURIER_BASE, Math.PI / 2);
 });
 
-test("an MLP with K Fourier frequencies takes 2 + 4K + 16 inputs; without them it is unchanged, description included", () => {
+test('an MLP with K Fourier frequencies takes 2 + 4K + 16 inputs; without them it is unchanged, description included', () => {
   assert.deepEqual(mlp({ hidden: 8, fourier: 3 }).params[0].shape, [2 + 12 + 16, 8]);
   assert.deepEqual(mlp({ hidden: 8, fourier: 3 }).describe, { kind: 'mlp', dim: 2, hidden: 8, layers: 3, embedding: 16, fourier: 3 });
   assert.deepEqual(mlp({ hidden: 8 }).params[0].shape, [18, 8]);

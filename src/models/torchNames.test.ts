@@ -47,7 +47,7 @@ async function exported(net: Network) {
   return { ours, file, inputs: { z: rows(z, net.dim), t: rows(t, 1), labels } };
 }
 
-test('the U-Net\'s, DiT\'s and MLP\'s exported weights load into their PyTorch mirrors (strict) and give difflow\'s outputs', async (ctx) => {
+test("the U-Net's, DiT's and MLP's exported weights load into their PyTorch mirrors (strict) and give difflow's outputs", async (ctx) => {
   const runs = await Promise.all(NETWORKS.map(([, net]) => exported(net)));
   const theirs = torchMirrorOutputs(runs);
   NETWORKS.forEach(([name], i) => {
@@ -59,13 +59,22 @@ test('the U-Net\'s, DiT\'s and MLP\'s exported weights load into their PyTorch m
 
 test('PyTorch names: Linear weights become weight [out, in], the rest keep their shapes; the renamed modules', () => {
   const net = NETWORKS[0][1];
-  const weights = Object.fromEntries(net.params.map((p) => [p.name, Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, (_, i) => i)]));
+  const weights = Object.fromEntries(
+    net.params.map((p) => [p.name, Float32Array.from({ length: p.shape.reduce((a, b) => a * b, 1) }, (_, i) => i)]),
+  );
   const state = torchStateDict(net, weights);
-  assert.deepEqual(['in.W', 'outNorm.gamma', 'classEmbedding', 'down1.emb.b', 'attn.q.W'].map((n) => torchName(net, n)), ['inp.weight', 'out_norm.weight', 'class_embedding', 'down1.emb.bias', 'attn.q.weight']);
+  assert.deepEqual(
+    ['in.W', 'outNorm.gamma', 'classEmbedding', 'down1.emb.b', 'attn.q.W'].map((n) => torchName(net, n)),
+    ['inp.weight', 'out_norm.weight', 'class_embedding', 'down1.emb.bias', 'attn.q.weight'],
+  );
   const emb = state['down1.emb.weight'];
   assert.deepEqual(emb.shape, [4, 8], 'difflow [in 8, out 4] → PyTorch [out 4, in 8]');
   assert.deepEqual(Array.from(emb.data.subarray(0, 3) as Float32Array), [0, 4, 8], 'row o of the weight is column o of W');
   assert.deepEqual(state['inp.weight'].shape, [4, 1, 3, 3]);
-  assert.deepEqual(Object.keys(torchStateDict(mlp(), Object.fromEntries(mlp().params.map((p) => [p.name, new Float32Array(p.shape.reduce((a, b) => a * b, 1))])))),
-    ['mlp.0.weight', 'mlp.0.bias', 'mlp.2.weight', 'mlp.2.bias', 'mlp.4.weight', 'mlp.4.bias', 'mlp.6.weight', 'mlp.6.bias', 'freqs']);
+  assert.deepEqual(
+    Object.keys(
+      torchStateDict(mlp(), Object.fromEntries(mlp().params.map((p) => [p.name, new Float32Array(p.shape.reduce((a, b) => a * b, 1))]))),
+    ),
+    ['mlp.0.weight', 'mlp.0.bias', 'mlp.2.weight', 'mlp.2.bias', 'mlp.4.weight', 'mlp.4.bias', 'mlp.6.weight', 'mlp.6.bias', 'freqs'],
+  );
 });

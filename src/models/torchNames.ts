@@ -15,7 +15,12 @@
 import type { SafetensorsTensor } from '../io/safetensors.js';
 import type { Network } from './network.js';
 
-const RENAME: Readonly<Record<string, string>> = { in: 'inp', outNorm: 'out_norm', classEmbedding: 'class_embedding', labelEmbedding: 'label_embedding' };
+const RENAME: Readonly<Record<string, string>> = {
+  in: 'inp',
+  outNorm: 'out_norm',
+  classEmbedding: 'class_embedding',
+  labelEmbedding: 'label_embedding',
+};
 const LEAF: Readonly<Record<string, string>> = { W: 'weight', b: 'bias', gamma: 'weight', beta: 'bias' };
 
 /** The PyTorch mirror's name of difflow parameter `name` of `net`. */
@@ -50,7 +55,11 @@ export function torchStateDict(net: Network, weights: Readonly<Record<string, Fl
   }
   if (net.describe.kind === 'mlp') {
     const half = (net.describe.embedding as number) / 2;
-    state.freqs = { dtype: 'F32', shape: [half], data: Float32Array.from({ length: half }, (_, k) => Math.exp((-Math.log(10000) * k) / half)) };
+    state.freqs = {
+      dtype: 'F32',
+      shape: [half],
+      data: Float32Array.from({ length: half }, (_, k) => Math.exp((-Math.log(10000) * k) / half)),
+    };
   }
   return state;
 }

@@ -19,7 +19,11 @@ import type { Network } from './network.js';
 import { unet } from './unet.js';
 
 /** Values q·2^exp, exact in float32. */
-interface Quantised { shape: number[]; exp: number; q: number[] }
+interface Quantised {
+  shape: number[];
+  exp: number;
+  q: number[];
+}
 interface Fixture {
   config: Record<string, number | boolean>;
   batch: number;
@@ -40,7 +44,10 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: numb
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i] - expected[i]) / scale;
     worst = Math.max(worst, err);
-    assert.ok(err <= tol, `${what}[${i}]: difflow ${actual[i]} vs PyTorch ${expected[i]} (error ${err.toExponential(2)} of scale ${scale})`);
+    assert.ok(
+      err <= tol,
+      `${what}[${i}]: difflow ${actual[i]} vs PyTorch ${expected[i]} (error ${err.toExponential(2)} of scale ${scale})`,
+    );
   }
   return worst;
 }
@@ -53,7 +60,9 @@ function parity(name: string, file: string, make: (config: Fixture['config']) =>
   const label = new Float64Array(B * K1);
   ref.inputs.labels.forEach((l, b) => (label[b * K1 + l] = 1));
   const feeds: Record<string, Float64Array> = {
-    z: values(ref.inputs.z), t: Float64Array.from(ref.inputs.t), label,
+    z: values(ref.inputs.z),
+    t: Float64Array.from(ref.inputs.t),
+    label,
     ...Object.fromEntries(Object.entries(ref.params).map(([n, v]) => [n, values(v)])),
   };
 
@@ -62,7 +71,11 @@ function parity(name: string, file: string, make: (config: Fixture['config']) =>
     assert.deepEqual(Object.keys(ref.params).sort(), Object.keys(ours).sort());
     for (const [n, shape] of Object.entries(ours)) {
       assert.deepEqual(ref.params[n].shape, shape, `shape of ${n}`);
-      assert.equal(ref.params[n].q.length, shape.reduce((a, b) => a * b, 1), `values of ${n}`);
+      assert.equal(
+        ref.params[n].q.length,
+        shape.reduce((a, b) => a * b, 1),
+        `values of ${n}`,
+      );
     }
   });
 
@@ -71,7 +84,11 @@ function parity(name: string, file: string, make: (config: Fixture['config']) =>
   const loss = graph.sumAll(graph.square(graph.outputs[0].tensor));
   graph.output('loss', loss);
   const names = Object.keys(ref.grads);
-  gradients(graph, loss, names.map((n) => graph.inputs.find((i) => i.name === n)!.tensor)).forEach((gr, i) => graph.output(`grad.${names[i]}`, gr));
+  gradients(
+    graph,
+    loss,
+    names.map((n) => graph.inputs.find((i) => i.name === n)!.tensor),
+  ).forEach((gr, i) => graph.output(`grad.${names[i]}`, gr));
   const check = (out: Record<string, ArrayLike<number>>, tol: number) => {
     let worst = Math.max(close(out.out, ref.output, tol, 'out'), close(out.loss, [ref.loss], tol, 'loss'));
     for (const [n, expected] of Object.entries(ref.grads)) worst = Math.max(worst, close(out[`grad.${n}`], expected, tol, `dL/d ${n}`));
@@ -84,7 +101,9 @@ function parity(name: string, file: string, make: (config: Fixture['config']) =>
 
   const ortCheck = async (model: Uint8Array, options: RuntimeOptions) => {
     const session = await nodeRuntime.createSession(model, options);
-    const out = await session.run(Object.fromEntries(graph.inputs.map(({ name: n, tensor }) => [n, { data: Float32Array.from(feeds[n]), dims: tensor.shape }])));
+    const out = await session.run(
+      Object.fromEntries(graph.inputs.map(({ name: n, tensor }) => [n, { data: Float32Array.from(feeds[n]), dims: tensor.shape }])),
+    );
     await session.release();
     return check(Object.fromEntries(Object.entries(out).map(([n, v]) => [n, v.data])), 1e-4);
   };
@@ -97,12 +116,31 @@ function parity(name: string, file: string, make: (config: Fixture['config']) =>
   test(`the ${name} forward and gradients lowered as for training (blocked convolutions) match PyTorch float64 (≤ 1e-4)`, async (t) => {
     const convBlock = await nodeRuntime.convBlock?.();
     if (!convBlock) return t.skip('this CPU or build has no NCHWc kernels');
-    t.diagnostic(`block ${convBlock}: worst relative error ` +
-      `${(await ortCheck(toOnnx(graph, { convBlock }), { threads: 2, blockedConvs: false })).toExponential(2)}`);
+    t.diagnostic(
+      `block ${convBlock}: worst relative error ` +
+        `${(await ortCheck(toOnnx(graph, { convBlock }), { threads: 2, blockedConvs: false })).toExponential(2)}`,
+    );
   });
 }
 
 parity('U-Net', 'unet_torch_reference.json', (c) =>
-  unet({ classes: c.classes as number, channels: c.channels as number, embedding: c.embedding as number, groups: c.groups as number, timeFrequencies: c.timeFrequencies as number, attention: c.attention as boolean }));
+  unet({
+    classes: c.classes as number,
+    channels: c.channels as number,
+    embedding: c.embedding as number,
+    groups: c.groups as number,
+    timeFrequencies: c.timeFrequencies as number,
+    attention: c.attention as boolean,
+  }),
+);
 parity('DiT', 'dit_torch_reference.json', (c) =>
-  dit({ classes: c.classes as number, patch: c.patch as number, width: c.width as number, depth: c.depth as number, heads: c.heads as number, mlpRatio: c.mlpRatio as number, timeFrequencies: c.timeFrequencies as number }));
+  dit({
+    classes: c.classes as number,
+    patch: c.patch as number,
+    width: c.width as number,
+    depth: c.depth as number,
+    heads: c.heads as number,
+    mlpRatio: c.mlpRatio as number,
+    timeFrequencies: c.timeFrequencies as number,
+  }),
+);

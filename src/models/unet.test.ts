@@ -16,8 +16,15 @@ test('the default U-Net has ~0.56 M parameters, a one-hot label with a null clas
   assert.deepEqual(net.params.find((p) => p.name === 'classEmbedding')?.shape, [11, 128]);
   assert.throws(() => unet({ channels: 12, groups: 8 }), /8 groups do not divide 12 channels/);
   const small = unet({ channels: 4, groups: 2, attention: false });
-  const out = interpret(buildForward(small, 1, initParams(small, rng(0))), { z: rng(1).normals(784), t: [0.3], label: Float64Array.from({ length: 11 }, (_, i) => +(i === 4)) });
-  assert.ok(out.out.every((v) => v === 0), 'zero-initialised output conv');
+  const out = interpret(buildForward(small, 1, initParams(small, rng(0))), {
+    z: rng(1).normals(784),
+    t: [0.3],
+    label: Float64Array.from({ length: 11 }, (_, i) => +(i === 4)),
+  });
+  assert.ok(
+    out.out.every((v) => v === 0),
+    'zero-initialised output conv',
+  );
 });
 
 test('U-Net gradients match central finite differences (float64), through the label, time and attention paths', () => {
@@ -32,7 +39,11 @@ test('U-Net gradients match central finite differences (float64), through the la
   const loss = g.sumAll(g.square(net.forward(g, p, z, t, label)));
   g.output('loss', loss);
   const checked = ['classEmbedding', 'time1.W', 'attn.q.W', 'down2.conv1.W', 'res1.skip.W', 'pool1.conv.W', 'up1.conv.W'];
-  const grads = gradients(g, loss, checked.map((n) => p[n]));
+  const grads = gradients(
+    g,
+    loss,
+    checked.map((n) => p[n]),
+  );
   checked.forEach((n, i) => g.output(`d.${n}`, grads[i]));
   const feeds: Record<string, Float64Array> = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Float64Array.from(v)]));
   feeds.z = rng(4).normals(784);
@@ -51,7 +62,10 @@ test('U-Net gradients match central finite differences (float64), through the la
       };
       const numeric = (at(h) - at(-h)) / (2 * h);
       const analytic = out[`d.${name}`][k];
-      assert.ok(Math.abs(numeric - analytic) <= 1e-5 * (1 + Math.abs(numeric)), `${name}[${k}]: autodiff ${analytic}, finite difference ${numeric}`);
+      assert.ok(
+        Math.abs(numeric - analytic) <= 1e-5 * (1 + Math.abs(numeric)),
+        `${name}[${k}]: autodiff ${analytic}, finite difference ${numeric}`,
+      );
     }
   }
 });

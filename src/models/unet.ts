@@ -18,7 +18,18 @@ import { checkInteger } from '../core/validate.js';
 import { DifflowError } from '../core/validate.js';
 import type { Builder } from '../engine/builder.js';
 import type { Tensor } from '../engine/graph.js';
-import { attention, conv2d, convParams, downsample, groupNorm, linearParams, normParams, residualBlock, upsample, type Params } from './blocks.js';
+import {
+  attention,
+  conv2d,
+  convParams,
+  downsample,
+  groupNorm,
+  linearParams,
+  normParams,
+  residualBlock,
+  upsample,
+  type Params,
+} from './blocks.js';
 import { IMAGE_PIXELS, IMAGE_SHAPE } from './image.js';
 import type { Network, ParamSpec } from './network.js';
 import { timeEmbedding } from './timeEmbedding.js';

@@ -69,7 +69,25 @@ test(`${runs.numRuns} byte-level corruptions of a checkpoint are each refused, a
 
 /** A field-level forgery under a valid checksum: a config value, the step, a generator word or a weight. */
 const forgery = fc.oneof(
-  fc.tuple(fc.constantFrom('schedule', 'output', 'hidden', 'layers', 'batch', 'seed', 'lr', 'emaDecay', 'data', 'model', 'threads', 'dataSha256', 'steps'), fc.jsonValue())
+  fc
+    .tuple(
+      fc.constantFrom(
+        'schedule',
+        'output',
+        'hidden',
+        'layers',
+        'batch',
+        'seed',
+        'lr',
+        'emaDecay',
+        'data',
+        'model',
+        'threads',
+        'dataSha256',
+        'steps',
+      ),
+      fc.jsonValue(),
+    )
     .map(([key, value]) => (_t: Record<string, SafetensorsTensor>, m: Record<string, string>) => {
       const config = JSON.parse(m.config) as Record<string, unknown>;
       config[key] = value;
@@ -77,8 +95,11 @@ const forgery = fc.oneof(
     }),
   fc.string({ maxLength: 12 }).map((text) => (_t: Record<string, SafetensorsTensor>, m: Record<string, string>) => (m.config = text)),
   fc.string({ maxLength: 6 }).map((step) => (_t: Record<string, SafetensorsTensor>, m: Record<string, string>) => (m.step = step)),
-  fc.array(fc.constantFrom(0, 1, 0xffffffff), { minLength: 4, maxLength: 4 }).map((words) => (t: Record<string, SafetensorsTensor>) => (t.rng.data as Uint32Array).set(words)),
-  fc.tuple(fc.constantFrom('param.', 'ema.', 'm.', 'v.'), fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity, -1, 1e30))
+  fc
+    .array(fc.constantFrom(0, 1, 0xffffffff), { minLength: 4, maxLength: 4 })
+    .map((words) => (t: Record<string, SafetensorsTensor>) => (t.rng.data as Uint32Array).set(words)),
+  fc
+    .tuple(fc.constantFrom('param.', 'ema.', 'm.', 'v.'), fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity, -1, 1e30))
     .map(([prefix, at, value]) => (t: Record<string, SafetensorsTensor>) => {
       const names = Object.keys(t).filter((k) => k.startsWith(prefix));
       const data = t[names[at % names.length]].data as Float32Array;
@@ -94,7 +115,10 @@ test(`${runs.numRuns} field-level forgeries with a valid checksum are refused, o
   let refused = 0;
   await fc.assert(
     fc.asyncProperty(forgery, async (forge) => {
-      const copy = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { ...t, data: t.data.slice() }])) as Record<string, SafetensorsTensor>;
+      const copy = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, { ...t, data: t.data.slice() }])) as Record<
+        string,
+        SafetensorsTensor
+      >;
       const meta = { ...metadata };
       forge(copy, meta);
       writeCheckpoint(checkpointPath(dir), { tensors: copy, metadata: meta });

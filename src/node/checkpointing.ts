@@ -22,7 +22,8 @@ export function saveTrainState(runDir: string, config: TrainConfig, state: Train
   const tensors: Record<string, SafetensorsTensor> = {};
   const net = networkFor(config, dataShape(config.data));
   const add = (prefix: string, flat: Float32Array) => {
-    for (const [name, data] of Object.entries(unflatten(net, flat))) tensors[`${prefix}${name}`] = { dtype: 'F32', shape: [data.length], data };
+    for (const [name, data] of Object.entries(unflatten(net, flat)))
+      tensors[`${prefix}${name}`] = { dtype: 'F32', shape: [data.length], data };
   };
   add('param.', state.params);
   add('m.', state.m);
@@ -38,7 +39,12 @@ export function saveTrainState(runDir: string, config: TrainConfig, state: Train
 
 /** What is wrong with a state's numbers (a non-finite value, a negative second moment), or undefined. */
 export function badStatePart(state: TrainState): string | undefined {
-  const parts: [string, Float32Array][] = [['parameters', state.params], ['EMA weights', state.ema], ["Adam's first moment", state.m], ["Adam's second moment", state.v]];
+  const parts: [string, Float32Array][] = [
+    ['parameters', state.params],
+    ['EMA weights', state.ema],
+    ["Adam's first moment", state.m],
+    ["Adam's second moment", state.v],
+  ];
   for (const [name, values] of parts) {
     for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return `non-finite ${name}: entry ${i} is ${values[i]}`;
   }
@@ -74,20 +80,37 @@ export function loadTrainState(runDir: string): { config: TrainConfig; state: Tr
   const config = storedConfig(path, metadata.config);
   const net = networkFor(config, dataShape(config.data));
   const take = (prefix: string): Float32Array =>
-    flatten(net, Object.fromEntries(net.params.map((p) => {
-      const t = tensors[`${prefix}${p.name}`];
-      const n = p.shape.reduce((a, b) => a * b, 1);
-      if (t?.dtype !== 'F32' || t.data.length !== n) throw new DifflowError(`${path}: tensor '${prefix}${p.name}' is missing or has the wrong size`);
-      return [p.name, t.data as Float32Array];
-    })));
+    flatten(
+      net,
+      Object.fromEntries(
+        net.params.map((p) => {
+          const t = tensors[`${prefix}${p.name}`];
+          const n = p.shape.reduce((a, b) => a * b, 1);
+          if (t?.dtype !== 'F32' || t.data.length !== n)
+            throw new DifflowError(`${path}: tensor '${prefix}${p.name}' is missing or has the wrong size`);
+          return [p.name, t.data as Float32Array];
+        }),
+      ),
+    );
   const rng = tensors.rng;
   const losses = tensors.losses;
-  if (rng?.dtype !== 'U32' || !losses || losses.dtype !== 'F32') throw new DifflowError(`${path}: the generator state or loss history is missing`);
-  if (rng.data.length !== 4 || rng.data.every((w) => w === 0)) throw new DifflowError(`${path}: the generator state must be 4 words, not all zero`);
+  if (rng?.dtype !== 'U32' || !losses || losses.dtype !== 'F32')
+    throw new DifflowError(`${path}: the generator state or loss history is missing`);
+  if (rng.data.length !== 4 || rng.data.every((w) => w === 0))
+    throw new DifflowError(`${path}: the generator state must be 4 words, not all zero`);
   const step = Number(metadata.step);
-  if (!Number.isInteger(step) || step !== losses.data.length) throw new DifflowError(`${path}: step ${metadata.step} does not match the loss history`);
+  if (!Number.isInteger(step) || step !== losses.data.length)
+    throw new DifflowError(`${path}: step ${metadata.step} does not match the loss history`);
   if (!losses.data.every(Number.isFinite)) throw new DifflowError(`${path}: the loss history holds a non-finite value`);
-  const state: TrainState = { step, params: take('param.'), m: take('m.'), v: take('v.'), ema: take('ema.'), rngState: rng.data as Uint32Array, losses: Array.from(losses.data as Float32Array) };
+  const state: TrainState = {
+    step,
+    params: take('param.'),
+    m: take('m.'),
+    v: take('v.'),
+    ema: take('ema.'),
+    rngState: rng.data as Uint32Array,
+    losses: Array.from(losses.data as Float32Array),
+  };
   const bad = badStatePart(state);
   if (bad !== undefined) throw new DifflowError(`${path}: ${bad}; the checkpoint is damaged`);
   return { config, state };

@@ -19,7 +19,11 @@ import { parsePoints } from './data.js';
 const runs = fuzzRuns(200);
 const encode = (text: string) => new TextEncoder().encode(text);
 const decimal = fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => String(x));
-const table = fc.tuple(fc.array(fc.tuple(decimal, decimal), { minLength: 2, maxLength: 20 }), fc.constantFrom(',', ';', ' ', '\t', ', '), fc.constantFrom('\n', '\r\n'));
+const table = fc.tuple(
+  fc.array(fc.tuple(decimal, decimal), { minLength: 2, maxLength: 20 }),
+  fc.constantFrom(',', ';', ' ', '\t', ', '),
+  fc.constantFrom('\n', '\r\n'),
+);
 
 test(`${runs.numRuns} random CSV tables of decimals read back exactly`, () => {
   fc.assert(
@@ -34,14 +38,19 @@ test(`${runs.numRuns} random CSV tables of decimals read back exactly`, () => {
 });
 
 test(`${runs.numRuns} CSV tables with one field that is not a plain decimal are refused, naming the point`, () => {
-  const junk = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('0x10', '', 'Infinity', 'NaN', '1e', '--1', '1.2.3')).filter((s) => Number.isNaN(parseDecimal(s)) && !/[,;\s]/.test(s));
+  const junk = fc
+    .oneof(fc.string({ maxLength: 6 }), fc.constantFrom('0x10', '', 'Infinity', 'NaN', '1e', '--1', '1.2.3'))
+    .filter((s) => Number.isNaN(parseDecimal(s)) && !/[,;\s]/.test(s));
   fc.assert(
     fc.property(table, fc.nat(), fc.boolean(), junk, ([rows, sep, eol], at, second, bad) => {
       const row = at % rows.length;
       const changed = rows.map((r, i) => (i === row ? (second ? [r[0], bad] : [bad, r[1]]) : r));
       // A first row with letters is a header: put the defect below it.
       const lines = ['0,0', ...changed.map((r) => r.join(sep))];
-      assert.throws(() => parsePoints('p.csv', encode(lines.join(eol))), (e) => e instanceof DifflowError && e.message.includes(`point ${row + 2} is not two finite numbers`));
+      assert.throws(
+        () => parsePoints('p.csv', encode(lines.join(eol))),
+        (e) => e instanceof DifflowError && e.message.includes(`point ${row + 2} is not two finite numbers`),
+      );
     }),
     runs,
   );

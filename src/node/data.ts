@@ -74,8 +74,10 @@ export function dataForRun(config: TrainConfig, runDir: string): Dataset {
     if (bytes === undefined) continue;
     const actual = sha256(bytes);
     if (actual !== config.dataSha256) {
-      throw new DifflowError(`data file ${path} changed since the run was trained (SHA-256 ${actual.slice(0, 12)}…, ` +
-        `recorded ${config.dataSha256.slice(0, 12)}…); restore it or train a new run`);
+      throw new DifflowError(
+        `data file ${path} changed since the run was trained (SHA-256 ${actual.slice(0, 12)}…, ` +
+          `recorded ${config.dataSha256.slice(0, 12)}…); restore it or train a new run`,
+      );
     }
     return parsePoints(config.data, bytes);
   }
@@ -98,7 +100,14 @@ export function parsePoints(path: string, bytes: Uint8Array): Dataset {
   const points = new Float64Array(2 * rows.length);
   rows.forEach((row, i) => {
     const r = row as number[];
-    if (!Array.isArray(r) || r.length !== 2 || typeof r[0] !== 'number' || typeof r[1] !== 'number' || !Number.isFinite(r[0]) || !Number.isFinite(r[1])) {
+    if (
+      !Array.isArray(r) ||
+      r.length !== 2 ||
+      typeof r[0] !== 'number' ||
+      typeof r[1] !== 'number' ||
+      !Number.isFinite(r[0]) ||
+      !Number.isFinite(r[1])
+    ) {
       throw new DifflowError(`data file ${path}: point ${i + 1} is not two finite numbers (${JSON.stringify(row)})`);
     }
     points[2 * i] = r[0];

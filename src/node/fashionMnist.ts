@@ -62,7 +62,8 @@ export function loadFashionMnist(split: Split, dir = fashionMnistDir()): ImageSe
   if (images.shape.length !== 3 || images.shape[1] !== IMAGE_SIDE || images.shape[2] !== IMAGE_SIDE) {
     throw new DifflowError(`${dir}: ${split} images have shape [${images.shape}], expected [n, ${IMAGE_SIDE}, ${IMAGE_SIDE}]`);
   }
-  if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0]) throw new DifflowError(`${dir}: ${images.shape[0]} ${split} images but ${labels.shape[0]} labels`);
+  if (labels.shape.length !== 1 || labels.shape[0] !== images.shape[0])
+    throw new DifflowError(`${dir}: ${images.shape[0]} ${split} images but ${labels.shape[0]} labels`);
   const bad = labels.data.findIndex((l) => l > 9);
   if (bad >= 0) throw new DifflowError(`${dir}: ${split} label ${bad} is ${labels.data[bad]}, not a class 0…9`);
   const set = { count: images.shape[0], images: images.data, labels: labels.data };

@@ -28,7 +28,9 @@ test('the shipped classifier labels at least 80 % of the fixture test images cor
   const { logits, predictions, features } = await classify(imagesOf(testSet), testSet.count);
   assert.equal(logits.length, 50 * 10);
   assert.equal(features.length, 50 * CLASSIFIER_FEATURES);
-  predictions.forEach((p, i) => assert.equal(p, logits.subarray(10 * i, 10 * i + 10).indexOf(Math.max(...logits.subarray(10 * i, 10 * i + 10)))));
+  predictions.forEach((p, i) =>
+    assert.equal(p, logits.subarray(10 * i, 10 * i + 10).indexOf(Math.max(...logits.subarray(10 * i, 10 * i + 10)))),
+  );
 });
 
 test('accuracy against wrong labels is low', async () => {
@@ -81,7 +83,10 @@ test('the classifier batches: any n gives the same features as one image at a ti
 test('a missing or altered weights file is refused with a DifflowError', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'difflow-classifier-'));
   try {
-    await assert.rejects(FmnistClassifier.load(join(folder, 'absent.safetensors')), (e: Error) => e instanceof DifflowError && /missing/.test(e.message));
+    await assert.rejects(
+      FmnistClassifier.load(join(folder, 'absent.safetensors')),
+      (e: Error) => e instanceof DifflowError && /missing/.test(e.message),
+    );
     const bytes = readFileSync(DEFAULT_CLASSIFIER_PATH);
     bytes[bytes.length - 1] ^= 1;
     const altered = join(folder, 'altered.safetensors');

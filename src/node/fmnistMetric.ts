@@ -96,15 +96,20 @@ export class FmnistClassifier {
     try {
       file = readCheckpointIfExists(path);
     } catch (error) {
-      throw error instanceof DifflowError ? new DifflowError(`the Fashion-MNIST classifier's weights are damaged: ${error.message}. ${restore}`) : error;
+      throw error instanceof DifflowError
+        ? new DifflowError(`the Fashion-MNIST classifier's weights are damaged: ${error.message}. ${restore}`)
+        : error;
     }
-    if (file === undefined) throw new DifflowError(`the Fashion-MNIST classifier's weights are missing: ${path} does not exist. ${restore}`);
+    if (file === undefined)
+      throw new DifflowError(`the Fashion-MNIST classifier's weights are missing: ${path} does not exist. ${restore}`);
     const weights: Record<string, Float32Array> = {};
     for (const spec of CLASSIFIER_PARAMS) {
       const t = file.tensors[spec.name];
       if (t === undefined || t.dtype !== 'F32' || t.shape.join(',') !== spec.shape.join(',')) {
         const found = t === undefined ? 'is missing' : `is ${t.dtype} [${t.shape.join(', ')}]`;
-        throw new DifflowError(`${path} does not hold this classifier: tensor '${spec.name}' ${found}, expected F32 [${spec.shape.join(', ')}]`);
+        throw new DifflowError(
+          `${path} does not hold this classifier: tensor '${spec.name}' ${found}, expected F32 [${spec.shape.join(', ')}]`,
+        );
       }
       weights[spec.name] = t.data;
     }
@@ -165,11 +170,16 @@ export class FmnistClassifier {
    * Accuracy against the requested classes and FD-FMNIST against the real images of `real` (default: the test set).
    * @param generated [n·784] in [−1, 1], n ≥ 2 @param requestedLabels [n], classes 0…9
    */
-  async imageMetrics(generated: Float32Array | Float64Array, requestedLabels: ArrayLike<number>, real: RealImages = {}): Promise<ImageMetrics> {
+  async imageMetrics(
+    generated: Float32Array | Float64Array,
+    requestedLabels: ArrayLike<number>,
+    real: RealImages = {},
+  ): Promise<ImageMetrics> {
     const n = requestedLabels.length;
     for (let i = 0; i < n; i++) {
       const label = requestedLabels[i];
-      if (!Number.isInteger(label) || label < 0 || label >= CLASSIFIER_CLASSES) throw new DifflowError(`requestedLabels[${i}] = ${label} is not a class 0…9`);
+      if (!Number.isInteger(label) || label < 0 || label >= CLASSIFIER_CLASSES)
+        throw new DifflowError(`requestedLabels[${i}] = ${label} is not a class 0…9`);
     }
     const { predictions, features } = await this.classify(generated, n);
     let correct = 0;
@@ -211,6 +221,10 @@ export async function realStatistics(split: Split = 'test', dir?: string): Promi
 }
 
 /** `FmnistClassifier.imageMetrics` with the shipped classifier: accuracy on the requested classes and FD-FMNIST. */
-export async function imageMetrics(generated: Float32Array | Float64Array, requestedLabels: ArrayLike<number>, real: RealImages = {}): Promise<ImageMetrics> {
+export async function imageMetrics(
+  generated: Float32Array | Float64Array,
+  requestedLabels: ArrayLike<number>,
+  real: RealImages = {},
+): Promise<ImageMetrics> {
   return (await defaultClassifier()).imageMetrics(generated, requestedLabels, real);
 }

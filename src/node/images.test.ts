@@ -33,13 +33,19 @@ test('IDX files: round trip, and clear errors for a wrong magic number, another 
   const floats = encodeIdx([1], Uint8Array.of(0));
   floats[2] = 0x0d;
   assert.throws(() => parseIdx(floats), /only unsigned-byte IDX data/);
-  assert.throws(() => parseIdx(encodeIdx([2, 3, 4], data).subarray(0, 30), 'x.idx'), /x\.idx: the header promises 24 bytes of data .* holds 14/);
+  assert.throws(
+    () => parseIdx(encodeIdx([2, 3, 4], data).subarray(0, 30), 'x.idx'),
+    /x\.idx: the header promises 24 bytes of data .* holds 14/,
+  );
 });
 
 test('Fashion-MNIST loads from a folder of gzipped IDX files (the real-data fixture) with labels and pixels in [−1, 1]', () => {
   const train = loadFashionMnist('train', FIXTURE);
   assert.equal(train.count, 100);
-  assert.deepEqual(Array.from({ length: 10 }, (_, k) => train.labels.filter((l) => l === k).length), new Array(10).fill(10));
+  assert.deepEqual(
+    Array.from({ length: 10 }, (_, k) => train.labels.filter((l) => l === k).length),
+    new Array(10).fill(10),
+  );
   const ds = fashionMnistDataset(FIXTURE);
   assert.equal(ds.dim, 784);
   assert.equal(ds.classes?.length, 10);
@@ -51,12 +57,18 @@ test('Fashion-MNIST loads from a folder of gzipped IDX files (the real-data fixt
 });
 
 test('a missing data set names the Debian package to install; a damaged file is refused', () => {
-  assert.throws(() => loadFashionMnist('train', '/nonexistent/fmnist'), (e: unknown) => e instanceof DifflowError && /apt-get install dataset-fashion-mnist/.test(e.message));
+  assert.throws(
+    () => loadFashionMnist('train', '/nonexistent/fmnist'),
+    (e: unknown) => e instanceof DifflowError && /apt-get install dataset-fashion-mnist/.test(e.message),
+  );
   const dir = tmp();
   writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), Uint8Array.of(1, 2, 3));
   writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(encodeIdx([1], Uint8Array.of(0))));
   assert.throws(() => loadFashionMnist('train', dir), /not a valid gzip file/);
-  const r = spawnSync(process.execPath, [...CLI, 'train', '--data', 'fashion-mnist', '--steps', '1', '--out', join(dir, 'run')], { encoding: 'utf8', env: { ...process.env, DIFFLOW_FASHION_MNIST: '/nonexistent' } });
+  const r = spawnSync(process.execPath, [...CLI, 'train', '--data', 'fashion-mnist', '--steps', '1', '--out', join(dir, 'run')], {
+    encoding: 'utf8',
+    env: { ...process.env, DIFFLOW_FASHION_MNIST: '/nonexistent' },
+  });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^difflow: Fashion-MNIST is not installed: .*apt-get install dataset-fashion-mnist/);
 });
@@ -70,14 +82,18 @@ test('image configs: the U-Net is the default image model, and models must fit t
   assert.throws(() => makeConfig({ data: 'fashion-mnist', labelDropout: 1 }), /--label-dropout must be in \[0, 1\)/);
   assert.throws(() => makeConfig({ data: 'fashion-mnist', fourier: 3 }), /--fourier is an MLP option; the unet takes images as they are/);
   // --spinning: auto by default; the bare flag means always.
-  assert.deepEqual([undefined, true, 'always', 'never', 'auto'].map((spinning) => makeConfig({ data: 'fashion-mnist', spinning }).spinning), ['auto', true, true, false, 'auto']);
+  assert.deepEqual(
+    [undefined, true, 'always', 'never', 'auto'].map((spinning) => makeConfig({ data: 'fashion-mnist', spinning }).spinning),
+    ['auto', true, true, false, 'auto'],
+  );
   assert.throws(() => makeConfig({ data: 'fashion-mnist', spinning: 'often' }), /--spinning must be auto, always or never, got 'often'/);
 });
 
 test('classifier-free guidance: out = out(∅) + w·(out(c) − out(∅)) for any w, and labels are checked', async () => {
   const net = unet({ channels: 8, groups: 2 });
   const weights = initParams(net, rng(3));
-  for (const [k, v] of Object.entries(weights)) if (k.startsWith('out.')) v.set(Float32Array.from(rng(4).normals(v.length), (x) => 0.1 * x)); // not zero-init
+  for (const [k, v] of Object.entries(weights))
+    if (k.startsWith('out.')) v.set(Float32Array.from(rng(4).normals(v.length), (x) => 0.1 * x)); // not zero-init
   const schedule = flowMatching();
   const labels = Int32Array.of(0, 3, 10);
   const z = rng(5).normals(3 * 784);
@@ -98,7 +114,10 @@ test('classifier-free guidance: out = out(∅) + w·(out(c) − out(∅)) for an
   assert.ok(maxErr < 1e-5, `guided x̂ is the affine combination (${maxErr})`);
   // The null-class row is unconditional whatever w is.
   for (let i = 2 * 784; i < 3 * 784; i++) assert.ok(Math.abs(guided[i] - uncond[i]) < 1e-5);
-  assert.throws(() => networkDenoiser(net, weights, 'u', schedule, nodeRuntime, { labels: Int32Array.of(11) }), /labels must be 0 … 9, or 10 for none/);
+  assert.throws(
+    () => networkDenoiser(net, weights, 'u', schedule, nodeRuntime, { labels: Int32Array.of(11) }),
+    /labels must be 0 … 9, or 10 for none/,
+  );
   assert.throws(() => networkDenoiser(net, weights, 'u', schedule, nodeRuntime), /class-conditional: give a label per sample/);
 });
 

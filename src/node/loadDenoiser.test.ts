@@ -14,10 +14,16 @@ import { networkFor } from '../training/trainer.js';
 
 test('loadDenoiser(runDir) is the trained model as a denoiser: the same numbers as the five-call chain', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'difflow-load-'));
-  await trainRun({ runDir: dir, config: { data: 'moons', output: 'v', schedule: 'cosine', steps: 20, batch: 64, hidden: 16, layers: 1, threads: 1 }, runtime: nodeRuntime });
+  await trainRun({
+    runDir: dir,
+    config: { data: 'moons', output: 'v', schedule: 'cosine', steps: 20, batch: 64, hidden: 16, layers: 1, threads: 1 },
+    runtime: nodeRuntime,
+  });
   const { config, state } = loadTrainState(dir);
   const net = networkFor(config, { dim: 2 });
-  const chain = networkDenoiser(net, unflatten(net, state.ema), config.output, scheduleByName(config.schedule), nodeRuntime, { threads: 1 });
+  const chain = networkDenoiser(net, unflatten(net, state.ema), config.output, scheduleByName(config.schedule), nodeRuntime, {
+    threads: 1,
+  });
   const one = loadDenoiser(dir, { threads: 1 });
   const raw = loadDenoiser(dir, { threads: 1, ema: false });
   assert.equal(one.schedule.name, 'cosine');

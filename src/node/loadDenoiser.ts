@@ -37,7 +37,13 @@ export function loadRun(runDir: string, options: LoadOptions = {}): LoadedRun {
   const schedule = scheduleByName(config.schedule);
   const weights = unflatten(net, options.ema === false ? state.params : state.ema);
   return {
-    runDir, config, state, net, schedule, weights, classNames: shape.classes ?? [],
+    runDir,
+    config,
+    state,
+    net,
+    schedule,
+    weights,
+    classNames: shape.classes ?? [],
     toDenoiser: ({ runtime = nodeRuntime, ...rest } = {}) => networkDenoiser(net, weights, config.output, schedule, runtime, rest),
   };
 }
@@ -47,7 +53,10 @@ export function loadRun(runDir: string, options: LoadOptions = {}): LoadedRun {
  * `await dpmpp2m(loadDenoiser('run'), priorSample(…), uniformT(20))`; `labels` and `guidance` for
  * class-conditional runs; release() it when done.
  */
-export function loadDenoiser(runDir: string, options: LoadOptions & RuntimeOptions & ConditioningOptions & { readonly runtime?: Runtime } = {}): NetworkDenoiser {
+export function loadDenoiser(
+  runDir: string,
+  options: LoadOptions & RuntimeOptions & ConditioningOptions & { readonly runtime?: Runtime } = {},
+): NetworkDenoiser {
   const { ema, ...rest } = options;
   return loadRun(runDir, { ema }).toDenoiser(rest);
 }

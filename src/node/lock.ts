@@ -65,10 +65,14 @@ export function lockRunFolder(runDir: string): () => void {
       }
       const owner = readOwner(path);
       if (owner && owner.host !== me.host) {
-        throw new DifflowError(`${runDir} is in use by a run on host ${owner.host} (pid ${owner.pid}); if no run is active there, remove ${path}`);
+        throw new DifflowError(
+          `${runDir} is in use by a run on host ${owner.host} (pid ${owner.pid}); if no run is active there, remove ${path}`,
+        );
       }
       if (owner && processAlive(owner.pid)) {
-        throw new DifflowError(`${runDir} is in use by another training run (pid ${owner.pid}, since ${owner.started}); wait for it or choose another --out`);
+        throw new DifflowError(
+          `${runDir} is in use by another training run (pid ${owner.pid}, since ${owner.started}); wait for it or choose another --out`,
+        );
       }
       rmSync(path, { force: true }); // Stale: its run is gone.
     }

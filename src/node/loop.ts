@@ -38,12 +38,16 @@ export interface RunOptions {
 }
 
 /** The run's config: validated flags for a new run (data pinned), or the saved recipe with the allowed changes. */
-function runConfig(o: Pick<RunOptions, 'runDir' | 'config' | 'resume'>): { config: TrainConfig; state?: ReturnType<typeof loadTrainState>['state'] } {
+function runConfig(o: Pick<RunOptions, 'runDir' | 'config' | 'resume'>): {
+  config: TrainConfig;
+  state?: ReturnType<typeof loadTrainState>['state'];
+} {
   const hasCheckpoint = existsSync(checkpointPath(o.runDir));
   const flags = { ...o.config };
   if (typeof flags.data === 'string' && isPointFile(flags.data)) flags.data = resolve(flags.data);
   if (!o.resume) {
-    if (hasCheckpoint) throw new DifflowError(`${o.runDir} already holds a checkpoint: pass --resume to continue it or choose another --out`);
+    if (hasCheckpoint)
+      throw new DifflowError(`${o.runDir} already holds a checkpoint: pass --resume to continue it or choose another --out`);
     return { config: pinData(makeConfig(flags), o.runDir) };
   }
   if (!hasCheckpoint) throw new DifflowError(`--resume: ${checkpointPath(o.runDir)} does not exist`);
@@ -97,12 +101,18 @@ export async function trainRun(o: RunOptions): Promise<{ config: TrainConfig; st
 
 /** Refuses a run whose network, batch or length cannot fit in memory. */
 function checkFits(config: TrainConfig): void {
-  const what = `training this ${config.model} (--hidden ${config.hidden}, --layers ` +
+  const what =
+    `training this ${config.model} (--hidden ${config.hidden}, --layers ` +
     `${config.layers}, --batch ${config.batch}, --steps ${config.steps})`;
   checkMemory(what, trainingBytes(config, networkFor(config, dataShape(config.data))));
 }
 
-async function train(o: RunOptions, config: TrainConfig, trainer: Trainer, first: TrainState): Promise<{ config: TrainConfig; step: number; losses: readonly number[] }> {
+async function train(
+  o: RunOptions,
+  config: TrainConfig,
+  trainer: Trainer,
+  first: TrainState,
+): Promise<{ config: TrainConfig; step: number; losses: readonly number[] }> {
   let state = first;
   writeAtomic(join(o.runDir, 'config.json'), JSON.stringify(config, null, 2));
   const started = performance.now();
@@ -112,8 +122,10 @@ async function train(o: RunOptions, config: TrainConfig, trainer: Trainer, first
   const save = () => {
     const bad = badStatePart(state);
     if (bad !== undefined) {
-      throw new DifflowError(`training diverged at step ${state.step}: ${bad}; ` +
-        `${savedStep === undefined ? 'nothing was saved' : `the checkpoint of step ${savedStep} is kept`}; lower --lr or check the data`);
+      throw new DifflowError(
+        `training diverged at step ${state.step}: ${bad}; ` +
+          `${savedStep === undefined ? 'nothing was saved' : `the checkpoint of step ${savedStep} is kept`}; lower --lr or check the data`,
+      );
     }
     saveTrainState(o.runDir, config, state);
     savedStep = state.step;

@@ -50,10 +50,20 @@ test('an exported model runs in plain ONNX Runtime at any batch size and matches
   const session = await ort.InferenceSession.create(readFileSync(file));
   const { config, state } = loadTrainState(dir);
   const schedule = scheduleByName(config.schedule);
-  const ours = networkDenoiser(networkFor(config, { dim: 2 }), unflatten(networkFor(config, { dim: 2 }), state.ema), config.output, schedule, nodeRuntime, { threads: 1 });
+  const ours = networkDenoiser(
+    networkFor(config, { dim: 2 }),
+    unflatten(networkFor(config, { dim: 2 }), state.ema),
+    config.output,
+    schedule,
+    nodeRuntime,
+    { threads: 1 },
+  );
   for (const n of [1, 7, 300]) {
     const z = rng(n).normals(2 * n);
-    const out = await session.run({ z: new ort.Tensor('float32', Float32Array.from(z), [n, 2]), t: new ort.Tensor('float32', new Float32Array(n).fill(0.4), [n, 1]) });
+    const out = await session.run({
+      z: new ort.Tensor('float32', Float32Array.from(z), [n, 2]),
+      t: new ort.Tensor('float32', new Float32Array(n).fill(0.4), [n, 1]),
+    });
     const u = out.out.data as Float32Array;
     const d = await ours.denoise(z, 0.4);
     for (let i = 0; i < 2 * n; i++) assert.ok(Math.abs(u[i] - (d.eps[i] - d.x[i])) < 1e-4, `batch ${n}, ${i}`);

@@ -8,7 +8,24 @@ import { signalAfterProgress, straightAndResumed } from '../../test/helpers/kill
 import { loadTrainState } from './checkpointing.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
-const small = ['--data', 'moons', '--batch', '64', '--hidden', '32', '--layers', '2', '--steps', '80', '--checkpoint-every', '20', '--threads', '1', '--seed', '3'];
+const small = [
+  '--data',
+  'moons',
+  '--batch',
+  '64',
+  '--hidden',
+  '32',
+  '--layers',
+  '2',
+  '--steps',
+  '80',
+  '--checkpoint-every',
+  '20',
+  '--threads',
+  '1',
+  '--seed',
+  '3',
+];
 const difflow = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
 const tmp = () => mkdtempSync(join(tmpdir(), 'difflow-run-'));
 
@@ -21,23 +38,30 @@ test('kill -9 during training, then --resume: the loss curve and final parameter
   assert.deepEqual(b.m, a.m, 'Adam m');
 });
 
-test('SIGINT or SIGTERM ends training after the step in flight, saves that step ' +
-  '(not only the last periodic checkpoint), unlocks the folder and exits 130 / 143', async () => {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const dir = tmp();
-    const child = spawn(process.execPath, [...CLI, 'train', ...small, '--steps', '100000', '--checkpoint-every', '100000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    // The first progress line comes after the first step; stop a little later. No periodic checkpoint comes
-    // before step 100000, so a checkpoint at all is the one written on the signal.
-    const { code, output } = await signalAfterProgress(child, /step \d+\/100000/, signal, 300);
-    assert.equal(code, signal === 'SIGINT' ? 130 : 143, `${signal}: exit code ${code}\n${output}`);
-    assert.ok(!existsSync(join(dir, '.lock')), `${signal}: the run folder is unlocked`);
-    const stopped = /stopped at step (\d+)/.exec(output);
-    assert.ok(stopped, `${signal}: ${output}`);
-    const step = loadTrainState(dir).state.step;
-    assert.equal(step, Number(stopped[1]), `${signal}: the checkpoint holds the step reached`);
-    assert.ok(step > 0 && step < 100_000, `${signal}: stopped at step ${step}`);
-  }
-});
+test(
+  'SIGINT or SIGTERM ends training after the step in flight, saves that step ' +
+    '(not only the last periodic checkpoint), unlocks the folder and exits 130 / 143',
+  async () => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const dir = tmp();
+      const child = spawn(
+        process.execPath,
+        [...CLI, 'train', ...small, '--steps', '100000', '--checkpoint-every', '100000', '--out', dir],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      // The first progress line comes after the first step; stop a little later. No periodic checkpoint comes
+      // before step 100000, so a checkpoint at all is the one written on the signal.
+      const { code, output } = await signalAfterProgress(child, /step \d+\/100000/, signal, 300);
+      assert.equal(code, signal === 'SIGINT' ? 130 : 143, `${signal}: exit code ${code}\n${output}`);
+      assert.ok(!existsSync(join(dir, '.lock')), `${signal}: the run folder is unlocked`);
+      const stopped = /stopped at step (\d+)/.exec(output);
+      assert.ok(stopped, `${signal}: ${output}`);
+      const step = loadTrainState(dir).state.step;
+      assert.equal(step, Number(stopped[1]), `${signal}: the checkpoint holds the step reached`);
+      assert.ok(step > 0 && step < 100_000, `${signal}: stopped at step ${step}`);
+    }
+  },
+);
 
 test('a truncated or tampered checkpoint is refused with a clear error', () => {
   const dir = tmp();
@@ -60,7 +84,14 @@ test('a truncated or tampered checkpoint is refused with a clear error', () => {
 test('NaN data, a zero learning rate, bad names and an existing run get clear one-line errors', () => {
   const dir = tmp();
   const nanFile = join(dir, 'points.json');
-  writeFileSync(nanFile, JSON.stringify([[0, 1], [NaN, 2], [1, 1]]).replace('null', '"NaN"'));
+  writeFileSync(
+    nanFile,
+    JSON.stringify([
+      [0, 1],
+      [NaN, 2],
+      [1, 1],
+    ]).replace('null', '"NaN"'),
+  );
   const cases: [string[], RegExp][] = [
     [['train', '--data', nanFile, '--out', join(dir, 'a')], /point 2 is not two finite numbers/],
     [['train', '--lr', '0', '--out', join(dir, 'b')], /--lr must be a finite number > 0 \(a zero learning rate never trains\)/],

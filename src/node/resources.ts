@@ -12,7 +12,8 @@ import type { TrainConfig } from '../training/config.js';
 const MEMORY_SHARE = 0.8;
 const GIB = 2 ** 30;
 
-const size = (bytes: number) => (bytes >= 2 ** 40 ? `${Math.round(bytes / 2 ** 40).toLocaleString('en')} TiB` : `${(bytes / GIB).toFixed(1)} GiB`);
+const size = (bytes: number) =>
+  bytes >= 2 ** 40 ? `${Math.round(bytes / 2 ** 40).toLocaleString('en')} TiB` : `${(bytes / GIB).toFixed(1)} GiB`;
 
 /** Refuses work estimated to need more than the machine's memory. */
 export function checkMemory(what: string, bytes: number, machine = totalmem()): void {
@@ -40,7 +41,11 @@ export function trainingBytes(config: TrainConfig, net: Network): number {
 }
 
 /** `--threads` clamped to the machine's cores; `warn` is told when it was. */
-export function clampThreads(threads: number | undefined, warn: (line: string) => void, cores = availableParallelism()): number | undefined {
+export function clampThreads(
+  threads: number | undefined,
+  warn: (line: string) => void,
+  cores = availableParallelism(),
+): number | undefined {
   if (threads === undefined || threads <= cores) return threads;
   warn(`--threads ${threads}: this machine has ${cores} cores; using ${cores}`);
   return cores;

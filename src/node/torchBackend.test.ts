@@ -18,12 +18,30 @@ import { loadTrainState } from './checkpointing.js';
 import { PYTHON_DIR, backendFlags, findPython, torchrunArgs } from './torchBackend.js';
 
 const PYTHON = process.env.DIFFLOW_PYTHON ?? '/usr/bin/python3';
-const noTorch = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0 ? false : `${PYTHON} cannot import torch (apt-get install python3-torch)`;
+const noTorch =
+  spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0
+    ? false
+    : `${PYTHON} cannot import torch (apt-get install python3-torch)`;
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
 const env = { ...process.env, DIFFLOW_PYTHON: PYTHON, DIFFLOW_FASHION_MNIST: resolve('test/fixtures/fashion-mnist-tiny') };
 const difflow = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8', env });
 const tmp = () => mkdtempSync(join(tmpdir(), 'difflow-torch-'));
-const moons = ['--data', 'moons', '--batch', '512', '--hidden', '64', '--lr', '1e-2', '--ema-decay', '0.99', '--seed', '1', '--backend', 'torch'];
+const moons = [
+  '--data',
+  'moons',
+  '--batch',
+  '512',
+  '--hidden',
+  '64',
+  '--lr',
+  '1e-2',
+  '--ema-decay',
+  '0.99',
+  '--seed',
+  '1',
+  '--backend',
+  'torch',
+];
 
 test('the torch flags need --backend torch, more nodes need a rendezvous, and the device is cpu or cuda', () => {
   assert.throws(() => backendFlags({ nproc: '2' }), /--nproc, --nnodes, --rdzv-endpoint, --device and --python need --backend torch/);
@@ -51,7 +69,9 @@ test('without a python3 that imports torch, the error says how to install it', (
   assert.throws(() => findPython(undefined, { PATH: dir, DIFFLOW_PYTHON: fake }), /cannot import torch/);
 });
 
-test('--device cuda picks the local rank\'s GPU and NCCL, and is refused where torch sees no GPU (device choice mocked)', { skip: noTorch }, () => {
+test("--device cuda picks the local rank's GPU and NCCL, and is refused where torch sees no GPU (device choice mocked)", {
+  skip: noTorch,
+}, () => {
   const code = [
     'from difflow_torch.train import device_for, UserError',
     "print(device_for('cpu', 0, False), device_for('cuda', 3, True))",
@@ -59,10 +79,15 @@ test('--device cuda picks the local rank\'s GPU and NCCL, and is refused where t
   ].join('\n');
   const r = spawnSync(PYTHON, ['-c', code], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: PYTHON_DIR } });
   assert.equal(r.stderr, '');
-  assert.equal(r.stdout, "('cpu', 'gloo') ('cuda:3', 'nccl')\n--device cuda: PyTorch sees no CUDA GPU on this machine (torch.cuda.is_available() is False)\n");
+  assert.equal(
+    r.stdout,
+    "('cpu', 'gloo') ('cuda:3', 'nccl')\n--device cuda: PyTorch sees no CUDA GPU on this machine (torch.cuda.is_available() is False)\n",
+  );
 });
 
-test("today's python/difflow_torch still computes one training step as difflow's ONNX step does (fixtures regenerated)", { skip: noTorch }, async () => {
+test("today's python/difflow_torch still computes one training step as difflow's ONNX step does (fixtures regenerated)", {
+  skip: noTorch,
+}, async () => {
   const dir = tmp();
   const r = spawnSync(PYTHON, ['scripts/make_torch_parity_fixtures.py', '--out', dir], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
@@ -78,7 +103,11 @@ test('a 2-process gloo run trains two moons to good samples, drawn by the ' +
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout + r.stderr, /done at step 800; mean loss of the last 100 steps/);
   assert.ok(existsSync(join(dir, 'loss.svg')));
-  assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.torch')), [], 'the scratch folder is gone');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.startsWith('.torch')),
+    [],
+    'the scratch folder is gone',
+  );
   const model = loadModel(dir);
   const n = 1500;
   const samples = await sampleModel(model, 'dpmpp2m', 20, 'uniform', n, 5);
@@ -88,7 +117,9 @@ test('a 2-process gloo run trains two moons to good samples, drawn by the ' +
   const gaussian = energyDistance(momentMatchedGaussian(data, n), model.dataset.sample(n, rng(7)), 2);
   assert.ok(trained < gaussian / 3, `energy distance ${trained} vs a moment-matched Gaussian's ${gaussian}`);
   t.diagnostic(`energy distance to fresh data ${trained.toFixed(4)}; a moment-matched Gaussian's ${gaussian.toFixed(4)}`);
-  const resumed = spawnSync(process.execPath, [...CLI, 'train', '--out', dir, '--resume', '--steps', '810', '--threads', '1'], { encoding: 'utf8' });
+  const resumed = spawnSync(process.execPath, [...CLI, 'train', '--out', dir, '--resume', '--steps', '810', '--threads', '1'], {
+    encoding: 'utf8',
+  });
   assert.equal(resumed.status, 0, resumed.stderr);
   assert.equal(loadTrainState(dir).state.step, 810);
 });
@@ -114,7 +145,10 @@ function momentMatchedGaussian(points: Float64Array, n: number): Float64Array {
 test('a Fashion-MNIST U-Net trains on 1 and on 2 processes to the same parameters for the same global batch', { skip: noTorch }, () => {
   const tiny = ['--data', 'fashion-mnist', '--hidden', '8', '--batch', '4', '--steps', '2', '--backend', 'torch', '--threads', '1'];
   const [one, two] = [tmp(), tmp()];
-  for (const [dir, nproc] of [[one, '1'], [two, '2']]) {
+  for (const [dir, nproc] of [
+    [one, '1'],
+    [two, '2'],
+  ]) {
     const r = difflow('train', ...tiny, '--nproc', nproc, '--out', dir);
     assert.equal(r.status, 0, r.stderr);
   }
@@ -127,15 +161,23 @@ test('a Fashion-MNIST U-Net trains on 1 and on 2 processes to the same parameter
   for (let i = 0; i < 2; i++) assert.ok(Math.abs(a.losses[i] - b.losses[i]) < 1e-5 * a.losses[i], `loss ${i}`);
 });
 
-test('a batch that does not split over the processes or a missing data file is one line (exit 2); SIGINT saves the step reached', { skip: noTorch }, async () => {
-  for (const [args, message] of [[['--batch', '255'], /--batch 255 does not split over 2 processes/], [['--data', 'missing.csv'], /data file \S*missing\.csv not found/]] as const) {
+test('a batch that does not split over the processes or a missing data file is one line (exit 2); SIGINT saves the step reached', {
+  skip: noTorch,
+}, async () => {
+  for (const [args, message] of [
+    [['--batch', '255'], /--batch 255 does not split over 2 processes/],
+    [['--data', 'missing.csv'], /data file \S*missing\.csv not found/],
+  ] as const) {
     const bad = difflow('train', ...moons, ...args, '--nproc', '2', '--out', tmp());
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
     assert.match(bad.stderr, message);
   }
   const dir = tmp();
-  const child = spawn(process.execPath, [...CLI, 'train', ...moons, '--nproc', '2', '--steps', '100000', '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [...CLI, 'train', ...moons, '--nproc', '2', '--steps', '100000', '--out', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   const { code, output } = await signalAfterProgress(child, /step \d+\/100000/, 'SIGINT');
   assert.equal(code, 130, output); // 128 + SIGINT, after saving, as on the ONNX backend
   assert.ok(!existsSync(join(dir, '.lock')), 'the run folder is unlocked');

@@ -36,32 +36,50 @@ export const PYTHON_DIR = fileURLToPath(new URL('../../python', import.meta.url)
 export const TORCH_HINT = 'apt-get install python3-torch';
 
 /** Splits the backend flags off `difflow train`'s flags, validated (one-line errors). */
-export function backendFlags(flags: Partial<Record<string, unknown>>): { backend: Backend; torch: TorchOptions; rest: Record<string, unknown> } {
+export function backendFlags(flags: Partial<Record<string, unknown>>): {
+  backend: Backend;
+  torch: TorchOptions;
+  rest: Record<string, unknown>;
+} {
   const { backend = 'onnx', nproc = 1, nnodes = 1, rdzvEndpoint, device = 'cpu', python, ...rest } = flags;
   const chosen = checkName('backend', String(backend), ['onnx', 'torch'] as const);
-  const torch = { nproc: Number(nproc), nnodes: Number(nnodes), rdzvEndpoint: rdzvEndpoint as string | undefined, device: checkName('device', String(device), ['cpu', 'cuda'] as const), python: python as string | undefined };
+  const torch = {
+    nproc: Number(nproc),
+    nnodes: Number(nnodes),
+    rdzvEndpoint: rdzvEndpoint as string | undefined,
+    device: checkName('device', String(device), ['cpu', 'cuda'] as const),
+    python: python as string | undefined,
+  };
   checkInteger('--nproc', torch.nproc);
   checkInteger('--nnodes', torch.nnodes);
   if (chosen === 'onnx' && (flags.nproc ?? flags.nnodes ?? flags.rdzvEndpoint ?? flags.device ?? flags.python) !== undefined) {
     throw new DifflowError('--nproc, --nnodes, --rdzv-endpoint, --device and --python need --backend torch');
   }
-  if (torch.nnodes > 1 && !torch.rdzvEndpoint) throw new DifflowError(`--nnodes ${torch.nnodes} needs --rdzv-endpoint host:port (the rendezvous every node connects to)`);
+  if (torch.nnodes > 1 && !torch.rdzvEndpoint)
+    throw new DifflowError(`--nnodes ${torch.nnodes} needs --rdzv-endpoint host:port (the rendezvous every node connects to)`);
   return { backend: chosen, torch, rest };
 }
 
 /** True when `python` runs and finds torch (without importing it: seconds saved on every launch). */
 function hasTorch(python: string): boolean {
-  return spawnSync(python, ['-c', "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"], { stdio: 'ignore' }).status === 0;
+  return (
+    spawnSync(python, ['-c', "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"], { stdio: 'ignore' })
+      .status === 0
+  );
 }
 
 /** The interpreter: --python, else $DIFFLOW_PYTHON, else the first python3 on PATH that imports torch. */
 export function findPython(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const given = explicit ?? env.DIFFLOW_PYTHON;
   if (given) {
-    if (!hasTorch(given)) throw new DifflowError(`${given} cannot import torch: ${TORCH_HINT} (or point --python / DIFFLOW_PYTHON at a python3 that has it)`);
+    if (!hasTorch(given))
+      throw new DifflowError(`${given} cannot import torch: ${TORCH_HINT} (or point --python / DIFFLOW_PYTHON at a python3 that has it)`);
     return given;
   }
-  const found = (env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'python3')).find((p) => existsSync(p) && hasTorch(p));
+  const found = (env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'python3'))
+    .find((p) => existsSync(p) && hasTorch(p));
   if (!found) throw new DifflowError(`no python3 on PATH imports torch: ${TORCH_HINT} (or pass --python / set DIFFLOW_PYTHON)`);
   return found;
 }
@@ -75,8 +93,21 @@ const STD_FIX = ['--redirects', '9:3', '--tee', '9:3'];
 
 /** torchrun's command line for a spec file (torch 1.13's spelling of the flags). */
 export function torchrunArgs(o: TorchOptions, specPath: string): string[] {
-  const rendezvous = o.nnodes > 1 || o.rdzvEndpoint ? ['--rdzv_backend', 'c10d', '--rdzv_endpoint', String(o.rdzvEndpoint)] : ['--standalone'];
-  return ['-m', 'torch.distributed.run', ...STD_FIX, '--nnodes', String(o.nnodes), '--nproc_per_node', String(o.nproc), ...rendezvous, '-m', 'difflow_torch.train', specPath];
+  const rendezvous =
+    o.nnodes > 1 || o.rdzvEndpoint ? ['--rdzv_backend', 'c10d', '--rdzv_endpoint', String(o.rdzvEndpoint)] : ['--standalone'];
+  return [
+    '-m',
+    'torch.distributed.run',
+    ...STD_FIX,
+    '--nnodes',
+    String(o.nnodes),
+    '--nproc_per_node',
+    String(o.nproc),
+    ...rendezvous,
+    '-m',
+    'difflow_torch.train',
+    specPath,
+  ];
 }
 
 /** `trainRun`'s options, with the torch settings in place of the ONNX runtime. */
@@ -85,7 +116,8 @@ export type TorchRunOptions = Omit<RunOptions, 'runtime' | 'onCheckpoint'> & { r
 /** Each of the N processes draws B/N examples of the global batch B. */
 function checkSplit(config: TrainConfig, o: TorchOptions): void {
   const world = o.nproc * o.nnodes;
-  if (config.batch % world !== 0) throw new DifflowError(`--batch ${config.batch} does not split over ${world} processes: choose a multiple of ${world}`);
+  if (config.batch % world !== 0)
+    throw new DifflowError(`--batch ${config.batch} does not split over ${world} processes: choose a multiple of ${world}`);
 }
 
 /** Runs the training on PyTorch; resolves like `trainRun` with the run's config, last step and losses. */
@@ -106,7 +138,13 @@ export async function torchRun(o: TorchRunOptions): Promise<{ config: TrainConfi
  * torchRun's body, with `work` a scratch folder for the spec, the initial state and the stop file. A fresh run
  * starts from difflow's own initialisation (written to `work`), a resumed one from the run's checkpoint.
  */
-async function runIn(work: string, python: string, o: TorchRunOptions, config: TrainConfig, resumed: boolean): Promise<{ config: TrainConfig; step: number; losses: readonly number[] }> {
+async function runIn(
+  work: string,
+  python: string,
+  o: TorchRunOptions,
+  config: TrainConfig,
+  resumed: boolean,
+): Promise<{ config: TrainConfig; step: number; losses: readonly number[] }> {
   checkSplit(config, o.torch);
   mkdirSync(work, { recursive: true });
   dataForRun(config, o.runDir); // a missing, changed or malformed data file is one line here, not a traceback from every rank
@@ -115,10 +153,19 @@ async function runIn(work: string, python: string, o: TorchRunOptions, config: T
   if (!resumed) saveTrainState(work, config, freshState(config, net));
   const checkpoint = checkpointPath(resumed ? o.runDir : work);
   const spec = {
-    runDir: resolve(o.runDir), config, configJson: JSON.stringify(config), checkpoint: resolve(checkpoint), stopFile: resolve(work, 'stop'),
-    data: /\.(json|csv)$/i.test(config.data) ? resolve(config.data) : config.data, dim: shape.dim, classes: shape.classes?.length ?? null,
-    params: net.params.map((p) => [p.name, p.shape]), weightScale: lossWeightScale(config), device: o.torch.device,
-    threads: config.threads ?? Math.max(1, Math.floor(availableParallelism() / o.torch.nproc)), launcherPid: process.pid,
+    runDir: resolve(o.runDir),
+    config,
+    configJson: JSON.stringify(config),
+    checkpoint: resolve(checkpoint),
+    stopFile: resolve(work, 'stop'),
+    data: /\.(json|csv)$/i.test(config.data) ? resolve(config.data) : config.data,
+    dim: shape.dim,
+    classes: shape.classes?.length ?? null,
+    params: net.params.map((p) => [p.name, p.shape]),
+    weightScale: lossWeightScale(config),
+    device: o.torch.device,
+    threads: config.threads ?? Math.max(1, Math.floor(availableParallelism() / o.torch.nproc)),
+    launcherPid: process.pid,
   };
   const specPath = join(work, 'spec.json');
   writeFileSync(specPath, JSON.stringify(spec));
@@ -150,7 +197,11 @@ function launch(python: string, args: string[], o: TorchRunOptions, stopFile: st
       clearInterval(poll);
       if (code === 0) return done();
       const mistake = stderr.split('\n').find((l) => l.startsWith('difflow: '));
-      const traceback = stderr.slice(Math.max(0, stderr.indexOf('Traceback'))).split('\n').slice(0, 40).join('\n');
+      const traceback = stderr
+        .slice(Math.max(0, stderr.indexOf('Traceback')))
+        .split('\n')
+        .slice(0, 40)
+        .join('\n');
       fail(mistake ? new DifflowError(mistake.slice('difflow: '.length)) : new Error(`torchrun exited with status ${code}:\n${traceback}`));
     });
   });

@@ -10,14 +10,19 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { FIXTURES, compareStep } from '../../test/helpers/torchParity.js';
 
-const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.safetensors')).sort();
+const files = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.safetensors'))
+  .sort();
 
-test('the parity fixtures cover every output kind with every weighting, ' +
-  'Fourier features with a cosine learning rate, the U-Net and the DiT', () => {
-  assert.equal(files.filter((f) => /^mlp-(eps|x|v|u)-/.test(f)).length, 28);
-  assert.ok(files.includes('mlp-fourier-cosine.safetensors'));
-  assert.ok(files.includes('unet.safetensors') && files.includes('dit.safetensors'));
-});
+test(
+  'the parity fixtures cover every output kind with every weighting, ' +
+    'Fourier features with a cosine learning rate, the U-Net and the DiT',
+  () => {
+    assert.equal(files.filter((f) => /^mlp-(eps|x|v|u)-/.test(f)).length, 28);
+    assert.ok(files.includes('mlp-fourier-cosine.safetensors'));
+    assert.ok(files.includes('unet.safetensors') && files.includes('dit.safetensors'));
+  },
+);
 
 for (const network of ['mlp', 'unet', 'dit']) {
   test(`one torch step of the ${network} equals difflow's ONNX step (loss, gradients, AdamW with clipping, EMA)`, async (t) => {

@@ -67,13 +67,36 @@ export function flagName(key: string): string {
 export const NATURAL_WEIGHTING: Record<OutputKind, WeightingName> = { u: 'fm', eps: 'eps-cosine', v: 'v-cosine', x: 'edm' };
 
 export const DEFAULTS: TrainConfig = {
-  data: 'moons', model: 'mlp', schedule: 'fm', output: 'u', weighting: 'fm', bias: 0, density: 'uniform', steps: 5000, batch: 1024,
-  lr: 1e-3, weightDecay: 0, eps: 1e-8, warmup: 100, lrSchedule: 'constant', hidden: 256, layers: 3, fourier: 0, labelDropout: 0.1, emaDecay: 0.999, seed: 0,
-  checkpointEvery: 500, threads: undefined, spinning: 'auto',
+  data: 'moons',
+  model: 'mlp',
+  schedule: 'fm',
+  output: 'u',
+  weighting: 'fm',
+  bias: 0,
+  density: 'uniform',
+  steps: 5000,
+  batch: 1024,
+  lr: 1e-3,
+  weightDecay: 0,
+  eps: 1e-8,
+  warmup: 100,
+  lrSchedule: 'constant',
+  hidden: 256,
+  layers: 3,
+  fourier: 0,
+  labelDropout: 0.1,
+  emaDecay: 0.999,
+  seed: 0,
+  checkpointEvery: 500,
+  threads: undefined,
+  spinning: 'auto',
 };
 
 /** Per-model defaults of the settings whose good values depend on the network. */
-export const MODEL_DEFAULTS: Record<ModelName, Pick<TrainConfig, 'hidden' | 'layers' | 'batch' | 'lr' | 'steps' | 'warmup' | 'checkpointEvery'>> = {
+export const MODEL_DEFAULTS: Record<
+  ModelName,
+  Pick<TrainConfig, 'hidden' | 'layers' | 'batch' | 'lr' | 'steps' | 'warmup' | 'checkpointEvery'>
+> = {
   mlp: { hidden: 256, layers: 3, batch: 1024, lr: 1e-3, steps: 5000, warmup: 100, checkpointEvery: 500 },
   unet: { hidden: 32, layers: 0, batch: 64, lr: 1e-3, steps: 4000, warmup: 200, checkpointEvery: 200 },
   dit: { hidden: 128, layers: 6, batch: 64, lr: 1e-3, steps: 4000, warmup: 200, checkpointEvery: 200 },
@@ -88,7 +111,8 @@ function spinningOption(v: unknown): Spinning {
 }
 
 function sha256Hex(v: unknown): string {
-  if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw new DifflowError(`dataSha256 must be 64 hex digits, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v))
+    throw new DifflowError(`dataSha256 must be 64 hex digits, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -103,7 +127,11 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
   const image = IMAGE_DATA.includes(String(given.data));
   const model = checkName('network', String(given.model ?? (image ? DEFAULT_IMAGE_MODEL : 'mlp')), MODEL_NAMES);
   if (image !== (model !== 'mlp')) {
-    throw new DifflowError(image ? `--network ${model}: images need an image model (unet or dit)` : `--network ${model} is an image model; the 2-D data '${given.data ?? DEFAULTS.data}' needs --network mlp`);
+    throw new DifflowError(
+      image
+        ? `--network ${model}: images need an image model (unet or dit)`
+        : `--network ${model} is an image model; the 2-D data '${given.data ?? DEFAULTS.data}' needs --network mlp`,
+    );
   }
   const c = { ...DEFAULTS, ...MODEL_DEFAULTS[model], ...given, model } as Record<keyof TrainConfig, unknown>;
   const num = (k: keyof TrainConfig) => {
@@ -112,15 +140,29 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
     return v;
   };
   const config: TrainConfig = {
-    data: /\.(json|csv)$/i.test(String(c.data)) || c.data === 'points' ? (String(c.data) as DataName) : checkName('data set', String(c.data), ALL_DATA_NAMES),
+    data:
+      /\.(json|csv)$/i.test(String(c.data)) || c.data === 'points'
+        ? (String(c.data) as DataName)
+        : checkName('data set', String(c.data), ALL_DATA_NAMES),
     model,
     schedule: checkName('schedule', String(c.schedule), SCHEDULE_NAMES),
     output: checkName('prediction', String(c.output), OUTPUT_KINDS),
     weighting: checkName('weighting', String(c.weighting), WEIGHTING_NAMES),
     bias: num('bias'),
     density: checkName('time density', String(c.density), DENSITY_NAMES),
-    steps: num('steps'), batch: num('batch'), lr: num('lr'), weightDecay: num('weightDecay'), eps: num('eps'),
-    warmup: num('warmup'), lrSchedule: lrScheduleName(c.lrSchedule), hidden: num('hidden'), layers: num('layers'), fourier: num('fourier'), labelDropout: num('labelDropout'), emaDecay: num('emaDecay'), seed: num('seed'),
+    steps: num('steps'),
+    batch: num('batch'),
+    lr: num('lr'),
+    weightDecay: num('weightDecay'),
+    eps: num('eps'),
+    warmup: num('warmup'),
+    lrSchedule: lrScheduleName(c.lrSchedule),
+    hidden: num('hidden'),
+    layers: num('layers'),
+    fourier: num('fourier'),
+    labelDropout: num('labelDropout'),
+    emaDecay: num('emaDecay'),
+    seed: num('seed'),
     checkpointEvery: num('checkpointEvery'),
     threads: c.threads === undefined ? undefined : num('threads'),
     spinning: spinningOption(c.spinning),
@@ -132,9 +174,11 @@ export function makeConfig(partial: Partial<Record<keyof TrainConfig, unknown>>)
   checkCount('--layers', config.layers, model === 'unet' ? 0 : 1);
   checkCount('--fourier', config.fourier, 0);
   if (config.fourier > 0 && model !== 'mlp') throw new DifflowError(`--fourier is an MLP option; the ${model} takes images as they are`);
-  if (!(config.labelDropout >= 0 && config.labelDropout < 1)) throw new DifflowError(`--label-dropout must be in [0, 1), got ${config.labelDropout}`);
+  if (!(config.labelDropout >= 0 && config.labelDropout < 1))
+    throw new DifflowError(`--label-dropout must be in [0, 1), got ${config.labelDropout}`);
   if (!(config.emaDecay >= 0 && config.emaDecay < 1)) throw new DifflowError(`--ema-decay must be in [0, 1), got ${config.emaDecay}`);
-  if (!Number.isSafeInteger(config.seed) || config.seed < 0) throw new DifflowError(`--seed must be an integer in [0, 2^53), got ${config.seed}`);
+  if (!Number.isSafeInteger(config.seed) || config.seed < 0)
+    throw new DifflowError(`--seed must be an integer in [0, 2^53), got ${config.seed}`);
   checkCount('--warmup', config.warmup, 0);
   checkCount('--checkpoint-every', config.checkpointEvery);
   if (config.threads !== undefined) checkCount('--threads', config.threads);
@@ -160,7 +204,9 @@ export function resumeConfig(saved: TrainConfig, flags: Partial<Record<keyof Tra
   const changed = (Object.keys(given) as (keyof TrainConfig)[]).filter((k) => !RESUMABLE_KEYS.includes(k) && merged[k] !== saved[k]);
   if (changed.length > 0) {
     const what = changed.map((k) => `${flagName(k)} ${String(merged[k])} (was ${String(saved[k])})`).join(', ');
-    throw new DifflowError(`--resume continues the saved recipe and cannot change ${what}; only ${RESUMABLE_KEYS.map(flagName).join(', ')} may change`);
+    throw new DifflowError(
+      `--resume continues the saved recipe and cannot change ${what}; only ${RESUMABLE_KEYS.map(flagName).join(', ')} may change`,
+    );
   }
   return merged;
 }

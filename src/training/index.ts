@@ -5,12 +5,27 @@
  */
 export { mlp, unet, dit, type Network, type UNetOptions, type DitOptions } from '../models/index.js';
 export {
-  Trainer, freshState, networkFor, lossRecipe, batchRecipe, lossWeightScale,
-  type TrainState, type StepResult, type Weights, type DataShape,
+  Trainer,
+  freshState,
+  networkFor,
+  lossRecipe,
+  batchRecipe,
+  lossWeightScale,
+  type TrainState,
+  type StepResult,
+  type Weights,
+  type DataShape,
 } from './trainer.js';
 export {
-  makeConfig, resumeConfig, DEFAULTS, MODEL_DEFAULTS, MODEL_NAMES, NATURAL_WEIGHTING, RESUMABLE_KEYS,
-  type TrainConfig, type ModelName,
+  makeConfig,
+  resumeConfig,
+  DEFAULTS,
+  MODEL_DEFAULTS,
+  MODEL_NAMES,
+  NATURAL_WEIGHTING,
+  RESUMABLE_KEYS,
+  type TrainConfig,
+  type ModelName,
 } from './config.js';
 export { learningRate, LR_SCHEDULE_NAMES, type LrScheduleName, type LrRecipe } from './learningRate.js';
 export { networkDenoiser, type NetworkDenoiser, type ConditioningOptions } from './networkDenoiser.js';

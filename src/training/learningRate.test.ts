@@ -23,7 +23,8 @@ test('the cosine schedule warms up as the constant one, then falls from lr throu
   assert.equal(learningRate(cosine.steps + 10, cosine), 0, 'after the last step it stays 0');
   const quarter = cosine.warmup + (cosine.steps - cosine.warmup) / 4;
   assert.ok(Math.abs(learningRate(quarter, cosine) - (cosine.lr * (1 + Math.SQRT1_2)) / 2) < 1e-18);
-  for (let k = cosine.warmup; k < cosine.steps; k++) assert.ok(learningRate(k + 1, cosine) < learningRate(k, cosine), `not decreasing at step ${k}`);
+  for (let k = cosine.warmup; k < cosine.steps; k++)
+    assert.ok(learningRate(k + 1, cosine) < learningRate(k, cosine), `not decreasing at step ${k}`);
   // No warm-up, or a run no longer than it: still finite, and 0 at the end.
   assert.equal(learningRate(1, { ...cosine, warmup: 0, steps: 1 }), 0);
   assert.equal(learningRate(5, { ...cosine, warmup: 10, steps: 5 }), cosine.lr / 2);
@@ -32,7 +33,10 @@ test('the cosine schedule warms up as the constant one, then falls from lr throu
 test('--lr-schedule is constant unless asked, and a bad name is refused in one line naming the valid ones', () => {
   assert.equal(makeConfig({}).lrSchedule, 'constant');
   assert.equal(makeConfig({ lrSchedule: 'cosine' }).lrSchedule, 'cosine');
-  assert.throws(() => makeConfig({ lrSchedule: 'linear' }), /^DifflowError: unknown learning-rate schedule 'linear'; valid: constant, cosine$/);
+  assert.throws(
+    () => makeConfig({ lrSchedule: 'linear' }),
+    /^DifflowError: unknown learning-rate schedule 'linear'; valid: constant, cosine$/,
+  );
 });
 
 // python/difflow_torch/lr_schedule.py needs no torch: checked wherever a python3 is found.
@@ -42,15 +46,23 @@ const noPython = spawnSync(PYTHON, ['-c', 'pass'], { stdio: 'ignore' }).status =
 test("the torch backend's learning rate (python/difflow_torch/lr_schedule.py) is difflow's at every step", { skip: noPython }, () => {
   const recipes = LR_SCHEDULE_NAMES.flatMap((lrSchedule) => [0, 1, 7].map((warmup) => ({ lr: 1e-2, warmup, steps: 40, lrSchedule })));
   const ks = Array.from({ length: 45 }, (_, i) => i + 1);
-  const script = 'import json, sys\nfrom difflow_torch.lr_schedule import learning_rate\n' +
+  const script =
+    'import json, sys\nfrom difflow_torch.lr_schedule import learning_rate\n' +
     'rs, ks = json.load(sys.stdin)\nprint(json.dumps([[learning_rate(k, r) for k in ks] for r in rs]))';
   const r = spawnSync(PYTHON, ['-c', script], {
-    input: JSON.stringify([recipes, ks]), encoding: 'utf8', env: { ...process.env, PYTHONPATH: fileURLToPath(new URL('../../python', import.meta.url)) },
+    input: JSON.stringify([recipes, ks]),
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: fileURLToPath(new URL('../../python', import.meta.url)) },
   });
   assert.equal(r.status, 0, r.stderr);
   const python = JSON.parse(r.stdout) as number[][];
-  recipes.forEach((recipe, i) => ks.forEach((k, j) => {
-    const ours = learningRate(k, recipe);
-    assert.ok(Math.abs(python[i][j] - ours) <= 1e-16 * recipe.lr, `${JSON.stringify(recipe)} step ${k}: python ${python[i][j]}, difflow ${ours}`);
-  }));
+  recipes.forEach((recipe, i) =>
+    ks.forEach((k, j) => {
+      const ours = learningRate(k, recipe);
+      assert.ok(
+        Math.abs(python[i][j] - ours) <= 1e-16 * recipe.lr,
+        `${JSON.stringify(recipe)} step ${k}: python ${python[i][j]}, difflow ${ours}`,
+      );
+    }),
+  );
 });

@@ -44,7 +44,8 @@ export function networkDenoiser(
   const { labels, guidance = 1, chunk = 256, ...runtimeOptions } = options;
   const K = net.classes;
   checkFinite('guidance', guidance);
-  if (K !== undefined && !labels) throw new DifflowError('this network is class-conditional: give a label per sample (or the null class for none)');
+  if (K !== undefined && !labels)
+    throw new DifflowError('this network is class-conditional: give a label per sample (or the null class for none)');
   if (K === undefined && labels) throw new DifflowError('labels were given, but this network is not class-conditional');
   if (labels) {
     const bad = labels.findIndex((l) => !(Number.isInteger(l) && l >= 0 && l <= K!));

@@ -24,13 +24,19 @@ import { onnxDenoiser } from './onnxDenoiser.js';
 const dir = new URL('../../test/fixtures/diffusers-tiny/', import.meta.url);
 const fixture = (name: string) => new URL(name, dir).pathname;
 const reference = JSON.parse(readFileSync(fixture('reference.json'), 'utf8')) as {
-  noise: number[]; class_labels: number[]; runs: Record<string, { timesteps: number[]; sample: number[] }>;
+  noise: number[];
+  class_labels: number[];
+  runs: Record<string, { timesteps: number[]; sample: number[] }>;
 };
 const T = 1000;
 const schedule = ddpm({ table: 'scaled_linear' });
 const time = (t: number) => t * T - 1; // diffusers' timestep k is knot k + 1 of the table
 const noise = Float64Array.from(reference.noise);
-const labels = { type: 'int64' as const, data: BigInt64Array.from(reference.class_labels.map(BigInt)), dims: [reference.class_labels.length] };
+const labels = {
+  type: 'int64' as const,
+  data: BigInt64Array.from(reference.class_labels.map(BigInt)),
+  dims: [reference.class_labels.length],
+};
 
 /** The hand translation of each reference run: difflow sampler, time grid (knots), initial z. */
 function translated(run: string) {
@@ -47,25 +53,40 @@ function translated(run: string) {
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
-for (const [model, output, file] of [['eps', 'eps', 'eps.onnx'], ['v', 'v', 'v.onnx']] as const) {
-  test(`the PyTorch-exported ${model}-prediction model sampled by difflow matches ` +
-    `diffusers' DDIM, Euler, Heun and DPM-Solver++ 2M to float32 precision`, async () => {
-    const denoiser = await loadOnnxDenoiser(fixture(file), { schedule, output, time, threads: 1, ...(model === 'v' ? { inputs: { class_labels: labels } } : {}) });
-    for (const scheduler of ['ddim', 'euler', 'heun', 'dpmpp2m']) {
-      const run = `${model}-${scheduler}`;
-      const { sampler, grid, z } = translated(run);
-      const seen: number[] = [];
-      const counting = { schedule, denoise: (x: Float64Array, t: number) => {
-        seen.push(Math.round(time(t)));
-        return denoiser.denoise(x, t);
-      } };
-      const out = await sampler(counting, z, grid);
-      assert.deepEqual(seen, reference.runs[run].timesteps, `${run}: the model sees diffusers' timesteps`);
-      const diff = maxDiff(out, reference.runs[run].sample);
-      assert.ok(diff < 5e-6, `${run}: max |difflow − PyTorch| = ${diff}`);
-    }
-    await denoiser.release();
-  });
+for (const [model, output, file] of [
+  ['eps', 'eps', 'eps.onnx'],
+  ['v', 'v', 'v.onnx'],
+] as const) {
+  test(
+    `the PyTorch-exported ${model}-prediction model sampled by difflow matches ` +
+      `diffusers' DDIM, Euler, Heun and DPM-Solver++ 2M to float32 precision`,
+    async () => {
+      const denoiser = await loadOnnxDenoiser(fixture(file), {
+        schedule,
+        output,
+        time,
+        threads: 1,
+        ...(model === 'v' ? { inputs: { class_labels: labels } } : {}),
+      });
+      for (const scheduler of ['ddim', 'euler', 'heun', 'dpmpp2m']) {
+        const run = `${model}-${scheduler}`;
+        const { sampler, grid, z } = translated(run);
+        const seen: number[] = [];
+        const counting = {
+          schedule,
+          denoise: (x: Float64Array, t: number) => {
+            seen.push(Math.round(time(t)));
+            return denoiser.denoise(x, t);
+          },
+        };
+        const out = await sampler(counting, z, grid);
+        assert.deepEqual(seen, reference.runs[run].timesteps, `${run}: the model sees diffusers' timesteps`);
+        const diff = maxDiff(out, reference.runs[run].sample);
+        assert.ok(diff < 5e-6, `${run}: max |difflow − PyTorch| = ${diff}`);
+      }
+      await denoiser.release();
+    },
+  );
 }
 
 test('a float16 model runs through the same denoiser, to float16 precision', async () => {
@@ -80,38 +101,73 @@ test('a float16 model runs through the same denoiser, to float16 precision', asy
 test('the model is discovered: symbolic batch and per-sample timestep, or a fixed batch of 8 with one scalar timestep', async () => {
   const bytes = (name: string) => readFileSync(fixture(name));
   const eps = await onnxDenoiser(webRuntime(ortWeb), bytes('eps.onnx'), { schedule, output: 'eps', time });
-  assert.deepEqual([eps.signature.sample.name, eps.signature.timestep.name, eps.signature.output.name], ['sample', 'timestep', 'out_sample']);
+  assert.deepEqual(
+    [eps.signature.sample.name, eps.signature.timestep.name, eps.signature.output.name],
+    ['sample', 'timestep', 'out_sample'],
+  );
   assert.deepEqual([eps.signature.batch, eps.signature.timestepPerSample, eps.signature.dim], [undefined, true, 2]);
   const v = await onnxDenoiser(webRuntime(ortWeb), bytes('v.onnx'), { schedule, output: 'v', time, inputs: { class_labels: labels } });
   assert.deepEqual([v.signature.batch, v.signature.timestepPerSample], [8, false]);
   // 12 samples in chunks of 8 (the second padded) give the same rows as each sample alone in a padded chunk.
   const whole = await v.model(noise, 500);
-  const one = await v.withInputs({ class_labels: { ...labels, data: labels.data.subarray(5, 6), dims: [1] } }).model(noise.subarray(10, 12), 500);
+  const one = await v
+    .withInputs({ class_labels: { ...labels, data: labels.data.subarray(5, 6), dims: [1] } })
+    .model(noise.subarray(10, 12), 500);
   assert.ok(maxDiff(whole.subarray(10, 12), one) < 1e-6);
   await Promise.all([eps.release(), v.release()]);
 });
 
 test('a missing conditioning input, a wrong name or a sample of the wrong size is one line naming it', async () => {
   const v = readFileSync(fixture('v.onnx'));
-  await assert.rejects(loadOnnxDenoiser(v, { schedule, output: 'v', time }), /^DifflowError: the model also needs class_labels \(int64 \[8\]\): pass it as a conditioning input$/);
-  await assert.rejects(loadOnnxDenoiser(v, { schedule, output: 'v', time, inputs: { labels } }), new RegExp(/the model has no input 'labels' \(the conditioning\); /.source +
-    /its inputs: sample \(float32 \[8, 2\]\), timestep \(int64 \[\]\), class_labels \(int64 \[8\]\)/.source));
-  await assert.rejects(loadOnnxDenoiser(fixture('missing.onnx'), { schedule, output: 'v', time }), /^DifflowError: cannot read the ONNX model '.*missing.onnx': ENOENT$/);
+  await assert.rejects(
+    loadOnnxDenoiser(v, { schedule, output: 'v', time }),
+    /^DifflowError: the model also needs class_labels \(int64 \[8\]\): pass it as a conditioning input$/,
+  );
+  await assert.rejects(
+    loadOnnxDenoiser(v, { schedule, output: 'v', time, inputs: { labels } }),
+    new RegExp(
+      /the model has no input 'labels' \(the conditioning\); /.source +
+        /its inputs: sample \(float32 \[8, 2\]\), timestep \(int64 \[\]\), class_labels \(int64 \[8\]\)/.source,
+    ),
+  );
+  await assert.rejects(
+    loadOnnxDenoiser(fixture('missing.onnx'), { schedule, output: 'v', time }),
+    /^DifflowError: cannot read the ONNX model '.*missing.onnx': ENOENT$/,
+  );
   const eps = await loadOnnxDenoiser(fixture('eps.onnx'), { schedule, output: 'eps', time, threads: 1 });
   await assert.rejects(eps.model(new Float64Array(3), 10), /a sample of 3 values is not a batch of samples of 2 values/);
   await eps.release();
   // An output with twice the sample's values (as a UNet with learned variance channels) is refused, not cut.
   const { onnx } = onnxProto;
-  const info = (name: string, elemType: number, dim: number[]) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dim.map((d) => (d < 0 ? { dimParam: 'batch' } : { dimValue: d })) } } } });
-  const doubled = onnx.ModelProto.encode(onnx.ModelProto.create({
-    irVersion: 8, opsetImport: [{ domain: '', version: 17 }],
-    graph: onnx.GraphProto.create({
-      name: 'variance', node: [onnx.NodeProto.create({ opType: 'Concat', input: ['sample', 'sample'], output: ['out'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] })],
-      input: [info('sample', 1, [-1, 2]), info('timestep', 7, [-1])], output: [info('out', 1, [-1, 4])],
+  const info = (name: string, elemType: number, dim: number[]) =>
+    onnx.ValueInfoProto.create({
+      name,
+      type: { tensorType: { elemType, shape: { dim: dim.map((d) => (d < 0 ? { dimParam: 'batch' } : { dimValue: d })) } } },
+    });
+  const doubled = onnx.ModelProto.encode(
+    onnx.ModelProto.create({
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      graph: onnx.GraphProto.create({
+        name: 'variance',
+        node: [
+          onnx.NodeProto.create({
+            opType: 'Concat',
+            input: ['sample', 'sample'],
+            output: ['out'],
+            attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }],
+          }),
+        ],
+        input: [info('sample', 1, [-1, 2]), info('timestep', 7, [-1])],
+        output: [info('out', 1, [-1, 4])],
+      }),
     }),
-  })).finish();
+  ).finish();
   const variance = await loadOnnxDenoiser(doubled, { schedule, output: 'eps', time, threads: 1 });
-  await assert.rejects(async () => variance.denoise(new Float64Array(4), 0.5), /^DifflowError: the output 'out' has 4 values per sample, the sample 2 \(an output with learned variance channels/);
+  await assert.rejects(
+    async () => variance.denoise(new Float64Array(4), 0.5),
+    /^DifflowError: the output 'out' has 4 values per sample, the sample 2 \(an output with learned variance channels/,
+  );
   await variance.release();
 });
 

@@ -55,7 +55,11 @@ export interface OnnxDenoiser extends Denoiser {
   release(): Promise<void>;
 }
 
-export async function onnxDenoiser(runtime: Runtime, bytes: Uint8Array, options: OnnxDenoiserOptions & RuntimeOptions): Promise<OnnxDenoiser> {
+export async function onnxDenoiser(
+  runtime: Runtime,
+  bytes: Uint8Array,
+  options: OnnxDenoiserOptions & RuntimeOptions,
+): Promise<OnnxDenoiser> {
   const { schedule, output, time, inputScale, inputs = {}, names, shape, chunk = 256, ...runtimeOptions } = options;
   checkInteger('chunk', chunk);
   const session = await runtime.createSession(bytes, runtimeOptions);
@@ -71,7 +75,8 @@ export async function onnxDenoiser(runtime: Runtime, bytes: Uint8Array, options:
   const make = (conditioning: Readonly<Record<string, TypedTensor>>): OnnxDenoiser => {
     const model = async (sample: ArrayLike<number>, timestep: number): Promise<Float64Array> => {
       const n = sample.length / dim;
-      if (!Number.isInteger(n) || n === 0) throw new DifflowError(`a sample of ${sample.length} values is not a batch of samples of ${dim} values`);
+      if (!Number.isInteger(n) || n === 0)
+        throw new DifflowError(`a sample of ${sample.length} values is not a batch of samples of ${dim} values`);
       const out = new Float64Array(n * dim);
       const size = batch ?? Math.min(chunk, n);
       for (let start = 0; start < n; start += size) {
@@ -87,8 +92,10 @@ export async function onnxDenoiser(runtime: Runtime, bytes: Uint8Array, options:
         const result = (await session.runTensors(feeds))[signature.output.name];
         const values = floatValues(result);
         if (values.length !== rowsIn * dim) {
-          throw new DifflowError(`the output '${signature.output.name}' has ${values.length / rowsIn} values per sample, ` +
-            `the sample ${dim} (an output with learned variance channels is not a denoiser's prediction)`);
+          throw new DifflowError(
+            `the output '${signature.output.name}' has ${values.length / rowsIn} values per sample, ` +
+              `the sample ${dim} (an output with learned variance channels is not a denoiser's prediction)`,
+          );
         }
         out.set(values.subarray(0, count * dim), start * dim);
       }

@@ -39,7 +39,12 @@ const list = (infos: readonly TensorInfo[]) => infos.map((i) => `${i.name} (${i.
  * conditioning inputs (`given`) are set aside (or the one of them named like a sample), the output the
  * model's first output. `shape`: the per-sample shape, needed only where the model leaves it symbolic.
  */
-export function readSignature(session: Session, given: readonly string[], names: SignatureNames = {}, shape?: readonly number[]): Signature {
+export function readSignature(
+  session: Session,
+  given: readonly string[],
+  names: SignatureNames = {},
+  shape?: readonly number[],
+): Signature {
   const inputs = session.inputs;
   const find = (what: string, name: string) => {
     const info = inputs.find((i) => i.name === name);
@@ -49,8 +54,10 @@ export function readSignature(session: Session, given: readonly string[], names:
   for (const name of given) find('conditioning', name);
   const timeCandidates = inputs.filter((i) => TIME_NAMES.test(i.name) && !given.includes(i.name));
   if (!names.timestep && timeCandidates.length !== 1) {
-    throw new DifflowError(`cannot tell which input is the timestep ` +
-      `(${timeCandidates.length ? 'several are named like one' : 'none is named like one'}); name it. Inputs: ${list(inputs)}`);
+    throw new DifflowError(
+      `cannot tell which input is the timestep ` +
+        `(${timeCandidates.length ? 'several are named like one' : 'none is named like one'}); name it. Inputs: ${list(inputs)}`,
+    );
   }
   const timestep = names.timestep ? find('timestep', names.timestep) : timeCandidates[0];
   const rest = inputs.filter((i) => i !== timestep && !given.includes(i.name));
@@ -58,19 +65,25 @@ export function readSignature(session: Session, given: readonly string[], names:
   const floats = rest.filter((i) => FLOATS.includes(i.type));
   const guess = floats.length === 1 ? floats : floats.filter((i) => SAMPLE_NAMES.test(i.name));
   if (!names.sample && guess.length !== 1) {
-    throw new DifflowError(`cannot tell which input is the sample: ` +
-      `${rest.length ? `${list(rest)} are left` : 'no input is left'} once the timestep and conditioning ` +
-      `inputs are set aside; pass the others as inputs or name the sample`);
+    throw new DifflowError(
+      `cannot tell which input is the sample: ` +
+        `${rest.length ? `${list(rest)} are left` : 'no input is left'} once the timestep and conditioning ` +
+        `inputs are set aside; pass the others as inputs or name the sample`,
+    );
   }
   const sample = names.sample ? find('sample', names.sample) : guess[0];
   const missing = inputs.filter((i) => i !== sample && i !== timestep && !given.includes(i.name));
   if (missing.length) throw new DifflowError(`the model also needs ${list(missing)}: pass it as a conditioning input`);
   const output = names.output ? session.outputs.find((o) => o.name === names.output) : session.outputs[0];
   if (!output) throw new DifflowError(`the model has no output '${names.output}'; its outputs: ${list(session.outputs)}`);
-  if (!FLOATS.includes(sample.type)) throw new DifflowError(`the sample input '${sample.name}' is ${sample.type}; difflow feeds ${FLOATS.join(', ')}`);
-  if (!FLOATS.includes(output.type)) throw new DifflowError(`the output '${output.name}' is ${output.type}; difflow reads ${FLOATS.join(', ')}`);
-  if (!TIMES.includes(timestep.type)) throw new DifflowError(`the timestep input '${timestep.name}' is ${timestep.type}; difflow feeds ${TIMES.join(', ')}`);
-  if (sample.dims.length < 2) throw new DifflowError(`the sample input '${sample.name}' has shape [${sample.dims.join(', ')}]; expected [batch, …]`);
+  if (!FLOATS.includes(sample.type))
+    throw new DifflowError(`the sample input '${sample.name}' is ${sample.type}; difflow feeds ${FLOATS.join(', ')}`);
+  if (!FLOATS.includes(output.type))
+    throw new DifflowError(`the output '${output.name}' is ${output.type}; difflow reads ${FLOATS.join(', ')}`);
+  if (!TIMES.includes(timestep.type))
+    throw new DifflowError(`the timestep input '${timestep.name}' is ${timestep.type}; difflow feeds ${TIMES.join(', ')}`);
+  if (sample.dims.length < 2)
+    throw new DifflowError(`the sample input '${sample.name}' has shape [${sample.dims.join(', ')}]; expected [batch, …]`);
   const perSample = sample.dims.slice(1);
   if (shape && (shape.length !== perSample.length || shape.some((n, i) => typeof perSample[i] === 'number' && perSample[i] !== n))) {
     throw new DifflowError(`shape [${shape.join(', ')}] does not fit the sample input '${sample.name}' [${sample.dims.join(', ')}]`);
@@ -81,7 +94,10 @@ export function readSignature(session: Session, given: readonly string[], names:
   }
   const batch = typeof sample.dims[0] === 'number' && sample.dims[0] > 0 ? sample.dims[0] : undefined;
   const [first, ...others] = timestep.dims;
-  if (others.some((d) => d !== 1)) throw new DifflowError(`the timestep input '${timestep.name}' has shape [${timestep.dims.join(', ')}]; expected [], [1], [batch] or [batch, 1]`);
+  if (others.some((d) => d !== 1))
+    throw new DifflowError(
+      `the timestep input '${timestep.name}' has shape [${timestep.dims.join(', ')}]; expected [], [1], [batch] or [batch, 1]`,
+    );
   const timestepPerSample = first !== undefined && (first !== 1 || others.length > 0);
   return { sample, timestep, output, dim: (sizes as number[]).reduce((a, b) => a * b, 1), batch, timestepPerSample };
 }

@@ -6,11 +6,20 @@ import { Trainer, type TrainState } from './trainer.js';
 
 /** A deep copy of a state, to see whether a step changed the one it was given. */
 const copy = (s: TrainState): TrainState => ({
-  ...s, params: s.params.slice(), m: s.m.slice(), v: s.v.slice(), ema: s.ema.slice(), rngState: s.rngState.slice(), losses: [...s.losses],
+  ...s,
+  params: s.params.slice(),
+  m: s.m.slice(),
+  v: s.v.slice(),
+  ema: s.ema.slice(),
+  rngState: s.rngState.slice(),
+  losses: [...s.losses],
 });
 
-test('a step maps a state to the next one and leaves the state it was given unchanged; the same state steps to the same next state', async () => {
-  const trainer = await Trainer.create(makeConfig({ data: 'moons', batch: 64, hidden: 32, layers: 2, threads: 1, spinning: false }), nodeRuntime);
+test('a step maps a state to the next, leaving the one it was given unchanged; the same state steps to the same next state', async () => {
+  const trainer = await Trainer.create(
+    makeConfig({ data: 'moons', batch: 64, hidden: 32, layers: 2, threads: 1, spinning: false }),
+    nodeRuntime,
+  );
   try {
     const s0 = trainer.freshState();
     const before = copy(s0);

@@ -7,7 +7,14 @@
  */
 import { Rng } from '../core/rng.js';
 import { scheduleByName, type Schedule } from '../core/schedule/index.js';
-import { densityByName, meanLossWeight, trainingBatch, weighting as makeWeighting, type BatchRecipe, type LossRecipe } from '../core/training/index.js';
+import {
+  densityByName,
+  meanLossWeight,
+  trainingBatch,
+  weighting as makeWeighting,
+  type BatchRecipe,
+  type LossRecipe,
+} from '../core/training/index.js';
 import { DifflowError } from '../core/validate.js';
 import type { Runtime, Session, TensorData } from '../engine/runtime.js';
 import { buildTrainStep } from '../models/denoiserGraph.js';
@@ -56,7 +63,15 @@ export function networkFor(config: TrainConfig, data: DataShape): Network {
 export function freshState(config: TrainConfig, net: Network): TrainState {
   const rng = Rng.seeded(config.seed);
   const params = flatten(net, initParams(net, rng.split()));
-  return { step: 0, params, m: new Float32Array(params.length), v: new Float32Array(params.length), ema: params.slice(), rngState: rng.state(), losses: [] };
+  return {
+    step: 0,
+    params,
+    m: new Float32Array(params.length),
+    v: new Float32Array(params.length),
+    ema: params.slice(),
+    rngState: rng.state(),
+    losses: [],
+  };
 }
 
 /** The loss recipe a configuration names: its schedule, output kind, weighting w(λ) and time density p(t). */
@@ -98,7 +113,12 @@ export class Trainer {
   readonly schedule: Schedule;
   readonly recipe: BatchRecipe;
 
-  private constructor(readonly config: TrainConfig, readonly net: Network, readonly dataset: Dataset, private readonly session: Session) {
+  private constructor(
+    readonly config: TrainConfig,
+    readonly net: Network,
+    readonly dataset: Dataset,
+    private readonly session: Session,
+  ) {
     this.recipe = batchRecipe(config, net.classes);
     this.schedule = this.recipe.schedule;
   }
@@ -109,8 +129,13 @@ export class Trainer {
    */
   static async create(config: TrainConfig, runtime: Runtime, dataset: Dataset = builtinDataset(config.data)): Promise<Trainer> {
     const net = networkFor(config, dataset);
-    if (net.classes !== undefined && !dataset.sampleLabelled) throw new DifflowError(`the ${config.model} model is class-conditional, but the data set '${dataset.name}' has no labels`);
-    const session = await trainStepSession(runtime, buildTrainStep(net, config.batch), { name: 'difflow-train-step', threads: config.threads, spinning: config.spinning });
+    if (net.classes !== undefined && !dataset.sampleLabelled)
+      throw new DifflowError(`the ${config.model} model is class-conditional, but the data set '${dataset.name}' has no labels`);
+    const session = await trainStepSession(runtime, buildTrainStep(net, config.batch), {
+      name: 'difflow-train-step',
+      threads: config.threads,
+      spinning: config.spinning,
+    });
     return new Trainer(config, net, dataset, session);
   }
 
@@ -128,8 +153,16 @@ export class Trainer {
     const B = config.batch;
     const d = net.dim;
     const feeds: Record<string, TensorData> = {
-      ...optimizerFeeds(state, k, { lr: learningRate(k, config), eps: config.eps, weightDecay: config.weightDecay, emaDecay: config.emaDecay }),
-      z: { data: z, dims: [B, d] }, t: { data: t, dims: [B, 1] }, target: { data: target, dims: [B, d] }, weight: { data: weight, dims: [B, 1] },
+      ...optimizerFeeds(state, k, {
+        lr: learningRate(k, config),
+        eps: config.eps,
+        weightDecay: config.weightDecay,
+        emaDecay: config.emaDecay,
+      }),
+      z: { data: z, dims: [B, d] },
+      t: { data: t, dims: [B, 1] },
+      target: { data: target, dims: [B, d] },
+      weight: { data: weight, dims: [B, 1] },
     };
     if (label) feeds.label = { data: label, dims: [B, label.length / B] };
     const out = await this.session.run(feeds);

@@ -13,7 +13,11 @@ export interface CliResult {
 export async function cli(...args: string[]): Promise<CliResult> {
   const out: string[] = [];
   let err = '';
-  const code = await main(args, (line) => out.push(line), (text) => (err += text));
+  const code = await main(
+    args,
+    (line) => out.push(line),
+    (text) => (err += text),
+  );
   return { code, out, err };
 }
 
@@ -21,4 +25,21 @@ export async function cli(...args: string[]): Promise<CliResult> {
 export const tempFolder = (prefix = 'difflow-') => mkdtempSync(join(tmpdir(), prefix));
 
 /** A small, fast 2-D training recipe (one thread: bit-reproducible). */
-export const SMALL_RUN = ['--data', 'moons', '--batch', '32', '--hidden', '16', '--layers', '1', '--steps', '4', '--checkpoint-every', '2', '--threads', '1', '--spinning', 'never'];
+export const SMALL_RUN = [
+  '--data',
+  'moons',
+  '--batch',
+  '32',
+  '--hidden',
+  '16',
+  '--layers',
+  '1',
+  '--steps',
+  '4',
+  '--checkpoint-every',
+  '2',
+  '--threads',
+  '1',
+  '--spinning',
+  'never',
+];

@@ -7,7 +7,10 @@ const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 function matches(actual: unknown, expected: string): boolean {
   const text = expected.trim();
   if (text.startsWith('[') && text.endsWith(']')) {
-    const parts = text.slice(1, -1).split(',').map((p) => p.trim());
+    const parts = text
+      .slice(1, -1)
+      .split(',')
+      .map((p) => p.trim());
     const values = Array.from(actual as ArrayLike<unknown>);
     return values.length === parts.length && values.every((v, i) => matches(v, parts[i]));
   }

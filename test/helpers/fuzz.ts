@@ -7,7 +7,8 @@ import { EDGE_TIMES } from './schedules.js';
 
 const runs = Number(process.env.DIFFLOW_FUZZ_RUNS ?? 100);
 const seed = Number(process.env.DIFFLOW_FUZZ_SEED ?? 20261206);
-if (!(Number.isInteger(runs) && runs > 0)) throw new Error(`DIFFLOW_FUZZ_RUNS must be an integer > 0, got ${process.env.DIFFLOW_FUZZ_RUNS}`);
+if (!(Number.isInteger(runs) && runs > 0))
+  throw new Error(`DIFFLOW_FUZZ_RUNS must be an integer > 0, got ${process.env.DIFFLOW_FUZZ_RUNS}`);
 if (!Number.isInteger(seed)) throw new Error(`DIFFLOW_FUZZ_SEED must be an integer, got ${process.env.DIFFLOW_FUZZ_SEED}`);
 
 /** fast-check parameters: `share` scales the runs of a costly property down (at least 10). */

@@ -5,7 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-const EDGE = /(?:^|\n)\s*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g;
+const EDGE =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?([^;'"]*?)\s*from\s*['"](\.{1,2}\/[^'"]+)['"]|(?:^|\n)\s*import\s*['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /** The relative specifiers a module imports at run time. */
 export function runtimeImports(source: string): string[] {
@@ -17,7 +18,12 @@ export function runtimeImports(source: string): string[] {
     }
     const [, , typeOnly, clause, spec] = m;
     const braces = /^\{([\s\S]*)\}$/.exec(clause.trim());
-    const names = braces ? braces[1].split(',').map((s) => s.trim()).filter((s) => s !== '') : [];
+    const names = braces
+      ? braces[1]
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '')
+      : [];
     const allTypes = braces !== null && names.length > 0 && names.every((s) => s.startsWith('type '));
     if (typeOnly === undefined && !allTypes) found.push(spec);
   }
@@ -43,7 +49,10 @@ export function importGraph(root: string): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of tsFiles(root)) {
     const targets = runtimeImports(readFileSync(file, 'utf8')).flatMap((spec) => resolve(file, spec) ?? []);
-    graph.set(relative(root, file), targets.map((t) => relative(root, t)));
+    graph.set(
+      relative(root, file),
+      targets.map((t) => relative(root, t)),
+    );
   }
   return graph;
 }

@@ -34,7 +34,12 @@ export async function killAfterCheckpoint(child: ChildProcess, file: string, min
  * For signal tests: collects a training process's stdout and stderr, sends `signal` `delayMs` after its output
  * first matches `progress`, and resolves with the exit code and everything it printed.
  */
-export async function signalAfterProgress(child: ChildProcess, progress: RegExp, signal: NodeJS.Signals, delayMs = 0): Promise<{ code: number | null; output: string }> {
+export async function signalAfterProgress(
+  child: ChildProcess,
+  progress: RegExp,
+  signal: NodeJS.Signals,
+  delayMs = 0,
+): Promise<{ code: number | null; output: string }> {
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));

@@ -5,7 +5,9 @@ import type { Network } from '../../src/models/network.js';
 /** Weights with every parameter random, 0.3·N(0, 1) (the zero-initialised output layers too), so that each one shows. */
 export function randomWeights(net: Network, seed: number): Record<string, Float32Array> {
   const r = rng(seed);
-  return Object.fromEntries(net.params.map((p) => [p.name, Float32Array.from(r.normals(p.shape.reduce((a, b) => a * b, 1)), (v) => 0.3 * v)]));
+  return Object.fromEntries(
+    net.params.map((p) => [p.name, Float32Array.from(r.normals(p.shape.reduce((a, b) => a * b, 1)), (v) => 0.3 * v)]),
+  );
 }
 
 /** One-hot rows [B, K + 1] for labels 0 … K (K the null class). */

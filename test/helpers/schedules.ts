@@ -4,8 +4,21 @@
  * suite (src/core/fuzz/).
  */
 import {
-  BETA_TABLES, SCHEDULE_NAMES, cosine, ddpm, edm, flowMatching, fromLambda, linearVP, rescale, rescaleToward, scheduleByName,
-  shifted, ve, vpRescaled, type Schedule,
+  BETA_TABLES,
+  SCHEDULE_NAMES,
+  cosine,
+  ddpm,
+  edm,
+  flowMatching,
+  fromLambda,
+  linearVP,
+  rescale,
+  rescaleToward,
+  scheduleByName,
+  shifted,
+  ve,
+  vpRescaled,
+  type Schedule,
 } from '../../src/core/index.js';
 
 /** λ of flow matching, of cosine and a finite-range line, given to `fromLambda` with and without λ'. */
@@ -18,12 +31,19 @@ export function baseSchedules(): Schedule[] {
   return [
     ...SCHEDULE_NAMES.map(scheduleByName),
     ...BETA_TABLES.flatMap((table) => [ddpm({ table }), ddpm({ table, zeroTerminalSnr: true })]),
-    flowMatching(), cosine(), linearVP(), linearVP({ beta0: 0.5, beta1: 5 }), edm(), edm({ sigmaMax: 5 }), ve(), ve({ sigmaMin: 0.5, sigmaMax: 3 }),
+    flowMatching(),
+    cosine(),
+    linearVP(),
+    linearVP({ beta0: 0.5, beta1: 5 }),
+    edm(),
+    edm({ sigmaMax: 5 }),
+    ve(),
+    ve({ sigmaMin: 0.5, sigmaMax: 3 }),
     fromLambda({ name: 'from-lambda(fm)', lambda: fmLambda }),
-    fromLambda({ name: 'from-lambda(fm, λ\')', lambda: fmLambda, dLambda: (t) => -2 / (t * (1 - t)) }),
+    fromLambda({ name: "from-lambda(fm, λ')", lambda: fmLambda, dLambda: (t) => -2 / (t * (1 - t)) }),
     fromLambda({ name: 'from-lambda(cosine)', lambda: cosLambda }),
     fromLambda({ name: 'from-lambda(6 − 12t)', lambda: line }),
-    fromLambda({ name: 'from-lambda(6 − 12t, λ\')', lambda: line, dLambda: () => -12, tOfLambda: (l) => (6 - l) / 12 }),
+    fromLambda({ name: "from-lambda(6 − 12t, λ')", lambda: line, dLambda: () => -12, tOfLambda: (l) => (6 - l) / 12 }),
   ];
 }
 
@@ -36,7 +56,12 @@ export function transformsOf(base: Schedule): Schedule[] {
     ...SHIFTS.map((k) => shifted(base, k)),
     rescaleToward(base, 0.3),
     vpRescaled(base),
-    rescale(base, (t) => 1 + t * t, (t) => 2 * t, `rescaled(${base.name}, 1 + t²)`),
+    rescale(
+      base,
+      (t) => 1 + t * t,
+      (t) => 2 * t,
+      `rescaled(${base.name}, 1 + t²)`,
+    ),
     shifted(vpRescaled(base), 2),
   ];
 }
@@ -87,7 +112,8 @@ export function violations(s: Schedule, t: number): string[] {
     if (lambda !== (alpha === 0 ? -Infinity : Infinity)) fail(`λ = ${lambda} where α = ${alpha}, σ = ${sigma}`);
   } else {
     const exact = 2 * (Math.log(alpha) - Math.log(sigma));
-    if (!(Math.abs(lambda - exact) <= 1e-9 * Math.max(1, Math.abs(exact)) + 8 * Number.EPSILON * Math.abs(d.lambda))) fail(`λ = ${lambda} but log α²/σ² = ${exact}`);
+    if (!(Math.abs(lambda - exact) <= 1e-9 * Math.max(1, Math.abs(exact)) + 8 * Number.EPSILON * Math.abs(d.lambda)))
+      fail(`λ = ${lambda} but log α²/σ² = ${exact}`);
   }
   for (const [name, v] of Object.entries(d)) {
     if (Number.isNaN(v)) fail(`${name}' is NaN`);
@@ -102,9 +128,14 @@ export function violations(s: Schedule, t: number): string[] {
   // A step of at least 1000 ulps of t, or no finite-difference check (within ~1e-13 of t = 1).
   const h = Math.min(1e-6, t / 100, (1 - t) / 100);
   if (h > 1e3 * Number.EPSILON * t && !nearKnot(s, t, h)) {
-    for (const [name, f, df] of [['α', s.alpha, d.alpha], ['σ', s.sigma, d.sigma], ['λ', s.lambda, d.lambda]] as const) {
+    for (const [name, f, df] of [
+      ['α', s.alpha, d.alpha],
+      ['σ', s.sigma, d.sigma],
+      ['λ', s.lambda, d.lambda],
+    ] as const) {
       const fd = difference(f, df, t, h);
-      if (!(Math.abs(df - fd.value) <= 1e-4 * Math.abs(fd.value) + fd.rounding + 1e-12)) fail(`${name}' = ${df} but the central difference is ${fd.value}`);
+      if (!(Math.abs(df - fd.value) <= 1e-4 * Math.abs(fd.value) + fd.rounding + 1e-12))
+        fail(`${name}' = ${df} but the central difference is ${fd.value}`);
     }
   }
   const back = s.tOfLambda(lambda);

@@ -25,11 +25,15 @@ export function torchMirrorOutputs(runs: readonly { readonly file: string; reado
   });
   const r = spawnSync('/usr/bin/python3', ['scripts/torch_load_export.py', ...args], { encoding: 'utf8' });
   assert.equal(r.status, 0, `scripts/torch_load_export.py (needs Debian's python3-torch): ${r.error ?? r.stderr}`);
-  return r.stdout.trim().split('\n').map((line) => (JSON.parse(line).out as number[][]).flat());
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((line) => (JSON.parse(line).out as number[][]).flat());
 }
 
 /** Rows of `flat` [B·d] as [B][d]. */
-export const rows = (flat: ArrayLike<number>, d: number): number[][] => Array.from({ length: flat.length / d }, (_, b) => Array.from(flat).slice(b * d, (b + 1) * d));
+export const rows = (flat: ArrayLike<number>, d: number): number[][] =>
+  Array.from({ length: flat.length / d }, (_, b) => Array.from(flat).slice(b * d, (b + 1) * d));
 
 /** The largest |a − b| relative to max(1, max |b|). */
 export function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -39,4 +43,3 @@ export function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst / scale;
 }
-

@@ -29,7 +29,10 @@ function worstError(actual: ArrayLike<number>, expected: ArrayLike<number>, what
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   let worst = 0;
   for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i] - expected[i]) / scale);
-  assert.ok(worst <= TOL, `${what}: difflow and PyTorch differ by ${worst.toExponential(2)} of the largest value ${scale.toExponential(2)}`);
+  assert.ok(
+    worst <= TOL,
+    `${what}: difflow and PyTorch differ by ${worst.toExponential(2)} of the largest value ${scale.toExponential(2)}`,
+  );
   return worst;
 }
 
@@ -64,8 +67,16 @@ export async function compareStep(path: string): Promise<number> {
   const params = vector('param');
   const lr = learningRate(k, config);
   const feeds = {
-    ...optimizerFeeds({ params, m: new Float32Array(params.length), v: vector('v'), ema: vector('ema') }, k, { lr, eps: config.eps, weightDecay: config.weightDecay, emaDecay: config.emaDecay }),
-    z: { data: batch.z, dims: [B, net.dim] }, t: { data: batch.t, dims: [B, 1] }, target: { data: batch.target, dims: [B, net.dim] }, weight: { data: batch.weight, dims: [B, 1] },
+    ...optimizerFeeds({ params, m: new Float32Array(params.length), v: vector('v'), ema: vector('ema') }, k, {
+      lr,
+      eps: config.eps,
+      weightDecay: config.weightDecay,
+      emaDecay: config.emaDecay,
+    }),
+    z: { data: batch.z, dims: [B, net.dim] },
+    t: { data: batch.t, dims: [B, 1] },
+    target: { data: batch.target, dims: [B, net.dim] },
+    weight: { data: batch.weight, dims: [B, 1] },
   };
   if (batch.label) Object.assign(feeds, { label: { data: batch.label, dims: [B, batch.label.length / B] } });
   const session = await trainStepSession(nodeRuntime, buildTrainStep(net, B), { threads: 1, spinning: false });
@@ -87,4 +98,3 @@ export async function compareStep(path: string): Promise<number> {
     await session.release();
   }
 }
-

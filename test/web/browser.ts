@@ -40,14 +40,26 @@ export interface Explorer {
 
 /** Builds the explorer with Vite, serves it and starts Chromium. */
 export async function startExplorer(): Promise<Explorer> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) or set DIFFLOW_CHROMIUM`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) or set DIFFLOW_CHROMIUM`);
   const dist = mkdtempSync(join(tmpdir(), 'difflow-web-'));
-  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'], { encoding: 'utf8' });
+  const build = spawnSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'error', '--outDir', dist, '--emptyOutDir'],
+    { encoding: 'utf8' },
+  );
   assert.equal(build.status, 0, `vite build failed:\n${build.stdout}\n${build.stderr}`);
   const server = await serve(dist);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   const problems: string[] = [];

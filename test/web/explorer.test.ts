@@ -36,7 +36,7 @@ test('the page loads with no console errors and every panel renders non-blank', 
   assert.deepEqual(explorer.problems, [], 'console errors or warnings');
 });
 
-test('moving the rescaling slider moves probability-flow Euler\'s end points but not DDIM\'s', async () => {
+test("moving the rescaling slider moves probability-flow Euler's end points but not DDIM's", async () => {
   await set('two-sides-theta', '0');
   await page.waitForFunction(() => window.__difflow.panels.twoSides?.theta === 0);
   const before = await panel('twoSides');
@@ -45,7 +45,10 @@ test('moving the rescaling slider moves probability-flow Euler\'s end points but
   const after = await panel('twoSides');
   assert.ok(before && after);
   after.ends.ddim.forEach((z, i) => assert.ok(Math.abs(z - before.ends.ddim[i]) < 1e-9, `DDIM end ${i}: ${before.ends.ddim[i]} → ${z}`));
-  assert.ok(after.ends.euler.some((z, i) => Math.abs(z - before.ends.euler[i]) > 0.01), 'Euler ends move');
+  assert.ok(
+    after.ends.euler.some((z, i) => Math.abs(z - before.ends.euler[i]) > 0.01),
+    'Euler ends move',
+  );
   // The data variance changes the exact answer: N(0, v) sends z₁ = −2 to −2·sqrt(v).
   await set('two-sides-variance', '0.25');
   await page.waitForFunction(() => Math.abs((window.__difflow.panels.twoSides?.variance ?? 0) - 0.25) < 1e-9);
@@ -68,7 +71,9 @@ test('the weighting bias slider changes the sigmoid curve and nothing else', asy
 test('the implied weighting of flow matching (t uniform, u-MSE) is the FM weighting, on the same scale', async () => {
   await set('weightings-schedule', 'fm');
   await set('weightings-output', 'u');
-  await page.waitForFunction(() => window.__difflow.panels.weightings?.implied?.schedule === 'fm' && window.__difflow.panels.weightings.implied.output === 'u');
+  await page.waitForFunction(
+    () => window.__difflow.panels.weightings?.implied?.schedule === 'fm' && window.__difflow.panels.weightings.implied.output === 'u',
+  );
   const w = (await panel('weightings'))!;
   assert.ok(['fm', 'v-cosine'].includes(w.implied!.closest) && w.implied!.distance < 1e-6, JSON.stringify(w.implied));
   const fm = w.curves.find((c) => c.name === 'fm')!.w;
@@ -96,10 +101,14 @@ test('the churn slider moves weight from early to late steps', async () => {
 
 test('the samplers run side by side from the same noise; the RMS distance to the exact ODE answer ranks them', async () => {
   await set('samplers-steps', '8');
-  await page.waitForFunction(() => {
-    const s = window.__difflow.panels.samplers;
-    return s?.done === true && s.steps === 8;
-  }, null, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const s = window.__difflow.panels.samplers;
+      return s?.done === true && s.steps === 8;
+    },
+    null,
+    { timeout: 30_000 },
+  );
   const s = (await panel('samplers'))!;
   const run = (name: string) => s.runs.find((r) => r.sampler === name)!;
   assert.deepEqual(s.runs.map((r) => r.sampler).sort(), ['ddim', 'ddpm', 'dpmpp2m', 'heun']);
@@ -108,18 +117,31 @@ test('the samplers run side by side from the same noise; the RMS distance to the
   assert.ok(heun < 0.8 * ddim && dpm < ddim, `RMS to exact: DDIM ${ddim}, Heun ${heun}, DPM-Solver++ ${dpm}`);
   assert.ok(Number.isNaN(run('ddpm').rmsToExact) && Number.isFinite(run('ddpm').spread), 'DDPM is measured by its spread alone');
   assert.ok(run('heun').nfe > run('ddim').nfe && run('ddim').nfe === 8, 'Heun pays for its accuracy in denoiser calls');
-  for (const r of s.runs) assert.match((await page.locator(`[data-testid="samplers-error-${r.sampler}"]`).textContent()) ?? '', r.deterministic ? /RMS to exact ODE answer/ : /stochastic · spread/);
+  for (const r of s.runs)
+    assert.match(
+      (await page.locator(`[data-testid="samplers-error-${r.sampler}"]`).textContent()) ?? '',
+      r.deterministic ? /RMS to exact ODE answer/ : /stochastic · spread/,
+    );
   // The scrubber moves every canvas to one time: at 0 the particles are the shared noise.
   await set('samplers-time', '0');
   await page.waitForFunction(() => window.__difflow.panels.samplers?.progress === 0);
   assert.equal(await page.locator('[data-testid="samplers-t"]').textContent(), 't = 1.000');
-  const pixels = await page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('[data-testid^="samplers-canvas-"]')].map((c) => `${c.width}×${c.height} ${c.toDataURL()}`));
+  const pixels = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLCanvasElement>('[data-testid^="samplers-canvas-"]')].map(
+      (c) => `${c.width}×${c.height} ${c.toDataURL()}`,
+    ),
+  );
   assert.equal(pixels.length, 4);
-  assert.ok(pixels.every((p) => p === pixels[0]), `at t = 1 every canvas shows the same noise (${pixels.map((p) => p.length).join(', ')})`);
+  assert.ok(
+    pixels.every((p) => p === pixels[0]),
+    `at t = 1 every canvas shows the same noise (${pixels.map((p) => p.length).join(', ')})`,
+  );
   await set('samplers-time', '1');
   await page.waitForFunction(() => window.__difflow.panels.samplers?.progress === 1);
-  console.log(`samplers at 8 steps, RMS to exact: ${s.runs.map((r) => `${r.sampler} ${r.rmsToExact.toPrecision(3)} (${r.nfe} calls)`).join(', ')}; ` +
-    `spread ${s.runs.map((r) => r.spread.toPrecision(3)).join(', ')}`);
+  console.log(
+    `samplers at 8 steps, RMS to exact: ${s.runs.map((r) => `${r.sampler} ${r.rmsToExact.toPrecision(3)} (${r.nfe} calls)`).join(', ')}; ` +
+      `spread ${s.runs.map((r) => r.spread.toPrecision(3)).join(', ')}`,
+  );
 });
 
 test('the zoom near t = 0 shows the end-point miss, and the legend stays put while a slider moves', async () => {
@@ -141,7 +163,9 @@ test('the browser and Node produce the same numbers for the same seed', async ()
   const browserValues = await page.evaluate(() => window.__difflow.parity());
   const nodeValues = await parityRun();
   assert.equal(browserValues.length, nodeValues.length);
-  browserValues.forEach((v, i) => assert.ok(Math.abs(v - nodeValues[i]) <= 1e-12 * Math.max(1, Math.abs(v)), `${i}: ${v} vs ${nodeValues[i]}`));
+  browserValues.forEach((v, i) =>
+    assert.ok(Math.abs(v - nodeValues[i]) <= 1e-12 * Math.max(1, Math.abs(v)), `${i}: ${v} vs ${nodeValues[i]}`),
+  );
 });
 
 test('on a phone-sized screen the page fits the width', async () => {

@@ -46,14 +46,18 @@ const total = () => responses.reduce((s, r) => s + r.bytes, 0);
  */
 function browserCpuSeconds(): number {
   if (!existsSync('/proc/self/stat')) return NaN;
-  const stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-      return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
-    } catch {
-      return []; // the process ended
-    }
-  });
+  const stats = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+          .replace(/^.*\) /, '')
+          .split(' ');
+        return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+      } catch {
+        return []; // the process ended
+      }
+    });
   const mine = new Set([process.pid]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -69,49 +73,69 @@ function browserCpuSeconds(): number {
 const large = () => responses.filter((r) => /\.wasm|\.onnx|ort\./.test(r.url)).map((r) => r.url.replace(/.*\//, ''));
 
 /** Sets the controls (each change requests a run), then waits for the run of the last change to finish. */
-async function sample(settings: Partial<Record<'class' | 'sampler' | 'steps' | 'guidance', string>>, fresh = false): Promise<{ images: number[]; seconds: number; wall: number; cpu: number; request: ImageRequest; diversity: number }> {
+async function sample(
+  settings: Partial<Record<'class' | 'sampler' | 'steps' | 'guidance', string>>,
+  fresh = false,
+): Promise<{ images: number[]; seconds: number; wall: number; cpu: number; request: ImageRequest; diversity: number }> {
   const before = (await panelState(page, 'images'))!.id;
   const start = Date.now();
   const cpu = browserCpuSeconds();
   for (const [key, value] of Object.entries(settings)) await setControl(page, `images-${key}`, value);
   if (fresh || (await panelState(page, 'images'))!.id === before) await page.locator('[data-testid="images-sample"]').click();
-  await page.waitForFunction(() => {
-    const s = window.__difflow.panels.images;
-    return s !== undefined && !s.running && (s.images.length > 0 || s.error !== '');
-  }, null, { timeout: 120_000, polling: 100 });
+  await page.waitForFunction(
+    () => {
+      const s = window.__difflow.panels.images;
+      return s !== undefined && !s.running && (s.images.length > 0 || s.error !== '');
+    },
+    null,
+    { timeout: 120_000, polling: 100 },
+  );
   const s = (await panelState(page, 'images'))!;
   assert.equal(s.error, '', 'the run reports no error');
-  return { images: s.images, seconds: s.seconds, wall: (Date.now() - start) / 1000, cpu: browserCpuSeconds() - cpu, request: s.request!, diversity: s.diversity };
+  return {
+    images: s.images,
+    seconds: s.seconds,
+    wall: (Date.now() - start) / 1000,
+    cpu: browserCpuSeconds() - cpu,
+    request: s.request!,
+    diversity: s.diversity,
+  };
 }
 
-test('before any interaction the page transfers ≤ 1 MB and no ONNX ' +
-  'Runtime; the first interaction loads the WebAssembly-only build', async () => {
-  // Scroll through the whole page, as a reader would, giving every panel time to react.
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  for (let y = 0; y <= height; y += 600) {
-    await page.evaluate((top) => window.scrollTo(0, top), y);
-    await page.waitForTimeout(150);
-  }
-  await page.waitForTimeout(1500);
-  const before = total();
-  console.log(`transferred before the first interaction: ${(before / 1e6).toFixed(3)} MB in ${responses.length} responses`);
-  assert.deepEqual(large(), [], 'no ONNX Runtime and no model before an interaction');
-  assert.ok(before <= 1e6, `${before} bytes before the first interaction`);
+test(
+  'before any interaction the page transfers ≤ 1 MB and no ONNX ' + 'Runtime; the first interaction loads the WebAssembly-only build',
+  async () => {
+    // Scroll through the whole page, as a reader would, giving every panel time to react.
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    for (let y = 0; y <= height; y += 600) {
+      await page.evaluate((top) => window.scrollTo(0, top), y);
+      await page.waitForTimeout(150);
+    }
+    await page.waitForTimeout(1500);
+    const before = total();
+    console.log(`transferred before the first interaction: ${(before / 1e6).toFixed(3)} MB in ${responses.length} responses`);
+    assert.deepEqual(large(), [], 'no ONNX Runtime and no model before an interaction');
+    assert.ok(before <= 1e6, `${before} bytes before the first interaction`);
 
-  const status = page.locator('section[data-panel="images"] .images-status');
-  assert.match((await status.textContent()) ?? '', /WebAssembly build, 14\.2 MB/, 'the page states the download size');
-  const modelMb = statSync(join('web', 'assets', 'fmnist-unet.onnx')).size / 1e6;
-  assert.ok(Math.abs(modelMb - MODEL_MB) < 0.05, `the stated model size ${MODEL_MB} MB is the file's ${modelMb.toFixed(2)} MB`);
+    const status = page.locator('section[data-panel="images"] .images-status');
+    assert.match((await status.textContent()) ?? '', /WebAssembly build, 14\.2 MB/, 'the page states the download size');
+    const modelMb = statSync(join('web', 'assets', 'fmnist-unet.onnx')).size / 1e6;
+    assert.ok(Math.abs(modelMb - MODEL_MB) < 0.05, `the stated model size ${MODEL_MB} MB is the file's ${modelMb.toFixed(2)} MB`);
 
-  await page.locator('[data-testid="images-class"]').scrollIntoViewIfNeeded();
-  await page.locator('[data-testid="images-class"]').focus();
-  await page.waitForFunction(() => window.__difflow.panels.images?.loaded === true, null, { timeout: 120_000, polling: 250 });
-  const { backend } = (await panelState(page, 'images'))!;
-  const wasm = large().filter((name) => name.endsWith('.wasm'));
-  console.log(`backend ${backend}; loaded: ${large().join(', ')}`);
-  assert.equal(wasm.length, 1, 'one .wasm file');
-  assert.match(wasm[0], backend === 'webgpu' ? /^ort-wasm-simd-threaded\.asyncify-/ : /^ort-wasm-simd-threaded-[^.]+\.wasm$/, `the ${backend} build`);
-});
+    await page.locator('[data-testid="images-class"]').scrollIntoViewIfNeeded();
+    await page.locator('[data-testid="images-class"]').focus();
+    await page.waitForFunction(() => window.__difflow.panels.images?.loaded === true, null, { timeout: 120_000, polling: 250 });
+    const { backend } = (await panelState(page, 'images'))!;
+    const wasm = large().filter((name) => name.endsWith('.wasm'));
+    console.log(`backend ${backend}; loaded: ${large().join(', ')}`);
+    assert.equal(wasm.length, 1, 'one .wasm file');
+    assert.match(
+      wasm[0],
+      backend === 'webgpu' ? /^ort-wasm-simd-threaded\.asyncify-/ : /^ort-wasm-simd-threaded-[^.]+\.wasm$/,
+      `the ${backend} build`,
+    );
+  },
+);
 
 test('ten images at guidance 2 are of the asked class for the classifier (≥ 80 %), sampled with ≤ 5 s of CPU', async () => {
   const classifier = await defaultClassifier();
@@ -128,15 +152,19 @@ test('ten images at guidance 2 are of the asked class for the classifier (≥ 80
     correct += right;
     times.push(run.seconds);
     cpus.push(run.cpu);
-    console.log(`class ${c}: ${right}/10 recognised; sampling ${run.seconds.toFixed(2)} s in the worker, ` +
-      `${run.wall.toFixed(2)} s from the change to the result, ${run.cpu.toFixed(2)} s of Chromium's CPU`);
+    console.log(
+      `class ${c}: ${right}/10 recognised; sampling ${run.seconds.toFixed(2)} s in the worker, ` +
+        `${run.wall.toFixed(2)} s from the change to the result, ${run.cpu.toFixed(2)} s of Chromium's CPU`,
+    );
   }
   const accuracy = correct / (10 * classes.length);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const load = loadFactor();
-  console.log(`accuracy ${(100 * accuracy).toFixed(1)} % over ${10 * classes.length} images; sampling ` +
-    `time median ${median(times).toFixed(2)} s, max ${Math.max(...times).toFixed(2)} s (load ` +
-    `factor ${load.toFixed(1)}); Chromium's CPU per run median ${median(cpus).toFixed(2)} s`);
+  console.log(
+    `accuracy ${(100 * accuracy).toFixed(1)} % over ${10 * classes.length} images; sampling ` +
+      `time median ${median(times).toFixed(2)} s, max ${Math.max(...times).toFixed(2)} s (load ` +
+      `factor ${load.toFixed(1)}); Chromium's CPU per run median ${median(cpus).toFixed(2)} s`,
+  );
   assert.ok(accuracy >= 0.8, `accuracy ${accuracy}`);
   // The budget is 5 s on an idle machine: the CPU time of a run (all of Chromium's processes) must fit in it,
   // and its wall time may stretch with the load (cores booked k times over: k times as long).
@@ -160,7 +188,9 @@ test('the panel at 1280 and 390 px, with no console errors or warnings', async (
   await panel.screenshot({ path: join(ARTIFACTS, 'images-390.png') });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 390 px (${overflow} px)`);
-  const notes = await page.locator('section[data-panel="images"] a[href="docs/explorer-images.html"]').evaluate((a) => fetch((a as HTMLAnchorElement).href).then((r) => r.status));
+  const notes = await page
+    .locator('section[data-panel="images"] a[href="docs/explorer-images.html"]')
+    .evaluate((a) => fetch((a as HTMLAnchorElement).href).then((r) => r.status));
   assert.equal(notes, 200, 'the panel links its notes, built into the site');
   writeFileSync(join(ARTIFACTS, 'images-problems.txt'), explorer.problems.join('\n'));
   assert.deepEqual(explorer.problems, []);

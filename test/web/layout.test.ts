@@ -28,32 +28,35 @@ const CONTROLS = PANELS.map((p) => `[data-panel="${p}"] select[data-testid], [da
 
 /** Sets every control to a value other than its default (as a user would, with input and change events); returns them. */
 function changeEveryControl(page: Page, defaults: Record<string, string>): Promise<Record<string, string>> {
-  return page.evaluate(([selector, initial]) => {
-    const values: Record<string, string> = {};
-    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(selector)) {
-      const key = el.dataset.testid!;
-      if (el instanceof HTMLSelectElement) {
-        // Neither its value now nor its default (another control may have changed it, e.g. an output its weighting).
-        const other = [...el.options].find((o) => o.value !== el.value && o.value !== initial[key])!;
-        el.value = other.value;
-      } else if (el.type === 'checkbox') {
-        el.checked = !el.checked;
-      } else {
-        const [min, max, step] = [Number(el.min), Number(el.max), el.step === 'any' ? 0 : Number(el.step)];
-        const v = Number(el.value);
-        // The next step up, or down at the top of the range; 'any' steps: a nearby round value.
-        const next = step > 0 ? (v + step <= max ? v + step : v - step) : v * 2 <= max ? v * 2 : v / 2;
-        el.value = String(Math.max(min, Math.min(max, Number(next.toPrecision(12)))));
+  return page.evaluate(
+    ([selector, initial]) => {
+      const values: Record<string, string> = {};
+      for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(selector)) {
+        const key = el.dataset.testid!;
+        if (el instanceof HTMLSelectElement) {
+          // Neither its value now nor its default (another control may have changed it, e.g. an output its weighting).
+          const other = [...el.options].find((o) => o.value !== el.value && o.value !== initial[key])!;
+          el.value = other.value;
+        } else if (el.type === 'checkbox') {
+          el.checked = !el.checked;
+        } else {
+          const [min, max, step] = [Number(el.min), Number(el.max), el.step === 'any' ? 0 : Number(el.step)];
+          const v = Number(el.value);
+          // The next step up, or down at the top of the range; 'any' steps: a nearby round value.
+          const next = step > 0 ? (v + step <= max ? v + step : v - step) : v * 2 <= max ? v * 2 : v / 2;
+          el.value = String(Math.max(min, Math.min(max, Number(next.toPrecision(12)))));
+        }
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));
       }
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    }
-    // Read back after every listener ran (one control may set another, e.g. an output's natural weighting).
-    for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(selector)) {
-      values[el.dataset.testid!] = el instanceof HTMLInputElement && el.type === 'checkbox' ? String(el.checked) : el.value;
-    }
-    return values;
-  }, [CONTROLS, defaults] as const);
+      // Read back after every listener ran (one control may set another, e.g. an output's natural weighting).
+      for (const el of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(selector)) {
+        values[el.dataset.testid!] = el instanceof HTMLInputElement && el.type === 'checkbox' ? String(el.checked) : el.value;
+      }
+      return values;
+    },
+    [CONTROLS, defaults] as const,
+  );
 }
 
 function readControls(page: Page): Promise<Record<string, string>> {
@@ -108,21 +111,27 @@ test('on a phone every control is a 32 px touch target, formulas wrap, and nothi
   const phone = await explorer.open(390, 844);
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `horizontal overflow of ${overflow}px`);
-  const small = await phone.evaluate((panels) => {
-    const selector = ['header.site nav a', ...panels.map((p) => `[data-panel="${p}"] :is(input, select, button)`)].join(', ');
-    const out: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>(selector)) {
-      // A checkbox's target is its label; hidden controls (the drawing pad's) are skipped.
-      const target = el instanceof HTMLInputElement && el.type === 'checkbox' ? (el.closest('label') ?? el) : el;
-      const box = target.getBoundingClientRect();
-      if (box.width === 0 && box.height === 0) continue;
-      if (box.width < 32 || box.height < 32) out.push(`${el.dataset.testid ?? el.textContent}: ${box.width.toFixed(0)}×${box.height.toFixed(0)}`);
-    }
-    return out;
-  }, [...PANELS]);
+  const small = await phone.evaluate(
+    (panels) => {
+      const selector = ['header.site nav a', ...panels.map((p) => `[data-panel="${p}"] :is(input, select, button)`)].join(', ');
+      const out: string[] = [];
+      for (const el of document.querySelectorAll<HTMLElement>(selector)) {
+        // A checkbox's target is its label; hidden controls (the drawing pad's) are skipped.
+        const target = el instanceof HTMLInputElement && el.type === 'checkbox' ? (el.closest('label') ?? el) : el;
+        const box = target.getBoundingClientRect();
+        if (box.width === 0 && box.height === 0) continue;
+        if (box.width < 32 || box.height < 32)
+          out.push(`${el.dataset.testid ?? el.textContent}: ${box.width.toFixed(0)}×${box.height.toFixed(0)}`);
+      }
+      return out;
+    },
+    [...PANELS],
+  );
   assert.deepEqual(small, [], 'touch targets under 32 px');
   const wide = await phone.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.math dd')].filter((dd) => dd.scrollWidth > dd.clientWidth + 1).map((dd) => `${dd.previousElementSibling?.textContent}: ${dd.scrollWidth} > ${dd.clientWidth}`),
+    [...document.querySelectorAll<HTMLElement>('.math dd')]
+      .filter((dd) => dd.scrollWidth > dd.clientWidth + 1)
+      .map((dd) => `${dd.previousElementSibling?.textContent}: ${dd.scrollWidth} > ${dd.clientWidth}`),
   );
   assert.deepEqual(wide, [], 'formulas that scroll sideways on a phone');
   for (const name of PANELS) {
@@ -151,7 +160,8 @@ test('on a phone the time scrubber and the Train/Stop/Sample buttons stay in vie
   assert.ok(await inView('samplers-time'), 'the scrubber is out of view when the last canvases are');
   writeFileSync(join(ARTIFACTS, 'samplers-phone-scrubber.png'), await phone.screenshot());
   await scrollTo('train-samples');
-  for (const id of ['train-start', 'train-stop', 'train-sample']) assert.ok(await inView(id), `${id} is out of view beside the samples chart`);
+  for (const id of ['train-start', 'train-stop', 'train-sample'])
+    assert.ok(await inView(id), `${id} is out of view beside the samples chart`);
   writeFileSync(join(ARTIFACTS, 'train-phone-controls.png'), await phone.screenshot());
   await phone.close();
   assert.deepEqual(explorer.problems, [], 'console errors or warnings');

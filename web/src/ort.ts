@@ -58,7 +58,10 @@ export async function detectBackend(): Promise<Backend> {
 
 async function importOrt(backend: Backend): Promise<{ ort: OrtWeb; wasm: string }> {
   if (backend === 'webgpu') {
-    const [ort, wasm] = await Promise.all([import('onnxruntime-web/webgpu'), import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url')]);
+    const [ort, wasm] = await Promise.all([
+      import('onnxruntime-web/webgpu'),
+      import('onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url'),
+    ]);
     return { ort, wasm: wasm.default };
   }
   const [ort, wasm] = await Promise.all([import('onnxruntime-web/wasm'), import('onnxruntime-web/ort-wasm-simd-threaded.wasm?url')]);

@@ -25,10 +25,16 @@ function madeOrRefused(make: () => TimeGrid, steps: number, what: string): void 
 
 test('every named and sampling grid of N steps has N strictly decreasing times in [0, 1] on every schedule', () => {
   fc.assert(
-    fc.property(schedule, fc.constantFrom(...GRID_NAMES), fc.constantFrom(...OUTPUT_KINDS), fc.integer({ min: 1, max: 400 }), (s, name, kind, n) => {
-      madeOrRefused(() => gridByName(name, s, n), n, `${name} on ${s.name}, ${n} steps`);
-      madeOrRefused(() => samplingGrid(name, s, kind, n), n, `sampling ${name} on ${s.name} for ${kind}, ${n} steps`);
-    }),
+    fc.property(
+      schedule,
+      fc.constantFrom(...GRID_NAMES),
+      fc.constantFrom(...OUTPUT_KINDS),
+      fc.integer({ min: 1, max: 400 }),
+      (s, name, kind, n) => {
+        madeOrRefused(() => gridByName(name, s, n), n, `${name} on ${s.name}, ${n} steps`);
+        madeOrRefused(() => samplingGrid(name, s, kind, n), n, `sampling ${name} on ${s.name} for ${kind}, ${n} steps`);
+      },
+    ),
     fuzzParameters(3),
   );
 });
@@ -37,7 +43,11 @@ test('uniform and shifted grids keep their step count for any range and shift, o
   const t = fc.double({ min: 0, max: 1, noNaN: true });
   fc.assert(
     fc.property(schedule, t, t, fc.double({ min: 0.05, max: 20, noNaN: true }), fc.integer({ min: 1, max: 200 }), (s, a, b, k, n) => {
-      madeOrRefused(() => uniformT(n, { tMax: Math.max(a, b), tMin: Math.min(a, b) }), n, `uniform from ${Math.max(a, b)} to ${Math.min(a, b)}`);
+      madeOrRefused(
+        () => uniformT(n, { tMax: Math.max(a, b), tMin: Math.min(a, b) }),
+        n,
+        `uniform from ${Math.max(a, b)} to ${Math.min(a, b)}`,
+      );
       madeOrRefused(() => shiftGrid(s, uniformT(n), k), n, `uniform shifted by ${k} on ${s.name}`);
     }),
     fuzzParameters(3),

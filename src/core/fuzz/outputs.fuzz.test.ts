@@ -16,7 +16,10 @@ test('every conversion at any (α, σ), the ends included, is finite and round-t
     fc.property(scale, scale, kind, kind, pair, (alpha, sigma, from, to, [out, z]) => {
       fc.pre(alpha + sigma > 0);
       if (from !== to && undetermined(from, alpha, sigma)) {
-        assert.throws(() => convert(from, to, out, z, alpha, sigma), (e: unknown) => e instanceof DifflowError && /determines no/.test(e.message));
+        assert.throws(
+          () => convert(from, to, out, z, alpha, sigma),
+          (e: unknown) => e instanceof DifflowError && /determines no/.test(e.message),
+        );
         return;
       }
       const there = convert(from, to, out, z, alpha, sigma);
@@ -29,7 +32,10 @@ test('every conversion at any (α, σ), the ends included, is finite and round-t
       const condition = Math.max(...positive) / Math.min(...positive);
       const size = 1 + Math.max(...Array.from(out, Math.abs)) + Math.max(...Array.from(z, Math.abs)) / Math.min(...positive);
       for (let i = 0; i < out.length; i++) {
-        assert.ok(Math.abs(back[i] - out[i]) <= 1e-13 * condition * size, `${from} → ${to} → ${from} at α = ${alpha}, σ = ${sigma}: ${back[i]} vs ${out[i]}`);
+        assert.ok(
+          Math.abs(back[i] - out[i]) <= 1e-13 * condition * size,
+          `${from} → ${to} → ${from} at α = ${alpha}, σ = ${sigma}: ${back[i]} vs ${out[i]}`,
+        );
       }
     }),
     fuzzParameters(10),

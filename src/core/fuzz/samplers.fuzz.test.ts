@@ -12,7 +12,13 @@ import { SAMPLER_NAMES, SAMPLERS } from '../samplers/index.js';
 import { SCHEDULE_NAMES, edm, flowMatching, scheduleByName, shifted, ve, vpRescaled } from '../schedule/index.js';
 import { DifflowError } from '../validate.js';
 
-const schedules = [...SCHEDULE_NAMES.map(scheduleByName), shifted(flowMatching(), 3), shifted(ve(), 2), shifted(edm(), 0.5), vpRescaled(ve())];
+const schedules = [
+  ...SCHEDULE_NAMES.map(scheduleByName),
+  shifted(flowMatching(), 3),
+  shifted(ve(), 2),
+  shifted(edm(), 0.5),
+  vpRescaled(ve()),
+];
 const data = mixture({ dim: 2, means: [-1, 0.5, 1, -0.5], stds: [0.2, 0.4] });
 
 /**

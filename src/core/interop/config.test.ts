@@ -4,7 +4,8 @@ import { DifflowError } from '../validate.js';
 import { fromDiffusersConfig } from './fromDiffusersConfig.js';
 
 const DDIM = { _class_name: 'DDIMScheduler' };
-const translate = (config: Record<string, unknown>, steps = 10, mu?: number) => fromDiffusersConfig(config, { numInferenceSteps: steps, mu });
+const translate = (config: Record<string, unknown>, steps = 10, mu?: number) =>
+  fromDiffusersConfig(config, { numInferenceSteps: steps, mu });
 /** Asserts one DifflowError line that contains every fragment. */
 function refuses(f: () => unknown, ...fragments: string[]) {
   assert.throws(f, (e: unknown) => {
@@ -26,7 +27,11 @@ test('an unknown key is one line naming it and the keys of the class', () => {
 
 test('values difflow does not support are refused by name, with the supported values', () => {
   refuses(() => translate({ ...DDIM, thresholding: true }), 'DDIMScheduler with thresholding needs options.sampleSize');
-  refuses(() => translate({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'sde-dpmsolver++' }), 'algorithm_type', '"dpmsolver++"');
+  refuses(
+    () => translate({ _class_name: 'DPMSolverMultistepScheduler', algorithm_type: 'sde-dpmsolver++' }),
+    'algorithm_type',
+    '"dpmsolver++"',
+  );
   refuses(() => translate({ _class_name: 'DPMSolverMultistepScheduler', solver_order: 3 }), 'solver_order', '1, 2');
   refuses(() => translate({ _class_name: 'DDPMScheduler', variance_type: 'learned_range' }), 'variance_type', '"fixed_small"');
   refuses(() => translate({ _class_name: 'EulerDiscreteScheduler', interpolation_type: 'log_linear' }), 'interpolation_type');
@@ -45,25 +50,43 @@ test('the dynamic flow-matching shift needs mu, and mu belongs to that class onl
 
 test('run refuses eta where the class has none and a missing rng where it is stochastic', async () => {
   const model = (x: Float32Array | Float64Array) => x;
-  await assert.rejects(translate({ _class_name: 'EulerDiscreteScheduler' }).run(model, new Float64Array(4), { eta: 0.5 }), /eta applies to DDIMScheduler only/);
+  await assert.rejects(
+    translate({ _class_name: 'EulerDiscreteScheduler' }).run(model, new Float64Array(4), { eta: 0.5 }),
+    /eta applies to DDIMScheduler only/,
+  );
   await assert.rejects(translate({ _class_name: 'DDPMScheduler' }).run(model, new Float64Array(4)), /DDPMScheduler is stochastic/);
   await assert.rejects(translate({ _class_name: 'EulerAncestralDiscreteScheduler' }).run(model, new Float64Array(4)), /is stochastic/);
   await assert.rejects(translate(DDIM).run(model, new Float64Array(4), { startStep: 10 }), /startStep must be an integer in \[0, 9\]/);
-  await assert.rejects(translate(DDIM).run(() => new Float64Array(3), new Float64Array(4)), /returned 3 values for a sample of 4/);
+  await assert.rejects(
+    translate(DDIM).run(() => new Float64Array(3), new Float64Array(4)),
+    /returned 3 values for a sample of 4/,
+  );
 });
 
-test("Stable Diffusion 1.5's scheduler_config.json (PNDM keys) is accepted " +
-  "as another class, its foreign keys ignored as diffusers ignores them", () => {
-  const sd15 = {
-    _class_name: 'PNDMScheduler', _diffusers_version: '0.6.0', beta_end: 0.012, beta_schedule: 'scaled_linear', beta_start: 0.00085,
-    num_train_timesteps: 1000, set_alpha_to_one: false, skip_prk_steps: true, steps_offset: 1, trained_betas: null, clip_sample: false,
-  };
-  const ddim = translate({ ...sd15, _class_name: 'DDIMScheduler' }, 5);
-  assert.deepEqual(Array.from(ddim.timesteps), [801, 601, 401, 201, 1]);
-  const euler = translate({ ...sd15, _class_name: 'EulerDiscreteScheduler' }, 5);
-  assert.equal(euler.timesteps[0], 999);
-  assert.equal(euler.outputKind, 'eps');
-});
+test(
+  "Stable Diffusion 1.5's scheduler_config.json (PNDM keys) is accepted " +
+    'as another class, its foreign keys ignored as diffusers ignores them',
+  () => {
+    const sd15 = {
+      _class_name: 'PNDMScheduler',
+      _diffusers_version: '0.6.0',
+      beta_end: 0.012,
+      beta_schedule: 'scaled_linear',
+      beta_start: 0.00085,
+      num_train_timesteps: 1000,
+      set_alpha_to_one: false,
+      skip_prk_steps: true,
+      steps_offset: 1,
+      trained_betas: null,
+      clip_sample: false,
+    };
+    const ddim = translate({ ...sd15, _class_name: 'DDIMScheduler' }, 5);
+    assert.deepEqual(Array.from(ddim.timesteps), [801, 601, 401, 201, 1]);
+    const euler = translate({ ...sd15, _class_name: 'EulerDiscreteScheduler' }, 5);
+    assert.equal(euler.timesteps[0], 999);
+    assert.equal(euler.outputKind, 'eps');
+  },
+);
 
 test("DDIM's timesteps follow timestep_spacing and steps_offset as in diffusers (test_steps_offset)", () => {
   assert.deepEqual(Array.from(translate({ ...DDIM, steps_offset: 1 }, 5).timesteps), [801, 601, 401, 201, 1]);
@@ -153,7 +176,7 @@ test("EDM's rho and sigma_min/sigma_max set the Karras grid (σ_i^{1/ρ} linear 
   for (let i = 1; i < 4; i++) assert.ok(Math.abs(roots[i + 1] - 2 * roots[i] + roots[i - 1]) < 1e-6);
 });
 
-test("dynamic thresholding: per sample, s = the ratio quantile of |x̂| clamped to [1, sample_max_value], x̂ → clip(x̂, ±s)/s", async () => {
+test('dynamic thresholding: per sample, s = the ratio quantile of |x̂| clamped to [1, sample_max_value], x̂ → clip(x̂, ±s)/s', async () => {
   const { dynamicThreshold } = await import('./xLimit.js');
   const x = Float64Array.from([0.5, -4, 2, 8, /* second sample */ 0.1, 0.2, -0.3, 0.4]);
   const out = dynamicThreshold(0.5, 3, 4)(x);
@@ -166,10 +189,21 @@ test("dynamic thresholding: per sample, s = the ratio quantile of |x̂| clamped 
 
 test('keys that do not change the numbers are accepted and change nothing (pipeline-side shift keys, metadata)', () => {
   const plain = translate({ _class_name: 'FlowMatchEulerDiscreteScheduler', shift: 3 }, 6);
-  const full = translate({
-    _class_name: 'FlowMatchEulerDiscreteScheduler', _diffusers_version: '0.30.0', shift: 3, base_shift: 0.5, max_shift: 1.15,
-    base_image_seq_len: 256, max_image_seq_len: 4096, use_dynamic_shifting: false, invert_sigmas: false, shift_terminal: null,
-  }, 6);
+  const full = translate(
+    {
+      _class_name: 'FlowMatchEulerDiscreteScheduler',
+      _diffusers_version: '0.30.0',
+      shift: 3,
+      base_shift: 0.5,
+      max_shift: 1.15,
+      base_image_seq_len: 256,
+      max_image_seq_len: 4096,
+      use_dynamic_shifting: false,
+      invert_sigmas: false,
+      shift_terminal: null,
+    },
+    6,
+  );
   assert.deepEqual(Array.from(full.grid), Array.from(plain.grid));
   assert.deepEqual(Array.from(full.timesteps), Array.from(plain.timesteps));
 });

@@ -34,7 +34,10 @@ export const DDPM_KEYS = {
   ...COMMON_KEYS,
   timestep_spacing: spacingKey('leading'),
   variance_type: oneOf('fixed_small', ['fixed_small', 'fixed_small_log'] as const, 'the posterior variance', [
-    'fixed_large', 'fixed_large_log', 'learned', 'learned_range',
+    'fixed_large',
+    'fixed_large_log',
+    'learned',
+    'learned_range',
   ]),
 } as const;
 
@@ -69,7 +72,8 @@ function ddimSteps(target: ReadonlyMap<number, number>, eta: (o: RunOptions) => 
     const evals = target.get(grid[grid.length - 1]) === grid[grid.length - 1] ? grid : grid.subarray(0, -1);
     const to = (i: number) => target.get(evals[i])!;
     const o = { rng: options.rng, eta: eta(options) };
-    const report = (offset: number) => options.onStep && ((info: StepInfo) => options.onStep!({ ...info, i: info.i + offset, steps: evals.length }));
+    const report = (offset: number) =>
+      options.onStep && ((info: StepInfo) => options.onStep!({ ...info, i: info.i + offset, steps: evals.length }));
     let z = z0;
     for (let i = 0; i < evals.length; ) {
       if (to(i) === evals[i]) {
@@ -124,7 +128,15 @@ export function ddimPlan(config: DiffusersConfig, steps: number, extra: PlanExtr
   const table = betaTable(c);
   const timesteps = spacedTimesteps({ T: table.T, steps, spacing: c.timestep_spacing, stepsOffset: c.steps_offset, roundLinspace: true });
   const s = discreteSteps(table, timesteps, steps, c.set_alpha_to_one ? 0 : table.tOf(0));
-  return vpPlan('DDIMScheduler', c, xLimit('DDIMScheduler', c, extra.sampleSize), s, false, ddimSteps(s.target, (o) => o.eta ?? 0), c);
+  return vpPlan(
+    'DDIMScheduler',
+    c,
+    xLimit('DDIMScheduler', c, extra.sampleSize),
+    s,
+    false,
+    ddimSteps(s.target, (o) => o.eta ?? 0),
+    c,
+  );
 }
 
 export function ddpmPlan(config: DiffusersConfig, steps: number, extra: PlanExtras = {}): Plan {
@@ -133,9 +145,17 @@ export function ddpmPlan(config: DiffusersConfig, steps: number, extra: PlanExtr
   const timesteps = spacedTimesteps({ T: table.T, steps, spacing: c.timestep_spacing, stepsOffset: c.steps_offset, roundLinspace: true });
   const s = discreteSteps(table, timesteps, steps, 0);
   const sampler = ddimSteps(s.target, () => 1);
-  return vpPlan('DDPMScheduler', c, xLimit('DDPMScheduler', c, extra.sampleSize), s, true, (d, z, g, o) => {
-    noEta('DDPMScheduler', o);
-    needRng('DDPMScheduler', o.rng);
-    return sampler(d, z, g, o);
-  }, c);
+  return vpPlan(
+    'DDPMScheduler',
+    c,
+    xLimit('DDPMScheduler', c, extra.sampleSize),
+    s,
+    true,
+    (d, z, g, o) => {
+      noEta('DDPMScheduler', o);
+      needRng('DDPMScheduler', o.rng);
+      return sampler(d, z, g, o);
+    },
+    c,
+  );
 }

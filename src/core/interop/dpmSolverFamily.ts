@@ -23,7 +23,11 @@ export const DPM_SOLVER_KEYS = {
   steps_offset: int(0, 'added to every "leading" timestep'),
   solver_order: oneOf(2, [1, 2] as const, 'the multistep order', [3]),
   // diffusers maps DEIS's algorithm and DEIS/UniPC solver types (left by a scheduler switch) to these.
-  algorithm_type: oneOf('dpmsolver++', ['dpmsolver++', 'deis'] as const, 'data-prediction DPM-Solver++', ['dpmsolver', 'sde-dpmsolver', 'sde-dpmsolver++']),
+  algorithm_type: oneOf('dpmsolver++', ['dpmsolver++', 'deis'] as const, 'data-prediction DPM-Solver++', [
+    'dpmsolver',
+    'sde-dpmsolver',
+    'sde-dpmsolver++',
+  ]),
   solver_type: oneOf('midpoint', ['midpoint', 'logrho', 'bh1', 'bh2'] as const, 'the second-order combination', ['heun']),
   lower_order_final: bool(true, 'first order on the last step when N < 15'),
   euler_at_final: bool(false, 'first order on the last step'),
@@ -61,7 +65,9 @@ export function dpmSolverPlan(config: DiffusersConfig, steps: number, extra: Pla
   const sigmaMin = table.sigmas[0];
   const sigmaMax = table.sigmas[T - 1];
   if (c.use_karras_sigmas || c.use_lu_lambdas) {
-    sigmas = c.use_karras_sigmas ? karrasSigmas(sigmaMin, sigmaMax, modelTimes.length) : logUniformSigmas(sigmaMin, sigmaMax, modelTimes.length);
+    sigmas = c.use_karras_sigmas
+      ? karrasSigmas(sigmaMin, sigmaMax, modelTimes.length)
+      : logUniformSigmas(sigmaMin, sigmaMax, modelTimes.length);
     modelTimes = sigmas.map((s) => roundHalfEven(sigmaToTimestep(s, table.sigmas)));
   }
   const all = float32(Float64Array.from([...sigmas, c.final_sigmas_type === 'zero' ? 0 : sigmaMin]));
@@ -70,7 +76,8 @@ export function dpmSolverPlan(config: DiffusersConfig, steps: number, extra: Pla
   const grid = kept.map((s) => (s === 0 ? 0 : schedule.tOfLambda(-2 * Math.log(s))));
   const kind = PREDICTION_KINDS[c.prediction_type];
   const limit = xLimit('DPMSolverMultistepScheduler', c, extra.sampleSize);
-  const firstOrderLast = !repeated && (c.final_sigmas_type === 'zero' || c.euler_at_final || (c.lower_order_final && modelTimes.length < 15));
+  const firstOrderLast =
+    !repeated && (c.final_sigmas_type === 'zero' || c.euler_at_final || (c.lower_order_final && modelTimes.length < 15));
   const sampler: PlanSampler = async (denoiser, z, g, o) => {
     noEta('DPMSolverMultistepScheduler', o);
     if (c.solver_order === 1) return ddim(denoiser, z, g, { onStep: o.onStep });

@@ -57,4 +57,3 @@ export function edmEulerPlan(config: DiffusersConfig, steps: number): Plan {
     config: c,
   };
 }
-

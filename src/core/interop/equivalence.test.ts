@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import type { Rng } from '../rng.js';
 import { rng } from '../rng.js';
 import { fromDiffusersConfig } from './fromDiffusersConfig.js';
-import { ddimLoop, ddpmMeanLoop, dpmLoop, edmLoop, eulerLoop, flowMatchLoop, heunLoop, type ArrayModel } from '../../../test/helpers/diffusers/loops.js';
+import {
+  ddimLoop,
+  ddpmMeanLoop,
+  dpmLoop,
+  edmLoop,
+  eulerLoop,
+  flowMatchLoop,
+  heunLoop,
+  type ArrayModel,
+} from '../../../test/helpers/diffusers/loops.js';
 
 /**
  * `run` — difflow's pure samplers on the translated schedule — against diffusers' step() transcribed in its
@@ -27,25 +36,102 @@ const TABLE = { num_train_timesteps: 1000, beta_schedule: 'scaled_linear', beta_
 
 const cases: [string, Record<string, unknown>, number, (s: ReturnType<typeof fromDiffusersConfig>, z: Float64Array) => Float64Array][] = [
   ['DDIM, ε, clip_sample (leading)', { _class_name: 'DDIMScheduler', ...TABLE, clip_sample: true }, 12, (s, z) => ddimLoop(s, model, z, 1)],
-  ['DDIM, v, trailing, no clipping', { _class_name: 'DDIMScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_spacing: 'trailing', clip_sample: false }, 7, (s, z) => ddimLoop(s, model, z)],
+  [
+    'DDIM, v, trailing, no clipping',
+    { _class_name: 'DDIMScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_spacing: 'trailing', clip_sample: false },
+    7,
+    (s, z) => ddimLoop(s, model, z),
+  ],
   ['Euler, ε (linspace)', { _class_name: 'EulerDiscreteScheduler', ...TABLE }, 9, (s, z) => eulerLoop(s, model, z)],
-  ['Euler, v, leading, steps_offset 1', { _class_name: 'EulerDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_spacing: 'leading', steps_offset: 1 }, 9, (s, z) => eulerLoop(s, model, z)],
+  [
+    'Euler, v, leading, steps_offset 1',
+    { _class_name: 'EulerDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_spacing: 'leading', steps_offset: 1 },
+    9,
+    (s, z) => eulerLoop(s, model, z),
+  ],
   ['Euler, ε, Karras σ', { _class_name: 'EulerDiscreteScheduler', ...TABLE, use_karras_sigmas: true }, 9, (s, z) => eulerLoop(s, model, z)],
-  ['Euler, ε, final σ̃ = σ̃_min (final_sigmas_type sigma_min)', { _class_name: 'EulerDiscreteScheduler', ...TABLE, final_sigmas_type: 'sigma_min' }, 9, (s, z) => eulerLoop(s, model, z)],
-  ['Euler, v, continuous timesteps (¼ log σ̃)', { _class_name: 'EulerDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_type: 'continuous' }, 9, (s, z) => eulerLoop(s, model, z)],
-  ['Euler, trailing, zero terminal SNR', { _class_name: 'EulerDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_spacing: 'trailing', rescale_betas_zero_snr: true }, 9, (s, z) => eulerLoop(s, model, z)],
+  [
+    'Euler, ε, final σ̃ = σ̃_min (final_sigmas_type sigma_min)',
+    { _class_name: 'EulerDiscreteScheduler', ...TABLE, final_sigmas_type: 'sigma_min' },
+    9,
+    (s, z) => eulerLoop(s, model, z),
+  ],
+  [
+    'Euler, v, continuous timesteps (¼ log σ̃)',
+    { _class_name: 'EulerDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', timestep_type: 'continuous' },
+    9,
+    (s, z) => eulerLoop(s, model, z),
+  ],
+  [
+    'Euler, trailing, zero terminal SNR',
+    {
+      _class_name: 'EulerDiscreteScheduler',
+      ...TABLE,
+      prediction_type: 'v_prediction',
+      timestep_spacing: 'trailing',
+      rescale_betas_zero_snr: true,
+    },
+    9,
+    (s, z) => eulerLoop(s, model, z),
+  ],
   ['Heun, ε (linspace)', { _class_name: 'HeunDiscreteScheduler', ...TABLE }, 6, (s, z) => heunLoop(s, model, z)],
   ['Heun, 2 steps', { _class_name: 'HeunDiscreteScheduler', ...TABLE }, 2, (s, z) => heunLoop(s, model, z)],
-  ['Heun, v, Karras σ', { _class_name: 'HeunDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', use_karras_sigmas: true }, 6, (s, z) => heunLoop(s, model, z)],
-  ['Heun, ε, clip_sample range 2', { _class_name: 'HeunDiscreteScheduler', ...TABLE, clip_sample: true, clip_sample_range: 2 }, 6, (s, z) => heunLoop(s, model, z, { clip: 2 })],
-  ['DPM-Solver++ 2M, defaults (final σ 0, lower_order_final)', { _class_name: 'DPMSolverMultistepScheduler', ...TABLE }, 10, (s, z) => dpmLoop(s, model, z, true)],
-  ['DPM-Solver++ 2M, v, σ_min final, second order to the end', { _class_name: 'DPMSolverMultistepScheduler', ...TABLE, prediction_type: 'v_prediction', final_sigmas_type: 'sigma_min', lower_order_final: false }, 10, (s, z) => dpmLoop(s, model, z, false)],
-  ['DPM-Solver++ 2M, 20 steps (lower_order_final off above 15 steps)', { _class_name: 'DPMSolverMultistepScheduler', ...TABLE, final_sigmas_type: 'sigma_min' }, 20, (s, z) => dpmLoop(s, model, z, false)],
-  ['DPM-Solver++ 2M, euler_at_final, Karras σ', { _class_name: 'DPMSolverMultistepScheduler', ...TABLE, final_sigmas_type: 'sigma_min', euler_at_final: true, use_karras_sigmas: true }, 10, (s, z) => dpmLoop(s, model, z, false)],
+  [
+    'Heun, v, Karras σ',
+    { _class_name: 'HeunDiscreteScheduler', ...TABLE, prediction_type: 'v_prediction', use_karras_sigmas: true },
+    6,
+    (s, z) => heunLoop(s, model, z),
+  ],
+  [
+    'Heun, ε, clip_sample range 2',
+    { _class_name: 'HeunDiscreteScheduler', ...TABLE, clip_sample: true, clip_sample_range: 2 },
+    6,
+    (s, z) => heunLoop(s, model, z, { clip: 2 }),
+  ],
+  [
+    'DPM-Solver++ 2M, defaults (final σ 0, lower_order_final)',
+    { _class_name: 'DPMSolverMultistepScheduler', ...TABLE },
+    10,
+    (s, z) => dpmLoop(s, model, z, true),
+  ],
+  [
+    'DPM-Solver++ 2M, v, σ_min final, second order to the end',
+    {
+      _class_name: 'DPMSolverMultistepScheduler',
+      ...TABLE,
+      prediction_type: 'v_prediction',
+      final_sigmas_type: 'sigma_min',
+      lower_order_final: false,
+    },
+    10,
+    (s, z) => dpmLoop(s, model, z, false),
+  ],
+  [
+    'DPM-Solver++ 2M, 20 steps (lower_order_final off above 15 steps)',
+    { _class_name: 'DPMSolverMultistepScheduler', ...TABLE, final_sigmas_type: 'sigma_min' },
+    20,
+    (s, z) => dpmLoop(s, model, z, false),
+  ],
+  [
+    'DPM-Solver++ 2M, euler_at_final, Karras σ',
+    { _class_name: 'DPMSolverMultistepScheduler', ...TABLE, final_sigmas_type: 'sigma_min', euler_at_final: true, use_karras_sigmas: true },
+    10,
+    (s, z) => dpmLoop(s, model, z, false),
+  ],
   ['EDM Euler, Karras σ', { _class_name: 'EDMEulerScheduler' }, 10, (s, z) => edmLoop(s, model, z, 0.5)],
-  ['EDM Euler, exponential σ, σ_d = 1', { _class_name: 'EDMEulerScheduler', sigma_schedule: 'exponential', sigma_data: 1 }, 10, (s, z) => edmLoop(s, model, z, 1)],
+  [
+    'EDM Euler, exponential σ, σ_d = 1',
+    { _class_name: 'EDMEulerScheduler', sigma_schedule: 'exponential', sigma_data: 1 },
+    10,
+    (s, z) => edmLoop(s, model, z, 1),
+  ],
   ['flow-matching Euler, shift 3', { _class_name: 'FlowMatchEulerDiscreteScheduler', shift: 3 }, 8, (s, z) => flowMatchLoop(s, model, z)],
-  ['flow-matching Euler, dynamic shift', { _class_name: 'FlowMatchEulerDiscreteScheduler', use_dynamic_shifting: true }, 8, (s, z) => flowMatchLoop(s, model, z)],
+  [
+    'flow-matching Euler, dynamic shift',
+    { _class_name: 'FlowMatchEulerDiscreteScheduler', use_dynamic_shifting: true },
+    8,
+    (s, z) => flowMatchLoop(s, model, z),
+  ],
 ];
 
 for (const [name, config, steps, reference] of cases) {
@@ -80,11 +166,20 @@ test('DDPM with its variance noise switched off is the posterior-mean loop (DDIM
 });
 
 test("the translated schedule's DDPM/DDIM variance σ_s²(1 − e^{λ_t − λ_s}) is diffusers' _get_variance", () => {
-  const s = fromDiffusersConfig({ _class_name: 'DDIMScheduler', num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear' }, { numInferenceSteps: 10 });
+  const s = fromDiffusersConfig(
+    { _class_name: 'DDIMScheduler', num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear' },
+    { numInferenceSteps: 10 },
+  );
   const t = (k: number) => (k + 1) / 1000;
-  const variance = (k: number, prev: number) => s.schedule.sigma(t(prev)) ** 2 * -Math.expm1(s.schedule.lambda(t(k)) - s.schedule.lambda(t(prev)));
+  const variance = (k: number, prev: number) =>
+    s.schedule.sigma(t(prev)) ** 2 * -Math.expm1(s.schedule.lambda(t(k)) - s.schedule.lambda(t(prev)));
   // test_scheduler_ddim.py test_variance and test_scheduler_ddpm.py test_variance (k → k − 1).
-  for (const [k, prev, expected] of [[420, 400, 0.14771], [980, 960, 0.3246], [487, 486, 0.00979], [999, 998, 0.02]] as const) {
+  for (const [k, prev, expected] of [
+    [420, 400, 0.14771],
+    [980, 960, 0.3246],
+    [487, 486, 0.00979],
+    [999, 998, 0.02],
+  ] as const) {
     assert.ok(Math.abs(variance(k, prev) - expected) < 1e-5, `${k} → ${prev}: ${variance(k, prev)}`);
   }
 });
@@ -124,7 +219,11 @@ test("the translated denoiser drives any difflow sampler: dpmpp2m on Euler's σ�
   const z = sample.map((v) => v * s.initNoiseSigma);
   const smooth: ArrayModel = (x, t) => x.map((v) => 0.3 * v * Math.cos(t / 500));
   const reference = await s.run((x, t) => smooth(Float64Array.from(x), t), z);
-  const other = await samplerByName('dpmpp2m')(s.denoiser((x, t) => smooth(Float64Array.from(x), t), 'float64'), z, s.grid);
+  const other = await samplerByName('dpmpp2m')(
+    s.denoiser((x, t) => smooth(Float64Array.from(x), t), 'float64'),
+    z,
+    s.grid,
+  );
   // Euler is first order: 200 steps leave a few 1e-3 between the two.
   assert.ok(maxRel(other, reference) < 1e-2, `${maxRel(other, reference)}`);
 });

@@ -49,7 +49,12 @@ export const HEUN_KEYS = {
 
 /** The β table's schedule rescaled to α = 1: z̃ = z/α, σ̃ = σ/α (λ unchanged). */
 export function sigmaOnly(vp: Schedule): Schedule {
-  return rescale(vp, (t) => 1 / vp.alpha(t), (t) => -vp.dAlpha(t) / vp.alpha(t) ** 2, `σ/α of ${vp.name}`);
+  return rescale(
+    vp,
+    (t) => 1 / vp.alpha(t),
+    (t) => -vp.dAlpha(t) / vp.alpha(t) ** 2,
+    `σ/α of ${vp.name}`,
+  );
 }
 
 interface SigmaGrid {
@@ -67,8 +72,21 @@ interface EulerLike {
 }
 
 /** diffusers' Euler-family set_timesteps: spaced (fractional) timesteps, σ̃ interpolated linearly in the timestep. */
-function eulerSigmas(c: EulerLike, table: BetaTable, steps: number, karras: boolean, range: { min: number | null; max: number | null }, finalSigma: number): SigmaGrid {
-  let modelTimes: Float64Array = spacedTimesteps({ T: table.T, steps, spacing: c.timestep_spacing, stepsOffset: c.steps_offset, roundLinspace: false });
+function eulerSigmas(
+  c: EulerLike,
+  table: BetaTable,
+  steps: number,
+  karras: boolean,
+  range: { min: number | null; max: number | null },
+  finalSigma: number,
+): SigmaGrid {
+  let modelTimes: Float64Array = spacedTimesteps({
+    T: table.T,
+    steps,
+    spacing: c.timestep_spacing,
+    stepsOffset: c.steps_offset,
+    roundLinspace: false,
+  });
   let sigmas: Float64Array = modelTimes.map((k) => interpIndex(table.sigmas, k));
   if (karras) {
     sigmas = karrasSigmas(range.min ?? sigmas[sigmas.length - 1], range.max ?? sigmas[0], steps);
@@ -105,7 +123,13 @@ function eulerPlan(
     predict(output, z, t) {
       const alphaVp = vpScale(t);
       const sigmaVp = alphaVp * schedule.sigma(t);
-      const d = toXEps(kind, output, z.map((v) => alphaVp * v), alphaVp, sigmaVp);
+      const d = toXEps(
+        kind,
+        output,
+        z.map((v) => alphaVp * v),
+        alphaVp,
+        sigmaVp,
+      );
       return limit ? limited(d, z, 1, schedule.sigma(t), limit, true) : d;
     },
     sampler,
@@ -116,23 +140,48 @@ function eulerPlan(
 export function eulerDiscretePlan(config: DiffusersConfig, steps: number): Plan {
   const c = readConfig('EulerDiscreteScheduler', config, EULER_KEYS);
   const table = betaTable(c, { terminalAlphaBar: EULER_TERMINAL_ALPHA_BAR });
-  const g = eulerSigmas(c, table, steps, c.use_karras_sigmas, { min: c.sigma_min, max: c.sigma_max }, c.final_sigmas_type === 'zero' ? 0 : table.sigmas[0]);
+  const g = eulerSigmas(
+    c,
+    table,
+    steps,
+    c.use_karras_sigmas,
+    { min: c.sigma_min, max: c.sigma_max },
+    c.final_sigmas_type === 'zero' ? 0 : table.sigmas[0],
+  );
   const continuous = c.timestep_type === 'continuous' && c.prediction_type === 'v_prediction';
   const modelTimes = continuous ? g.sigmas.subarray(0, steps).map((s) => 0.25 * Math.log(s)) : g.modelTimes;
-  return eulerPlan('EulerDiscreteScheduler', c, table, { ...g, modelTimes }, modelTimes, undefined, (d, z, grid, o) => {
-    noEta('EulerDiscreteScheduler', o);
-    return ddim(d, z, grid, { onStep: o.onStep });
-  }, c);
+  return eulerPlan(
+    'EulerDiscreteScheduler',
+    c,
+    table,
+    { ...g, modelTimes },
+    modelTimes,
+    undefined,
+    (d, z, grid, o) => {
+      noEta('EulerDiscreteScheduler', o);
+      return ddim(d, z, grid, { onStep: o.onStep });
+    },
+    c,
+  );
 }
 
 export function eulerAncestralPlan(config: DiffusersConfig, steps: number): Plan {
   const c = readConfig('EulerAncestralDiscreteScheduler', config, EULER_ANCESTRAL_KEYS);
   const table = betaTable(c, { terminalAlphaBar: EULER_TERMINAL_ALPHA_BAR });
   const g = eulerSigmas(c, table, steps, false, { min: null, max: null }, 0);
-  return eulerPlan('EulerAncestralDiscreteScheduler', c, table, g, g.modelTimes, undefined, (d, z, grid, o) => {
-    noEta('EulerAncestralDiscreteScheduler', o);
-    return ddim(d, z, grid, { eta: 1, rng: needRng('EulerAncestralDiscreteScheduler', o.rng), onStep: o.onStep });
-  }, c);
+  return eulerPlan(
+    'EulerAncestralDiscreteScheduler',
+    c,
+    table,
+    g,
+    g.modelTimes,
+    undefined,
+    (d, z, grid, o) => {
+      noEta('EulerAncestralDiscreteScheduler', o);
+      return ddim(d, z, grid, { eta: 1, rng: needRng('EulerAncestralDiscreteScheduler', o.rng), onStep: o.onStep });
+    },
+    c,
+  );
 }
 
 export function heunPlan(config: DiffusersConfig, steps: number): Plan {
@@ -141,8 +190,17 @@ export function heunPlan(config: DiffusersConfig, steps: number): Plan {
   const g = eulerSigmas(c, table, steps, c.use_karras_sigmas, { min: null, max: null }, 0);
   // diffusers' timesteps: the first once, every later one twice (predictor, then corrector at the same σ̃).
   const timesteps = Float64Array.from([g.modelTimes[0], ...Array.from(g.modelTimes.subarray(1)).flatMap((k) => [k, k])]);
-  return eulerPlan('HeunDiscreteScheduler', c, table, g, timesteps, c.clip_sample ? clipX(c.clip_sample_range) : undefined, (d, z, grid, o) => {
-    noEta('HeunDiscreteScheduler', o);
-    return heun(d, z, grid, { onStep: o.onStep });
-  }, c);
+  return eulerPlan(
+    'HeunDiscreteScheduler',
+    c,
+    table,
+    g,
+    timesteps,
+    c.clip_sample ? clipX(c.clip_sample_range) : undefined,
+    (d, z, grid, o) => {
+      noEta('HeunDiscreteScheduler', o);
+      return heun(d, z, grid, { onStep: o.onStep });
+    },
+    c,
+  );
 }

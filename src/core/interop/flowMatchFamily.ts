@@ -37,7 +37,8 @@ export function flowMatchPlan(config: DiffusersConfig, steps: number, { mu }: Pl
   const T = c.num_train_timesteps;
   let shift: (s: number) => number = (s) => (c.shift * s) / (1 + (c.shift - 1) * s);
   if (c.use_dynamic_shifting) {
-    if (mu === undefined || !Number.isFinite(mu)) throw new DifflowError('FlowMatchEulerDiscreteScheduler with use_dynamic_shifting needs options.mu (a finite number)');
+    if (mu === undefined || !Number.isFinite(mu))
+      throw new DifflowError('FlowMatchEulerDiscreteScheduler with use_dynamic_shifting needs options.mu (a finite number)');
     const m = c.time_shift_type === 'exponential' ? Math.exp(mu) : mu;
     shift = (s) => m / (m + (1 / s - 1));
   } else if (mu !== undefined) {

@@ -41,12 +41,37 @@ export interface DiffusersSchedulerEntry {
 export const DIFFUSERS_SCHEDULERS = {
   DDIMScheduler: { plan: ddimPlan, keys: DDIM_KEYS, sampler: 'ddim with η, VP schedule of the β table', randomness: 'with η > 0' },
   DDPMScheduler: { plan: ddpmPlan, keys: DDPM_KEYS, sampler: 'ddim with η = 1, VP schedule', randomness: 'always' },
-  EulerDiscreteScheduler: { plan: eulerDiscretePlan, keys: EULER_KEYS, sampler: 'ddim (= Euler in σ̃), σ̃-only schedule', randomness: 'none' },
-  EulerAncestralDiscreteScheduler: { plan: eulerAncestralPlan, keys: EULER_ANCESTRAL_KEYS, sampler: 'ddim with η = 1, σ̃-only schedule', randomness: 'always' },
+  EulerDiscreteScheduler: {
+    plan: eulerDiscretePlan,
+    keys: EULER_KEYS,
+    sampler: 'ddim (= Euler in σ̃), σ̃-only schedule',
+    randomness: 'none',
+  },
+  EulerAncestralDiscreteScheduler: {
+    plan: eulerAncestralPlan,
+    keys: EULER_ANCESTRAL_KEYS,
+    sampler: 'ddim with η = 1, σ̃-only schedule',
+    randomness: 'always',
+  },
   HeunDiscreteScheduler: { plan: heunPlan, keys: HEUN_KEYS, sampler: 'heun (EDM Alg. 2, no churn), σ̃-only schedule', randomness: 'none' },
-  DPMSolverMultistepScheduler: { plan: dpmSolverPlan, keys: DPM_SOLVER_KEYS, sampler: 'dpmpp2m (ddim for first-order steps), VP schedule', randomness: 'none' },
-  EDMEulerScheduler: { plan: edmEulerPlan, keys: EDM_EULER_KEYS, sampler: 'ddim (= Euler in σ), edm schedule, EDM preconditioning', randomness: 'none' },
-  FlowMatchEulerDiscreteScheduler: { plan: flowMatchPlan, keys: FLOW_MATCH_KEYS, sampler: 'fmEuler, flow-matching schedule, û output', randomness: 'none' },
+  DPMSolverMultistepScheduler: {
+    plan: dpmSolverPlan,
+    keys: DPM_SOLVER_KEYS,
+    sampler: 'dpmpp2m (ddim for first-order steps), VP schedule',
+    randomness: 'none',
+  },
+  EDMEulerScheduler: {
+    plan: edmEulerPlan,
+    keys: EDM_EULER_KEYS,
+    sampler: 'ddim (= Euler in σ), edm schedule, EDM preconditioning',
+    randomness: 'none',
+  },
+  FlowMatchEulerDiscreteScheduler: {
+    plan: flowMatchPlan,
+    keys: FLOW_MATCH_KEYS,
+    sampler: 'fmEuler, flow-matching schedule, û output',
+    randomness: 'none',
+  },
 } as const satisfies Record<string, DiffusersSchedulerEntry>;
 
 export type DiffusersSchedulerName = keyof typeof DIFFUSERS_SCHEDULERS;
@@ -73,12 +98,18 @@ export function fromDiffusersConfig(config: DiffusersConfig, options: { numInfer
   checkInteger('numInferenceSteps', options.numInferenceSteps, 1);
   const name = config._class_name;
   if (typeof name !== 'string' || !(name in DIFFUSERS_SCHEDULERS)) {
-    throw new DifflowError(`unsupported scheduler class ${JSON.stringify(name)} (_class_name); supported: ${DIFFUSERS_SCHEDULER_NAMES.join(', ')}`);
+    throw new DifflowError(
+      `unsupported scheduler class ${JSON.stringify(name)} (_class_name); supported: ${DIFFUSERS_SCHEDULER_NAMES.join(', ')}`,
+    );
   }
   if (options.mu !== undefined && name !== 'FlowMatchEulerDiscreteScheduler') {
     throw new DifflowError(`options.mu applies to FlowMatchEulerDiscreteScheduler only, not to ${name}`);
   }
   const plan = DIFFUSERS_SCHEDULERS[name as DiffusersSchedulerName].plan(config, options.numInferenceSteps, options);
   const run: DiffusersSchedule['run'] = (model, sample, o) => runPlan(plan, model, sample, o);
-  return Object.freeze({ ...plan, run, denoiser: (model: DiffusersModel, precision: 'float32' | 'float64' = 'float32') => planDenoiser(plan, model, precision) });
+  return Object.freeze({
+    ...plan,
+    run,
+    denoiser: (model: DiffusersModel, precision: 'float32' | 'float64' = 'float32') => planDenoiser(plan, model, precision),
+  });
 }

@@ -12,10 +12,7 @@ import type { Schedule } from '../schedule/index.js';
 import { DifflowError } from '../validate.js';
 
 /** A diffusers-convention model: the scaled sample and the timestep diffusers would pass. */
-export type DiffusersModel = (
-  sample: Float32Array | Float64Array,
-  timestep: number,
-) => ArrayLike<number> | Promise<ArrayLike<number>>;
+export type DiffusersModel = (sample: Float32Array | Float64Array, timestep: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
 
 /**
  * What the model outputs, for the sample it sees (c_in·z): a difflow output kind relative to the VP α, σ of

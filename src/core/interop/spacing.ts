@@ -50,7 +50,9 @@ export function spacedTimesteps(o: SpacingOptions): Float64Array {
     }
   }
   if (ks[0] > o.T - 1 || ks[o.steps - 1] < 0) {
-    throw new DifflowError(`timestep_spacing '${o.spacing}' with steps_offset ${o.stepsOffset} gives timesteps outside [0, ${o.T - 1}] for ${o.steps} steps`);
+    throw new DifflowError(
+      `timestep_spacing '${o.spacing}' with steps_offset ${o.stepsOffset} gives timesteps outside [0, ${o.T - 1}] for ${o.steps} steps`,
+    );
   }
   return ks;
 }

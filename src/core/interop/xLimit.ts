@@ -22,7 +22,10 @@ export const thresholdingKeys = {
 } as const;
 
 /** x̂ clipped to ±range. */
-export const clipX = (range: number): XLimit => (x) => x.map((v) => Math.min(range, Math.max(-range, v)));
+export const clipX =
+  (range: number): XLimit =>
+  (x) =>
+    x.map((v) => Math.min(range, Math.max(-range, v)));
 
 /** torch.quantile (linear interpolation) of sorted values at q ∈ [0, 1]. */
 function quantile(sorted: Float64Array, q: number): number {
@@ -35,7 +38,8 @@ function quantile(sorted: Float64Array, q: number): number {
 /** Dynamic thresholding of each sample of `sampleSize` values; torch.clamp(s, 1, max) gives max where max < 1. */
 export function dynamicThreshold(ratio: number, maxValue: number, sampleSize: number): XLimit {
   return (x) => {
-    if (x.length % sampleSize !== 0) throw new DifflowError(`thresholding: ${x.length} values are not a whole number of samples of ${sampleSize}`);
+    if (x.length % sampleSize !== 0)
+      throw new DifflowError(`thresholding: ${x.length} values are not a whole number of samples of ${sampleSize}`);
     const out = new Float64Array(x.length);
     for (let b = 0; b < x.length; b += sampleSize) {
       const sample = x.subarray(b, b + sampleSize);
@@ -57,7 +61,8 @@ interface LimitConfig {
 /** The class's x̂ limit (thresholding before clip_sample, as in diffusers), or none. */
 export function xLimit(className: string, c: LimitConfig, sampleSize: number | undefined): XLimit | undefined {
   if (c.thresholding) {
-    if (sampleSize === undefined) throw new DifflowError(`${className} with thresholding needs options.sampleSize (the values per sample, e.g. C·H·W)`);
+    if (sampleSize === undefined)
+      throw new DifflowError(`${className} with thresholding needs options.sampleSize (the values per sample, e.g. C·H·W)`);
     checkInteger('sampleSize', sampleSize, 1);
     return dynamicThreshold(c.dynamic_thresholding_ratio, c.sample_max_value, sampleSize);
   }

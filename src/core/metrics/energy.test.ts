@@ -6,7 +6,6 @@ import { erfc, normalCdf, normalPdf } from '../math.js';
 import { DifflowError } from '../validate.js';
 import { close, integrateCdfGap } from '../../../test/helpers/metrics.js';
 
-
 /** 2∫(F − G)² dx for the empirical CDFs of two 1-D samples, integrated piece by piece. */
 function cramerDistance(a: Float64Array, b: Float64Array): number {
   return 2 * integrateCdfGap(a, b, (d) => d * d);
@@ -18,7 +17,8 @@ const meanAbsolute1d = (mu: number) => 2 * Math.SQRT2 * normalPdf(mu / Math.SQRT
 /** E‖N(ν, 2I₃)‖ for |ν| = r: √2·χ̄(r/√2), χ̄(s) = √(2/π) e^{−s²/2} + (s + 1/s) erf(s/√2) (noncentral χ, 3 dof). */
 function meanNorm3d(r: number): number {
   const s = r / Math.SQRT2;
-  const chiMean = s === 0 ? 2 * Math.sqrt(2 / Math.PI) : Math.sqrt(2 / Math.PI) * Math.exp(-s * s / 2) + (s + 1 / s) * (1 - erfc(s / Math.SQRT2));
+  const chiMean =
+    s === 0 ? 2 * Math.sqrt(2 / Math.PI) : Math.sqrt(2 / Math.PI) * Math.exp((-s * s) / 2) + (s + 1 / s) * (1 - erfc(s / Math.SQRT2));
   return Math.SQRT2 * chiMean;
 }
 
@@ -45,7 +45,11 @@ test('for x = {0, 1} and y = {3, 5} the unbiased estimate is 4 and the biased on
 
 test('in 1-D the biased energy distance equals twice the integrated squared CDF difference (Cramér)', () => {
   const g = rng(5);
-  for (const [n, m] of [[2, 3], [37, 53], [400, 250]] as const) {
+  for (const [n, m] of [
+    [2, 3],
+    [37, 53],
+    [400, 250],
+  ] as const) {
     const a = g.normals(n);
     const b = g.normals(m).map((v) => 0.7 * v + 0.3);
     const expected = cramerDistance(a, b);

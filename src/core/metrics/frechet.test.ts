@@ -15,10 +15,12 @@ function matmul(a: ArrayLike<number>, b: ArrayLike<number>, d: number): Float64A
 }
 
 const transpose = (a: ArrayLike<number>, d: number) => Float64Array.from({ length: d * d }, (_, i) => a[(i % d) * d + Math.floor(i / d)]);
-const diag = (values: readonly number[]) => Float64Array.from({ length: values.length ** 2 }, (_, i) => (i % (values.length + 1) === 0 ? values[i / (values.length + 1)] : 0));
+const diag = (values: readonly number[]) =>
+  Float64Array.from({ length: values.length ** 2 }, (_, i) => (i % (values.length + 1) === 0 ? values[i / (values.length + 1)] : 0));
 
 /** R diag(λ) Rᵀ. */
-const rotated = (R: Float64Array, values: readonly number[]) => matmul(matmul(R, diag(values), values.length), transpose(R, values.length), values.length);
+const rotated = (R: Float64Array, values: readonly number[]) =>
+  matmul(matmul(R, diag(values), values.length), transpose(R, values.length), values.length);
 
 /** A 3-D rotation: about z by a, then about x by b. */
 function rotation3(a: number, b: number): Float64Array {
@@ -63,7 +65,11 @@ test('symmetricEigen finds the eigenvalues 1 and 3 of [2 1; 1 2] with eigenvecto
 
 test('symmetricEigen reconstructs A = QΛQᵀ with orthonormal Q, for indefinite and repeated spectra', () => {
   const repeated = rotated(rotation3(0.3, 1.1), [2, 2, -1]);
-  for (const [a, d] of [[randomSymmetric(1, 10), 10], [randomSymmetric(2, 40), 40], [repeated, 3]] as const) {
+  for (const [a, d] of [
+    [randomSymmetric(1, 10), 10],
+    [randomSymmetric(2, 40), 40],
+    [repeated, 3],
+  ] as const) {
     const { values, vectors: Q } = symmetricEigen(a, d);
     const back = matmul(matmul(Q, diag(Array.from(values)), d), transpose(Q, d), d);
     const gram = matmul(transpose(Q, d), Q, d);
@@ -72,7 +78,10 @@ test('symmetricEigen reconstructs A = QΛQᵀ with orthonormal Q, for indefinite
       close(gram[i], i % (d + 1) === 0 ? 1 : 0, 1e-13);
     }
   }
-  assert.deepEqual(Array.from(symmetricEigen(repeated, 3).values, (l) => Math.round(l * 1e12) / 1e12).sort((x, y) => x - y), [-1, 2, 2]);
+  assert.deepEqual(
+    Array.from(symmetricEigen(repeated, 3).values, (l) => Math.round(l * 1e12) / 1e12).sort((x, y) => x - y),
+    [-1, 2, 2],
+  );
 });
 
 test('sqrtPsd squares back to the matrix and clips a rank-deficient one at 0', () => {

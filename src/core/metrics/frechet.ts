@@ -76,7 +76,8 @@ const MAX_SWEEPS = 100;
  * ```
  */
 export function symmetricEigen(a: ArrayLike<number>, d: number): SymmetricEigen {
-  if (!Number.isInteger(d) || d < 1 || a.length !== d * d) throw new DifflowError(`symmetricEigen: ${a.length} values are not a ${d}×${d} matrix`);
+  if (!Number.isInteger(d) || d < 1 || a.length !== d * d)
+    throw new DifflowError(`symmetricEigen: ${a.length} values are not a ${d}×${d} matrix`);
   const A = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {
@@ -197,7 +198,9 @@ function sandwich(S: Float64Array, B: ArrayLike<number>, d: number): Float64Arra
 export function frechetDistance(mu1: ArrayLike<number>, cov1: ArrayLike<number>, mu2: ArrayLike<number>, cov2: ArrayLike<number>): number {
   const d = mu1.length;
   if (mu2.length !== d || cov1.length !== d * d || cov2.length !== d * d) {
-    throw new DifflowError(`frechetDistance: means of length ${d} and ${mu2.length} with covariances of ${cov1.length} and ${cov2.length} values do not match`);
+    throw new DifflowError(
+      `frechetDistance: means of length ${d} and ${mu2.length} with covariances of ${cov1.length} and ${cov2.length} values do not match`,
+    );
   }
   let meanTerm = 0;
   for (let i = 0; i < d; i++) meanTerm += (mu1[i] - mu2[i]) ** 2;

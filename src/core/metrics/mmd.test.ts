@@ -9,7 +9,7 @@ const close = (actual: number, expected: number, tolerance: number) =>
 
 /** Population MMD² between N(0, I_d) and N(μ, I_d) for the kernel exp(−‖x−y‖²/(2h²)): 2(h²/(h²+2))^{d/2}(1 − e^{−|μ|²/(2(h²+2))}). */
 const gaussianShiftMmd = (dim: number, shift: number, h: number) =>
-  2 * (h * h / (h * h + 2)) ** (dim / 2) * (1 - Math.exp(-(shift * shift) / (2 * (h * h + 2))));
+  2 * ((h * h) / (h * h + 2)) ** (dim / 2) * (1 - Math.exp(-(shift * shift) / (2 * (h * h + 2))));
 
 /** n standard normal points in `dim` dimensions, the first coordinate shifted by `shift`. */
 function gaussianPoints(seed: number, n: number, dim: number, shift: number): Float64Array {
@@ -50,8 +50,16 @@ test('MMD² of two samples of N(0, 1) is near 0 and may be negative', () => {
 test('MMD² of N(0, I) and N(μ, I) samples approaches 2(h²/(h²+2))^{d/2}(1 − exp(−|μ|²/(2(h²+2))))', () => {
   // sd ≈ 0.65/√n (1-D) and 0.41/√n (2-D) at |μ| = 1, h = 1, measured over 20 seeds; tolerance 4 sd.
   const n = 2000;
-  close(mmd(gaussianPoints(5, n, 1, 0), gaussianPoints(6, n, 1, 1), 1, { bandwidth: 1 }), gaussianShiftMmd(1, 1, 1), (4 * 0.65) / Math.sqrt(n));
-  close(mmd(gaussianPoints(7, n, 2, 0), gaussianPoints(8, n, 2, 1), 2, { bandwidth: 1 }), gaussianShiftMmd(2, 1, 1), (4 * 0.41) / Math.sqrt(n));
+  close(
+    mmd(gaussianPoints(5, n, 1, 0), gaussianPoints(6, n, 1, 1), 1, { bandwidth: 1 }),
+    gaussianShiftMmd(1, 1, 1),
+    (4 * 0.65) / Math.sqrt(n),
+  );
+  close(
+    mmd(gaussianPoints(7, n, 2, 0), gaussianPoints(8, n, 2, 1), 2, { bandwidth: 1 }),
+    gaussianShiftMmd(2, 1, 1),
+    (4 * 0.41) / Math.sqrt(n),
+  );
   close(gaussianShiftMmd(1, 1, 1), 2 * Math.sqrt(1 / 3) * (1 - Math.exp(-1 / 6)), 1e-15);
 });
 

@@ -20,7 +20,10 @@ export function checkPointSets(
   const m = checkBatch(nameY, y, dim);
   checkArrayFinite(nameX, x);
   checkArrayFinite(nameY, y);
-  for (const [name, count] of [[nameX, n], [nameY, m]] as const) {
+  for (const [name, count] of [
+    [nameX, n],
+    [nameY, m],
+  ] as const) {
     if (count < minPoints) {
       throw new DifflowError(`${name} must hold at least ${minPoints} points for this estimator, got ${count}`);
     }

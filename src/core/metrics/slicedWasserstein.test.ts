@@ -5,7 +5,6 @@ import { type Rng, rng } from '../rng.js';
 import { DifflowError } from '../validate.js';
 import { close, integrateCdfGap } from '../../../test/helpers/metrics.js';
 
-
 /** ∫|F − G| dx for the empirical CDFs of two 1-D samples (= W₁), integrated piece by piece. */
 function cdfL1Distance(a: Float64Array, b: Float64Array): number {
   return integrateCdfGap(a, b, Math.abs);
@@ -39,7 +38,11 @@ test('wasserstein1d of {1, 0} and {2, 0, 1} is 1/2 for p = 1 and √(1/2) for p 
 
 test('wasserstein1d with p = 1 equals ∫|F − G| dx for samples of different sizes', () => {
   const g = rng(2);
-  for (const [n, m] of [[7, 11], [40, 97], [1, 5]] as const) {
+  for (const [n, m] of [
+    [7, 11],
+    [40, 97],
+    [1, 5],
+  ] as const) {
     const a = g.normals(n);
     const b = g.normals(m).map((v) => 0.5 * v - 0.3);
     const expected = cdfL1Distance(a, b);

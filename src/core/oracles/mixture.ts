@@ -23,7 +23,12 @@ export interface Mixture {
  * m.stds; // → [0.5, 0.5]
  * ```
  */
-export function mixture(spec: { dim: number; means: ArrayLike<number>; stds: ArrayLike<number> | number; weights?: ArrayLike<number> }): Mixture {
+export function mixture(spec: {
+  dim: number;
+  means: ArrayLike<number>;
+  stds: ArrayLike<number> | number;
+  weights?: ArrayLike<number>;
+}): Mixture {
   checkInteger('dim', spec.dim);
   const K = checkBatch('means', spec.means, spec.dim);
   const stds = typeof spec.stds === 'number' ? new Float64Array(K).fill(spec.stds) : Float64Array.from(spec.stds);

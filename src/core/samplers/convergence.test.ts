@@ -30,7 +30,9 @@ async function errors(sampler: Sampler, schedule: Schedule, makeGrid: (n: number
   const oracle = mixtureOracle(gaussian(mean, std), schedule);
   const first = makeGrid(steps[0]);
   const [tStart, tEnd] = [first[0], first[first.length - 1]];
-  const z = rng(1).normals(2 * 100).map((v) => v * Math.hypot(schedule.alpha(tStart) * std, schedule.sigma(tStart)));
+  const z = rng(1)
+    .normals(2 * 100)
+    .map((v) => v * Math.hypot(schedule.alpha(tStart) * std, schedule.sigma(tStart)));
   const exact = gaussianPath(mean, std, schedule, z, tStart, tEnd);
   const out: number[] = [];
   for (const n of steps) out.push((await sampler(oracle, z, makeGrid(n))).reduce((m, v, i) => Math.max(m, Math.abs(v - exact[i])), 0));
@@ -42,8 +44,11 @@ const grids = {
   'uniform λ': (s: Schedule) => (n: number) => uniformLambda(s, n, { lambdaMin: -5, lambdaMax: 5, toZero: false }),
 };
 const expected: [string, Sampler, number][] = [
-  ['DDIM', ddim, 1], ['flow-matching Euler', fmEuler, 1], ['probability-flow Euler', pfEuler, 1],
-  ['Heun', heun, 2], ['DPM-Solver++ 2M', dpmpp2m, 2],
+  ['DDIM', ddim, 1],
+  ['flow-matching Euler', fmEuler, 1],
+  ['probability-flow Euler', pfEuler, 1],
+  ['Heun', heun, 2],
+  ['DPM-Solver++ 2M', dpmpp2m, 2],
 ];
 
 for (const schedule of [flowMatching(), cosine(), linearVP()]) {
@@ -62,7 +67,11 @@ test('on a uniform-λ grid DDIM, Heun and DPM-Solver++ give the same answer on e
   const z = rng(2).normals(20);
   const fm = flowMatching();
   for (const sampler of [ddim, heun, dpmpp2m]) {
-    const reference = await sampler(mixtureOracle(gaussian(mean, std), fm), z, uniformLambda(fm, 12, { lambdaMin: -6, lambdaMax: 6, toZero: false }));
+    const reference = await sampler(
+      mixtureOracle(gaussian(mean, std), fm),
+      z,
+      uniformLambda(fm, 12, { lambdaMin: -6, lambdaMax: 6, toZero: false }),
+    );
     for (const s of [cosine(), linearVP()]) {
       const grid = uniformLambda(s, 12, { lambdaMin: -6, lambdaMax: 6, toZero: false });
       // Same normalised start: z_s = z_fm · (α_s + σ_s)/(α_fm + σ_fm) at the first grid point.

@@ -7,7 +7,16 @@ export { dpmpp2m } from './dpmSolver.js';
 export { churnSampler, type ChurnOptions } from './churn.js';
 export { sdeEuler, type SdeOptions } from './sde.js';
 export {
-  SAMPLERS, SAMPLER_DESCRIPTORS, SAMPLER_NAMES, evaluationCount, isStochastic, samplerByName, samplersReading,
-  type AnySamplerOptions, type SamplerDescriptor, type SamplerName, type SamplerOption,
+  SAMPLERS,
+  SAMPLER_DESCRIPTORS,
+  SAMPLER_NAMES,
+  evaluationCount,
+  isStochastic,
+  samplerByName,
+  samplersReading,
+  type AnySamplerOptions,
+  type SamplerDescriptor,
+  type SamplerName,
+  type SamplerOption,
 } from './registry.js';
 export { predictionWeights } from './predictionWeights.js';

@@ -31,7 +31,7 @@ test('the prediction weights reproduce the churn sampler exactly for a model wit
   }
 });
 
-test('with DDIM on cosine/v every step\'s v̂ counts about equally; churn shifts the weight to the last steps', () => {
+test("with DDIM on cosine/v every step's v̂ counts about equally; churn shifts the weight to the last steps", () => {
   const grid = uniformT(100);
   const ddim = predictionWeights(cosine(), grid, 0, 'v').weights.map(Math.abs);
   assert.ok(Math.max(...ddim) / Math.min(...ddim) < 1.02); // sin(πΔt/2) per step times a product of cosines

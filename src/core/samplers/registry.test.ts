@@ -5,16 +5,28 @@ import { GRID_NAMES, gridByName } from '../grids.js';
 import { mixtureOracle, ringMixture } from '../oracles/index.js';
 import { rng } from '../rng.js';
 import { SCHEDULE_NAMES, scheduleByName } from '../schedule/index.js';
-import { SAMPLERS, SAMPLER_DESCRIPTORS, SAMPLER_NAMES, evaluationCount, isStochastic, samplersReading, type AnySamplerOptions } from './registry.js';
+import {
+  SAMPLERS,
+  SAMPLER_DESCRIPTORS,
+  SAMPLER_NAMES,
+  evaluationCount,
+  isStochastic,
+  samplersReading,
+  type AnySamplerOptions,
+} from './registry.js';
 
 const data = ringMixture(4, 2, 0.2);
 const z1 = (n: number) => rng(7).normals(n * 2);
 
 function counting(d: Denoiser): Denoiser & { calls: number } {
-  const counted = { schedule: d.schedule, calls: 0, denoise: (z: Float64Array, t: number) => {
+  const counted = {
+    schedule: d.schedule,
+    calls: 0,
+    denoise: (z: Float64Array, t: number) => {
       counted.calls++;
       return d.denoise(z, t);
-    } };
+    },
+  };
   return counted;
 }
 
@@ -43,7 +55,15 @@ test('Heun costs two evaluations a step except from α = 0 and to σ = 0; the ot
 });
 
 const OPTION_CASES: readonly AnySamplerOptions[] = [
-  {}, { eta: 0 }, { eta: 0.5 }, { eta: 1 }, { churn: 0 }, { churn: 0.25 }, { sChurn: 0 }, { sChurn: 2 }, { eta: 0, churn: 0 },
+  {},
+  { eta: 0 },
+  { eta: 0.5 },
+  { eta: 1 },
+  { churn: 0 },
+  { churn: 0.25 },
+  { sChurn: 0 },
+  { sChurn: 2 },
+  { eta: 0, churn: 0 },
 ];
 
 test('a sampler gives different samples for different generators exactly when its descriptor calls the run stochastic', async () => {

@@ -36,7 +36,13 @@ const one = () => 1;
 /** The samplers by name, in the order the CLI and the web page list them. */
 export const SAMPLER_DESCRIPTORS = {
   ddim: { run: ddim, label: 'DDIM (η)', options: ['eta'], stochastic: (o) => (o.eta ?? 0) > 0, evaluations: one },
-  ddpm: { run: (d, z, g, o) => ddim(d, z, g, { ...o, eta: 1 }), label: 'DDPM (η = 1)', options: [], stochastic: () => true, evaluations: one },
+  ddpm: {
+    run: (d, z, g, o) => ddim(d, z, g, { ...o, eta: 1 }),
+    label: 'DDPM (η = 1)',
+    options: [],
+    stochastic: () => true,
+    evaluations: one,
+  },
   'fm-euler': { run: fmEuler, label: 'flow-matching Euler', options: [], stochastic: () => false, evaluations: one },
   'pf-euler': { run: pfEuler, label: 'probability-flow Euler', options: [], stochastic: () => false, evaluations: one },
   heun: {

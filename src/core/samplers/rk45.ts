@@ -64,13 +64,7 @@ function rms(v: Float64Array, scale: Float64Array): number {
  * y; // → [0.3679]
  * ```
  */
-export async function dopri5(
-  f: OdeFunction,
-  y0: Float64Array,
-  s0: number,
-  s1: number,
-  options: Dopri5Options,
-): Promise<Dopri5Result> {
+export async function dopri5(f: OdeFunction, y0: Float64Array, s0: number, s1: number, options: Dopri5Options): Promise<Dopri5Result> {
   const { rtol, atol, maxSteps, onStep } = options;
   const n = y0.length;
   const direction = Math.sign(s1 - s0);

@@ -1,14 +1,36 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  betas, cosine, ddpm, edm, flowMatching, fromLambda, linearVP, rescaleToward, shifted, ve, vpRescaled, scheduleByName,
-  SCHEDULE_NAMES, type Schedule,
+  betas,
+  cosine,
+  ddpm,
+  edm,
+  flowMatching,
+  fromLambda,
+  linearVP,
+  rescaleToward,
+  shifted,
+  ve,
+  vpRescaled,
+  scheduleByName,
+  SCHEDULE_NAMES,
+  type Schedule,
 } from './index.js';
 
 const all: Schedule[] = [
-  flowMatching(), cosine(), linearVP(), ddpm({ table: 'linear' }), ddpm({ table: 'scaled_linear' }),
-  ddpm({ table: 'squaredcos_cap_v2' }), ddpm({ table: 'linear', zeroTerminalSnr: true }), edm(), ve(),
-  vpRescaled(flowMatching()), rescaleToward(flowMatching(), 0.4), shifted(flowMatching(), 3), shifted(cosine(), 0.5),
+  flowMatching(),
+  cosine(),
+  linearVP(),
+  ddpm({ table: 'linear' }),
+  ddpm({ table: 'scaled_linear' }),
+  ddpm({ table: 'squaredcos_cap_v2' }),
+  ddpm({ table: 'linear', zeroTerminalSnr: true }),
+  edm(),
+  ve(),
+  vpRescaled(flowMatching()),
+  rescaleToward(flowMatching(), 0.4),
+  shifted(flowMatching(), 3),
+  shifted(cosine(), 0.5),
   fromLambda({ name: 'vp-from-fm-lambda', lambda: (t) => 2 * (Math.log1p(-t) - Math.log(t)) }),
 ];
 const interior = [1e-9, 1e-6, 1e-3, 0.01, 0.1, 0.25, 0.37, 0.5, 0.63, 0.8, 0.99, 0.999, 1 - 1e-6];
@@ -24,12 +46,15 @@ for (const s of all) {
   });
 
   test(`${s.name}: λ = log(α²/σ²) and the derivatives match central differences`, () => {
-    for (const t of [0.0512, 0.2034, 0.3707, 0.5049, 0.7113, 0.9021]) { // off the DDPM knots
+    for (const t of [0.0512, 0.2034, 0.3707, 0.5049, 0.7113, 0.9021]) {
+      // off the DDPM knots
       const lam = 2 * Math.log(s.alpha(t) / s.sigma(t));
       assert.ok(Math.abs(s.lambda(t) - lam) < 1e-10 * Math.max(1, Math.abs(lam)), `λ(${t})`);
       const h = 1e-6;
       for (const [f, df, name] of [
-        [s.alpha, s.dAlpha, 'α'], [s.sigma, s.dSigma, 'σ'], [s.lambda, s.dLambda, 'λ'],
+        [s.alpha, s.dAlpha, 'α'],
+        [s.sigma, s.dSigma, 'σ'],
+        [s.lambda, s.dLambda, 'λ'],
       ] as const) {
         const fd = (f(t + h) - f(t - h)) / (2 * h);
         assert.ok(Math.abs(df(t) - fd) < 1e-5 * Math.max(1, Math.abs(fd)), `${name}'(${t}) = ${df(t)} vs ${fd}`);
@@ -84,7 +109,7 @@ test('the VP version of flow matching is ((1−t)/n, t/n) and keeps λ', () => {
   }
 });
 
-test('the log-SNR shift of flow matching is SD3\'s σ\' = sσ/(1 + (s−1)σ)', () => {
+test("the log-SNR shift of flow matching is SD3's σ' = sσ/(1 + (s−1)σ)", () => {
   const s = 3;
   const sh = shifted(flowMatching(), s);
   for (const t of [0, 0.1, 0.5, 0.9, 1]) {
@@ -124,7 +149,7 @@ test('squaredcos_cap_v2 follows the cosine ᾱ curve with β capped at 0.999', (
   assert.ok(Math.abs(s.alpha(0.5) ** 2 - f(0.5) / f(0)) < 1e-9);
 });
 
-test('linear-β VP has log α = −½(β₀t + ½(β₁−β₀)t²) and an infinite σ\'(0)', () => {
+test("linear-β VP has log α = −½(β₀t + ½(β₁−β₀)t²) and an infinite σ'(0)", () => {
   const s = linearVP({ beta0: 0.1, beta1: 20 });
   const t = 0.4;
   assert.ok(Math.abs(Math.log(s.alpha(t)) + 0.5 * (0.1 * t + 0.5 * 19.9 * t * t)) < 1e-14);

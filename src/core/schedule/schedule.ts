@@ -54,8 +54,7 @@ export interface ScheduleSpec {
  */
 export function defineSchedule(spec: ScheduleSpec): Schedule {
   const lambda = spec.lambda ?? ((t: number) => 2 * (Math.log(spec.alpha(t)) - Math.log(spec.sigma(t))));
-  const dLambda =
-    spec.dLambda ?? ((t: number) => 2 * (spec.dAlpha(t) / spec.alpha(t) - spec.dSigma(t) / spec.sigma(t)));
+  const dLambda = spec.dLambda ?? ((t: number) => 2 * (spec.dAlpha(t) / spec.alpha(t) - spec.dSigma(t) / spec.sigma(t)));
   const lambdaRange = [lambda(1), lambda(0)] as const;
   const timed = (f: (t: number) => number) => (t: number) => {
     checkTime('t', t);

@@ -42,13 +42,17 @@ test('on shifted(ve(), 2) DDIM and DPM-Solver++ converge to the same samples as 
   assert.ok(g100 / g400 > 3, `first order: ${g100} → ${g400}`);
 });
 
-test('fromLambda without λ\' has finite derivatives within 1e-12 of the ends, equal to the exact ones', () => {
+test("fromLambda without λ' has finite derivatives within 1e-12 of the ends, equal to the exact ones", () => {
   const fmLambda = (t: number) => 2 * (Math.log1p(-t) - Math.log(t));
   const s = fromLambda({ lambda: fmLambda });
   // The VP version of flow matching: α = (1−t)/n, σ = t/n, n = sqrt((1−t)² + t²); α' = −t/n³, σ' = (1−t)/n³.
   for (const t of [1e-12, 1e-9, 1e-7, 0.3, 1 - 1e-7, 1 - 1e-9, 1 - 1e-12]) {
     const n = Math.hypot(1 - t, t);
-    for (const [got, exact, what] of [[s.dAlpha(t), -t / n ** 3, 'α'], [s.dSigma(t), (1 - t) / n ** 3, 'σ'], [s.dLambda(t), -2 / (t * (1 - t)), 'λ']] as const) {
+    for (const [got, exact, what] of [
+      [s.dAlpha(t), -t / n ** 3, 'α'],
+      [s.dSigma(t), (1 - t) / n ** 3, 'σ'],
+      [s.dLambda(t), -2 / (t * (1 - t)), 'λ'],
+    ] as const) {
       assert.ok(Math.abs(got - exact) <= 1e-4 * Math.abs(exact) + 1e-15, `${what}'(${t}) = ${got}, exact ${exact}`);
     }
   }
@@ -56,7 +60,7 @@ test('fromLambda without λ\' has finite derivatives within 1e-12 of the ends, e
   assert.equal(s.dLambda(1), -Infinity);
 });
 
-test('PF-Euler runs through 1e-9 of both ends on fromLambda without λ\' and lands on the exact Gaussian answer', async () => {
+test("PF-Euler runs through 1e-9 of both ends on fromLambda without λ' and lands on the exact Gaussian answer", async () => {
   const s = fromLambda({ lambda: (t) => 2 * (Math.log1p(-t) - Math.log(t)) });
   const oracle = mixtureOracle(gaussian([0.5], 0.3), s);
   const z1 = Float64Array.from([-1.5, 0.2, 2]);
@@ -66,7 +70,7 @@ test('PF-Euler runs through 1e-9 of both ends on fromLambda without λ\' and lan
   assert.ok(maxDiff(z, gaussianPath([0.5], 0.3, s, z1, 1, 0)) < 5e-3);
 });
 
-test('fromLambda keeps σ representable where sigmoid(−λ) underflows, and λ\' finite within a few ulps of t = 1', () => {
+test("fromLambda keeps σ representable where sigmoid(−λ) underflows, and λ' finite within a few ulps of t = 1", () => {
   const s = fromLambda({ lambda: (t) => 2 * (Math.log1p(-t) - Math.log(t)) });
   assert.ok(Math.abs(s.sigma(1e-300) / 1e-300 - 1) < 1e-12, `σ(1e-300) = ${s.sigma(1e-300)}`);
   const t = 1 - 5 * 2 ** -53;
@@ -74,7 +78,7 @@ test('fromLambda keeps σ representable where sigmoid(−λ) underflows, and λ\
   assert.ok(Math.abs(s.dLambda(t) / exact - 1) < 0.5, `λ'(${t}) = ${s.dLambda(t)}, exact ${exact}`);
 });
 
-test('shifted(fm, 2) at the last double below t = 1 has SD3\'s α = (1 − t)/(1 + t) and α\' = −2/(1 + t)², not 0', () => {
+test("shifted(fm, 2) at the last double below t = 1 has SD3's α = (1 − t)/(1 + t) and α' = −2/(1 + t)², not 0", () => {
   const s = shifted(flowMatching(), 2);
   const t = 1 - 2 ** -53;
   assert.ok(Math.abs(s.alpha(t) / ((1 - t) / (1 + t)) - 1) < 1e-12, `α = ${s.alpha(t)}`);

@@ -104,7 +104,12 @@ export function shifted(base: Schedule, s: number): Schedule {
     const m = (t: number) => Math.hypot(base.alpha(t), s * base.sigma(t));
     // m' = (αα' + s²σσ')/m with σσ' = −αα' (VP): finite even where σ' is not.
     const dm = (t: number) => ((1 - s * s) * base.alpha(t) * base.dAlpha(t)) / m(t);
-    return rescale(sigmaScaled, (t) => 1 / m(t), (t) => -dm(t) / m(t) ** 2, name);
+    return rescale(
+      sigmaScaled,
+      (t) => 1 / m(t),
+      (t) => -dm(t) / m(t) ** 2,
+      name,
+    );
   }
   const [lambdaMin, lambdaMax] = base.lambdaRange;
   const covered = s === 1 || (s > 1 ? lambdaMin === -Infinity : lambdaMax === Infinity);

@@ -19,8 +19,14 @@ const KNOWN: ExampleSource = {
 };
 
 const recipe = (over: Partial<BatchRecipe> = {}): BatchRecipe => ({
-  schedule: cosine(), output: 'v', weighting: weighting('sigmoid', { bias: 2 }), density: logitNormalDensity(), batch: 64,
-  weightScale: 1, labelDropout: 0, ...over,
+  schedule: cosine(),
+  output: 'v',
+  weighting: weighting('sigmoid', { bias: 2 }),
+  density: logitNormalDensity(),
+  batch: 64,
+  weightScale: 1,
+  labelDropout: 0,
+  ...over,
 });
 
 test('each example of a batch is z = α_t x + σ_t ε with the target of its output kind: converted back, the target gives the data x', () => {
@@ -35,13 +41,17 @@ test('each example of a batch is z = α_t x + σ_t ε with the target of its out
         const back = toXEps(output, Float64Array.from(b.target.subarray(3 * i, 3 * i + 3)), z, alpha, sigma);
         // float32 rounding of z and the target, amplified by 1/α or 1/σ near the ends.
         const tol = 1e-6 * (1 + Math.abs(sigma / alpha) + Math.abs(alpha / sigma)) * (1 + sigma);
-        for (let j = 0; j < 3; j++) assert.ok(Math.abs(back.x[j] - x[3 * i + j]) <= tol, `${output} on ${schedule.name}, t = ${t}: x̂ ${back.x[j]} vs ${x[3 * i + j]}`);
+        for (let j = 0; j < 3; j++)
+          assert.ok(
+            Math.abs(back.x[j] - x[3 * i + j]) <= tol,
+            `${output} on ${schedule.name}, t = ${t}: x̂ ${back.x[j]} vs ${x[3 * i + j]}`,
+          );
       }
     }
   }
 });
 
-test('a batch draws the examples, ε and then t from the generator, and nothing else: its state after the batch is that of those draws', () => {
+test('a batch draws the examples, ε and then t from the generator and nothing else: its state afterwards is that of those draws', () => {
   const r = recipe({ density: edmDensity(), schedule: edm(), output: 'x', weighting: weighting('edm') });
   const rng = Rng.seeded(11);
   const b = trainingBatch(r, KNOWN, rng);
@@ -67,16 +77,26 @@ test('a batch is a function of (recipe, data, generator state): the same state g
 
 test('labels are one-hot over K + 1 columns, and dropout sends a fraction labelDropout of them to the null class K', () => {
   const kept = trainingBatch(recipe({ classes: 4, labelDropout: 0, batch: 8 }), KNOWN, Rng.seeded(1));
-  assert.deepEqual([...(kept.label as Float32Array)].map((v, i) => (v === 1 ? i % 5 : -1)).filter((c) => c >= 0), [0, 1, 2, 3, 0, 1, 2, 3]);
+  assert.deepEqual(
+    [...(kept.label as Float32Array)].map((v, i) => (v === 1 ? i % 5 : -1)).filter((c) => c >= 0),
+    [0, 1, 2, 3, 0, 1, 2, 3],
+  );
   const dropped = trainingBatch(recipe({ classes: 4, labelDropout: 1, batch: 8 }), KNOWN, Rng.seeded(1));
-  assert.deepEqual([...(dropped.label as Float32Array)].map((v, i) => (v === 1 ? i % 5 : -1)).filter((c) => c >= 0), new Array(8).fill(4));
+  assert.deepEqual(
+    [...(dropped.label as Float32Array)].map((v, i) => (v === 1 ? i % 5 : -1)).filter((c) => c >= 0),
+    new Array(8).fill(4),
+  );
   const B = 20_000;
   const some = trainingBatch(recipe({ classes: 4, labelDropout: 0.1, batch: B }), KNOWN, Rng.seeded(2)).label as Float32Array;
   let nulls = 0;
   for (let b = 0; b < B; b++) nulls += some[5 * b + 4];
   const sd = Math.sqrt((0.1 * 0.9) / B);
   assert.ok(Math.abs(nulls / B - 0.1) < 5 * sd, `null fraction ${nulls / B}`);
-  for (let b = 0; b < B; b++) assert.equal(some.subarray(5 * b, 5 * b + 5).reduce((s, v) => s + v, 0), 1);
+  for (let b = 0; b < B; b++)
+    assert.equal(
+      some.subarray(5 * b, 5 * b + 5).reduce((s, v) => s + v, 0),
+      1,
+    );
 });
 
 test('the weights are the raw loss weights over the normaliser, whose mean under p(t) is the normaliser itself', () => {
@@ -88,8 +108,13 @@ test('the weights are the raw loss weights over the normaliser, whose mean under
   assert.ok(Math.abs(mean - 1) < 0.03, `mean weight ${mean}`);
 });
 
-test('the normaliser estimates the mean raw weight under uniform t: within 4 standard errors of Simpson\'s rule on [0, 1]', () => {
-  for (const [output, name] of [['eps', 'eps-cosine'], ['v', 'sigmoid'], ['x', 'v-cosine'], ['u', 'sd3']] as const) {
+test("the normaliser estimates the mean raw weight under uniform t: within 4 standard errors of Simpson's rule on [0, 1]", () => {
+  for (const [output, name] of [
+    ['eps', 'eps-cosine'],
+    ['v', 'sigmoid'],
+    ['x', 'v-cosine'],
+    ['u', 'sd3'],
+  ] as const) {
     const r = recipe({ output, weighting: weighting(name), density: uniformDensity(), schedule: cosine() });
     const n = 20_000;
     const h = 1 / n;
@@ -103,7 +128,10 @@ test('the normaliser estimates the mean raw weight under uniform t: within 4 sta
     }
     const stdError = Math.sqrt((square - integral * integral) / 10_000);
     const estimate = meanLossWeight(r);
-    assert.ok(Math.abs(estimate - integral) < 4 * stdError, `${output}/${name}: ${estimate} vs ∫ = ${integral} (standard error ${stdError})`);
+    assert.ok(
+      Math.abs(estimate - integral) < 4 * stdError,
+      `${output}/${name}: ${estimate} vs ∫ = ${integral} (standard error ${stdError})`,
+    );
   }
 });
 
@@ -114,13 +142,22 @@ test('the normaliser is a fixed estimate (10,000 draws, seed 12345) unless a gen
   assert.equal(meanLossWeight({ ...r, output: 'u', schedule: flowMatching(), weighting: weighting('fm'), density: uniformDensity() }), 1);
 });
 
-test('a recipe without finite weights, data with a non-finite value and a labelled recipe on unlabelled data are refused with the reason', () => {
+test('a recipe without finite weights, non-finite data and a labelled recipe on unlabelled data are refused with the reason', () => {
   const zeroWeight = { ...weighting('fm'), w: () => 0 };
-  assert.throws(() => meanLossWeight(recipe({ weighting: zeroWeight })), /the weighting 'fm' with density 'logit-normal' and output 'v' gives no finite loss weights on 'cosine'/);
+  assert.throws(
+    () => meanLossWeight(recipe({ weighting: zeroWeight })),
+    /the weighting 'fm' with density 'logit-normal' and output 'v' gives no finite loss weights on 'cosine'/,
+  );
   const bad: ExampleSource = { name: 'broken', dim: 3, sample: (n) => new Float64Array(3 * n).fill(Number.NaN) };
-  assert.throws(() => trainingBatch(recipe(), bad, Rng.seeded(0)), /the data set 'broken' produced a non-finite value \(NaN\) in example 0/);
+  assert.throws(
+    () => trainingBatch(recipe(), bad, Rng.seeded(0)),
+    /the data set 'broken' produced a non-finite value \(NaN\) in example 0/,
+  );
   const unlabelled: ExampleSource = { name: 'plain', dim: 3, sample: KNOWN.sample };
-  assert.throws(() => trainingBatch(recipe({ classes: 4 }), unlabelled, Rng.seeded(0)), /conditioned on 4 classes, but the data set 'plain' has no labels/);
+  assert.throws(
+    () => trainingBatch(recipe({ classes: 4 }), unlabelled, Rng.seeded(0)),
+    /conditioned on 4 classes, but the data set 'plain' has no labels/,
+  );
   const short: ExampleSource = { name: 'short', dim: 3, sample: (n) => new Float64Array(n) };
   assert.throws(() => trainingBatch(recipe(), short, Rng.seeded(0)), /gave 64 values for 64 examples of dimension 3/);
 });

@@ -85,17 +85,16 @@ export const MEAN_LOSS_WEIGHT_SEED = 12345;
  * meanLossWeight(eps) === meanLossWeight(eps); // → true
  * ```
  */
-export function meanLossWeight(
-  recipe: LossRecipe,
-  { draws = MEAN_LOSS_WEIGHT_DRAWS, rng }: { draws?: number; rng?: Rng } = {},
-): number {
+export function meanLossWeight(recipe: LossRecipe, { draws = MEAN_LOSS_WEIGHT_DRAWS, rng }: { draws?: number; rng?: Rng } = {}): number {
   const probe = rng ?? Rng.seeded(MEAN_LOSS_WEIGHT_SEED);
   let sum = 0;
   for (let i = 0; i < draws; i++) sum += rawLossWeight(recipe, recipe.density.sampleT(probe, recipe.schedule));
   const mean = sum / draws;
   if (!(mean > 0) || !Number.isFinite(mean)) {
+    const { weighting, density, output, schedule } = recipe;
     throw new DifflowError(
-      `the weighting '${recipe.weighting.name}' with density '${recipe.density.name}' and output '${recipe.output}' gives no finite loss weights on '${recipe.schedule.name}'`,
+      `the weighting '${weighting.name}' with density '${density.name}' and output '${output}' ` +
+        `gives no finite loss weights on '${schedule.name}'`,
     );
   }
   return mean;
@@ -172,7 +171,8 @@ export function trainingBatch(recipe: BatchRecipe, data: ExampleSource, rng: Rng
   let x: Float64Array;
   let labels: Int32Array | undefined;
   if (K !== undefined) {
-    if (!data.sampleLabelled) throw new DifflowError(`the network is conditioned on ${K} classes, but the data set '${data.name}' has no labels`);
+    if (!data.sampleLabelled)
+      throw new DifflowError(`the network is conditioned on ${K} classes, but the data set '${data.name}' has no labels`);
     const drawn = data.sampleLabelled(B, rng);
     x = drawn.x;
     labels = new Int32Array(B);
@@ -180,7 +180,8 @@ export function trainingBatch(recipe: BatchRecipe, data: ExampleSource, rng: Rng
   } else x = data.sample(B, rng);
   if (x.length !== B * d) throw new DifflowError(`the data set '${data.name}' gave ${x.length} values for ${B} examples of dimension ${d}`);
   for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i])) throw new DifflowError(`the data set '${data.name}' produced a non-finite value (${x[i]}) in example ${Math.floor(i / d)}`);
+    if (!Number.isFinite(x[i]))
+      throw new DifflowError(`the data set '${data.name}' produced a non-finite value (${x[i]}) in example ${Math.floor(i / d)}`);
   }
   const eps = rng.normals(B * d);
   const t = new Float64Array(B);

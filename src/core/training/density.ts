@@ -18,8 +18,7 @@ export interface TimeDensity {
   pdfLambda(lambda: number, schedule: Schedule): number;
 }
 
-const normalPdf = (x: number, mean: number, std: number) =>
-  Math.exp(-0.5 * ((x - mean) / std) ** 2) / (std * Math.sqrt(2 * Math.PI));
+const normalPdf = (x: number, mean: number, std: number) => Math.exp(-0.5 * ((x - mean) / std) ** 2) / (std * Math.sqrt(2 * Math.PI));
 
 /**
  * Uniform t ~ U(0, 1): p(λ) = 1/|λ'(t(λ))|.

@@ -29,12 +29,6 @@ export function epsLossWeight(weighting: Weighting, density: TimeDensity, schedu
  * outputLossWeight(weighting('fm'), uniformDensity(), flowMatching(), 'u', 0.9); // → 1
  * ```
  */
-export function outputLossWeight(
-  weighting: Weighting,
-  density: TimeDensity,
-  schedule: Schedule,
-  output: OutputKind,
-  t: number,
-): number {
+export function outputLossWeight(weighting: Weighting, density: TimeDensity, schedule: Schedule, output: OutputKind, t: number): number {
   return epsLossWeight(weighting, density, schedule, t) / mseWeight(output, schedule.alpha(t), schedule.sigma(t));
 }

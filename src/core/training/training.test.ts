@@ -63,7 +63,10 @@ test('every density of λ integrates to 1 and matches a histogram of its samples
         const [x0, x1] = [a + ((b - a) * k) / 8, a + ((b - a) * (k + 1)) / 8];
         const observed = lambdas.filter((l) => l >= x0 && l < x1).length / n;
         const expected = simpson((l) => d.pdfLambda(l, schedule), x0, x1, 200);
-        assert.ok(Math.abs(observed - expected) < 5 * Math.sqrt(expected / n) + 1e-3, `${name} on ${schedule.name}, bin ${k}: ${observed} vs ${expected}`);
+        assert.ok(
+          Math.abs(observed - expected) < 5 * Math.sqrt(expected / n) + 1e-3,
+          `${name} on ${schedule.name}, bin ${k}: ${observed} vs ${expected}`,
+        );
       }
     }
   }

@@ -18,8 +18,7 @@ export interface Weighting {
 /** EDM's σ_data, the data's standard deviation its preconditioning assumes. */
 const EDM_SIGMA_DATA = 0.5;
 
-const gaussianPdf = (x: number, mean: number, std: number) =>
-  Math.exp(-0.5 * ((x - mean) / std) ** 2) / (std * Math.sqrt(2 * Math.PI));
+const gaussianPdf = (x: number, mean: number, std: number) => Math.exp(-0.5 * ((x - mean) / std) ** 2) / (std * Math.sqrt(2 * Math.PI));
 
 /**
  * The weighting `name`; `bias` is the b of sigmoid(b − λ) (default 0).

@@ -14,7 +14,9 @@ function checkWellFormed(xml: string): void {
     const end = xml.indexOf(';', at);
     assert.ok(end > at, `unterminated entity at ${at}`);
     const name = xml.slice(at + 1, end);
-    const numeric = name.startsWith('#x') ? name.length > 2 && [...name.slice(2)].every((c) => '0123456789abcdefABCDEF'.includes(c)) : name.startsWith('#') && name.length > 1 && [...name.slice(1)].every((c) => c >= '0' && c <= '9');
+    const numeric = name.startsWith('#x')
+      ? name.length > 2 && [...name.slice(2)].every((c) => '0123456789abcdefABCDEF'.includes(c))
+      : name.startsWith('#') && name.length > 1 && [...name.slice(1)].every((c) => c >= '0' && c <= '9');
     assert.ok(numeric || ['amp', 'lt', 'gt', 'quot', 'apos'].includes(name), `bad entity &${name}; at ${at}`);
     return end + 1;
   };
@@ -112,13 +114,23 @@ test("a line chart's path maps data to pixels exactly as its scales say", () => 
 test('a NaN in the middle of a series splits its path into two sub-paths', () => {
   const y = t.map((s, i) => (i === 5 ? NaN : s));
   const d = attrsOf(lineChart({ series: [{ x: t, y }] }), 'class="line"', 'd')[0];
-  assert.deepEqual(subpaths(d).map((p) => p.length), [5, 5]);
+  assert.deepEqual(
+    subpaths(d).map((p) => p.length),
+    [5, 5],
+  );
 });
 
 test('NaN and Infinity never appear in the output', () => {
   const bad = [NaN, Infinity, -Infinity];
   const charts = [
-    lineChart({ series: [{ x: t, y: t.map((s, i) => bad[i % 3] ?? s) }, { x: [NaN, NaN], y: [1, 2] }, { x: [], y: [] }], legend: true }),
+    lineChart({
+      series: [
+        { x: t, y: t.map((s, i) => bad[i % 3] ?? s) },
+        { x: [NaN, NaN], y: [1, 2] },
+        { x: [], y: [] },
+      ],
+      legend: true,
+    }),
     lineChart({ series: [{ x: t, y: t.map((s) => s * 1e300 * 1e10), markers: true, fill: true }] }),
     lineChart({ series: [{ x: t, y: t.map((s) => s - 0.5) }], logY: true }),
     lineChart({ series: [] }),
@@ -134,7 +146,13 @@ test('NaN and Infinity never appear in the output', () => {
 
 test('titles, labels and series names are XML-escaped', () => {
   const nasty = `<b>"Q" & 'A'</b>`;
-  const svg = lineChart({ title: nasty, xLabel: nasty, yLabel: nasty, series: [{ name: nasty, x: t, y: t, color: '"red' }], legend: 'right' });
+  const svg = lineChart({
+    title: nasty,
+    xLabel: nasty,
+    yLabel: nasty,
+    series: [{ name: nasty, x: t, y: t, color: '"red' }],
+    legend: 'right',
+  });
   assert.ok(!svg.includes('<b>'));
   assert.equal(svg.split(escapeXml(nasty)).length - 1, 4);
   assert.equal(escapeXml(nasty), '&lt;b&gt;&quot;Q&quot; &amp; &apos;A&apos;&lt;/b&gt;');
@@ -143,7 +161,12 @@ test('titles, labels and series names are XML-escaped', () => {
 
 test('every chart is one standalone, well-formed SVG document', () => {
   const svgs = [
-    lineChart({ title: 'λ and σ(λ)', xLabel: 'λ', yLabel: 'w(λ)', series: [{ name: 'a', x: t, y: t, dash: '4 2', curve: 'step', fill: '#ccc' }] }),
+    lineChart({
+      title: 'λ and σ(λ)',
+      xLabel: 'λ',
+      yLabel: 'w(λ)',
+      series: [{ name: 'a', x: t, y: t, dash: '4 2', curve: 'step', fill: '#ccc' }],
+    }),
     scatterChart({ points: [{ name: 'p', x: t, y: t }], lines: [{ x: t, y: t }] }),
   ];
   for (const svg of svgs) {
@@ -154,7 +177,15 @@ test('every chart is one standalone, well-formed SVG document', () => {
 });
 
 test('the checker itself rejects malformed XML', () => {
-  for (const bad of ['<svg><g></svg>', '<svg a="1" a="2"/>', '<svg a=1/>', '<svg>&nbsp;</svg>', '<svg/><svg/>', '<svg>a & b</svg>', '<svg a="<"/>']) {
+  for (const bad of [
+    '<svg><g></svg>',
+    '<svg a="1" a="2"/>',
+    '<svg a=1/>',
+    '<svg>&nbsp;</svg>',
+    '<svg/><svg/>',
+    '<svg>a & b</svg>',
+    '<svg a="<"/>',
+  ]) {
     assert.throws(() => checkWellFormed(bad), bad);
   }
   checkWellFormed('<?xml version="1.0"?>\n<svg a="&amp;&#955;"><!-- c --><g/>x&#x3bb;</svg>\n');

@@ -5,7 +5,17 @@
  */
 import { layoutFrame, renderBack, renderFront, type ChartFrame, type FrameSpec } from './frame.js';
 import { CORNERS, renderLegend, type LegendPosition } from './legend.js';
-import { coveredPixels, lineStyle, pixelRuns, pointStyle, renderLine, renderPoints, type LineSeries, type MarkStyle, type PointSeries } from './marks.js';
+import {
+  coveredPixels,
+  lineStyle,
+  pixelRuns,
+  pointStyle,
+  renderLine,
+  renderPoints,
+  type LineSeries,
+  type MarkStyle,
+  type PointSeries,
+} from './marks.js';
 import { extent, paddedDomain } from './scale.js';
 import { FONT, FONT_FAMILY, PALETTE, el, escapeXml, hash, text } from './svg.js';
 
@@ -65,7 +75,13 @@ function legendHits(frame: ChartFrame, covered: (frame: ChartFrame) => number[])
   return hits;
 }
 
-function prepare(spec: ChartSpec, lineSeries: readonly LineSeries[], pointSeries: readonly PointSeries[], xPad: number, equalAspect: boolean): Prepared {
+function prepare(
+  spec: ChartSpec,
+  lineSeries: readonly LineSeries[],
+  pointSeries: readonly PointSeries[],
+  xPad: number,
+  equalAspect: boolean,
+): Prepared {
   const lines = lineSeries.map((series, i) => ({ series, style: lineStyle(series, PALETTE[i % PALETTE.length]) }));
   const points = pointSeries.map((series, i) => ({ series, style: pointStyle(series, PALETTE[i % PALETTE.length]) }));
   const all = [...lineSeries, ...pointSeries];
@@ -73,7 +89,10 @@ function prepare(spec: ChartSpec, lineSeries: readonly LineSeries[], pointSeries
   const xDomain = spec.xDomain ?? paddedDomain(extent(all.map((s) => s.x)), xPad);
   let yDomain = spec.yDomain;
   if (yDomain === undefined) {
-    const data = extent(all.map((s) => s.y), logY);
+    const data = extent(
+      all.map((s) => s.y),
+      logY,
+    );
     yDomain = paddedDomain(data, 0.05, logY);
     const filled = lineSeries.some((s) => s.fill !== undefined && s.fill !== false);
     if (filled && !logY && data !== undefined && data[0] >= 0) yDomain = [0, data[1] > 0 ? data[1] * 1.05 : 1];
@@ -127,14 +146,27 @@ function render(p: Prepared, id: string | undefined): string {
     renderBack(frame) +
     el('g', { class: 'marks', 'clip-path': `url(#${placeholder})` }, marks) +
     renderFront(frame, p.spec);
-  if (frame.legend) body += renderLegend(frame.legend.layout, frame.legend.x, frame.legend.y, frame.legend.position !== 'right' && frame.legend.position !== 'bottom');
+  if (frame.legend)
+    body += renderLegend(
+      frame.legend.layout,
+      frame.legend.x,
+      frame.legend.y,
+      frame.legend.position !== 'right' && frame.legend.position !== 'bottom',
+    );
   const clipId = `${id ?? 'plot'}-clip-${hash(body)}`;
   body = body.split(placeholder).join(escapeXml(clipId));
   return document(frame.width, frame.height, body);
 }
 
 function document(width: number, height: number, body: string): string {
-  const attrs = { xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${width} ${height}`, 'font-family': FONT_FAMILY, 'font-size': FONT.tick };
+  const attrs = {
+    xmlns: 'http://www.w3.org/2000/svg',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    'font-family': FONT_FAMILY,
+    'font-size': FONT.tick,
+  };
   return `${el('svg', attrs, `\n${body}\n`)}\n`;
 }
 
@@ -162,7 +194,12 @@ function rootSize(svg: string): [number, number] {
   const start = svg.indexOf('<svg');
   const tag = start < 0 ? '' : svg.slice(start, svg.indexOf('>', start) + 1);
   const attr = (name: string) => Number(new RegExp(`\\s${name}="([0-9.]+)(px)?"`).exec(tag)?.[1] ?? NaN);
-  const box = /\sviewBox="([^"]*)"/.exec(tag)?.[1].trim().split(/[\s,]+/).map(Number) ?? [];
+  const box =
+    /\sviewBox="([^"]*)"/
+      .exec(tag)?.[1]
+      .trim()
+      .split(/[\s,]+/)
+      .map(Number) ?? [];
   const width = Number.isFinite(attr('width')) ? attr('width') : (box[2] ?? NaN);
   const height = Number.isFinite(attr('height')) ? attr('height') : (box[3] ?? NaN);
   if (!(width > 0 && height > 0)) throw new RangeError('panelGrid: a panel is not an <svg> with a width and a height');
@@ -184,19 +221,32 @@ function nest(svg: string, x: number, y: number, prefix: string): string {
  * <svg>; columns are as wide as their widest panel, rows as tall as their tallest. `gap` (default 16 px) is
  * the space between and around panels; `title` goes on top.
  */
-export function panelGrid(panels: readonly (string | { readonly svg: string })[], columns: number, opts: { readonly title?: string; readonly gap?: number } = {}): string {
+export function panelGrid(
+  panels: readonly (string | { readonly svg: string })[],
+  columns: number,
+  opts: { readonly title?: string; readonly gap?: number } = {},
+): string {
   if (!(Number.isInteger(columns) && columns >= 1)) throw new RangeError(`panelGrid: columns must be a positive integer, got ${columns}`);
   const svgs = panels.map((p) => (typeof p === 'string' ? p : p.svg));
   const sizes = svgs.map(rootSize);
   const gap = opts.gap ?? 16;
   const rows = Math.ceil(svgs.length / columns);
-  const colWidth = Array.from({ length: Math.min(columns, svgs.length) }, (_, c) => Math.max(...sizes.filter((_, i) => i % columns === c).map((s) => s[0])));
+  const colWidth = Array.from({ length: Math.min(columns, svgs.length) }, (_, c) =>
+    Math.max(...sizes.filter((_, i) => i % columns === c).map((s) => s[0])),
+  );
   const rowHeight = Array.from({ length: rows }, (_, r) => Math.max(...sizes.slice(r * columns, (r + 1) * columns).map((s) => s[1])));
   const top = gap + (opts.title ? FONT.title + 12 : 0);
   const width = colWidth.reduce((a, b) => a + b + gap, gap);
   const height = rowHeight.reduce((a, b) => a + b + gap, top);
   let body = el('rect', { x: 0, y: 0, width, height, fill: '#ffffff' });
-  if (opts.title) body += text(width / 2, gap + FONT.title * 0.85, opts.title, { class: 'title', 'text-anchor': 'middle', 'font-size': FONT.title + 1, 'font-weight': 'bold', fill: '#111111' });
+  if (opts.title)
+    body += text(width / 2, gap + FONT.title * 0.85, opts.title, {
+      class: 'title',
+      'text-anchor': 'middle',
+      'font-size': FONT.title + 1,
+      'font-weight': 'bold',
+      fill: '#111111',
+    });
   svgs.forEach((svg, i) => {
     const [r, c] = [Math.floor(i / columns), i % columns];
     const x = colWidth.slice(0, c).reduce((a, b) => a + b + gap, gap) + (colWidth[c] - sizes[i][0]) / 2;

@@ -167,7 +167,12 @@ export function renderFront(frame: ChartFrame, spec: FrameSpec): string {
   out += el('g', { class: 'tick-labels', 'font-size': FONT.tick, fill: '#333333' }, labels);
   if (spec.xLabel) {
     const baseline = bottom + TICK + 3 + FONT.tick + 6 + FONT.label * 0.8;
-    out += text(area.x + area.width / 2, baseline, spec.xLabel, { class: 'x-label', 'text-anchor': 'middle', 'font-size': FONT.label, fill: '#222222' });
+    out += text(area.x + area.width / 2, baseline, spec.xLabel, {
+      class: 'x-label',
+      'text-anchor': 'middle',
+      'font-size': FONT.label,
+      fill: '#222222',
+    });
   }
   if (spec.yLabel) {
     const cx = EDGE + FONT.label * 0.8;

@@ -4,6 +4,17 @@ export type { ChartSpec, LineChartSpec, ScatterChartSpec } from './chart.js';
 export type { ChartFrame, Rect } from './frame.js';
 export type { LegendPosition } from './legend.js';
 export type { LineSeries, PointSeries } from './marks.js';
-export { extent, formatNumber, formatTick, linearScale, logScale, logTicks, niceDomain, niceTicks, paddedDomain, tickStep } from './scale.js';
+export {
+  extent,
+  formatNumber,
+  formatTick,
+  linearScale,
+  logScale,
+  logTicks,
+  niceDomain,
+  niceTicks,
+  paddedDomain,
+  tickStep,
+} from './scale.js';
 export type { Scale, Tick } from './scale.js';
 export { FONT, FONT_FAMILY, PALETTE, escapeXml } from './svg.js';

@@ -143,7 +143,14 @@ export function renderLine(s: LineSeries, style: MarkStyle, sx: Scale, sy: Scale
     const zero = sy.kind === 'log' ? d0 : Math.min(Math.max(0, Math.min(d0, d1)), Math.max(d0, d1));
     const d = areaPath(runs, sy.map(zero), curve);
     const color = s.fill === true ? style.color : s.fill;
-    if (d !== '') out += el('path', { class: 'area', d, fill: color, 'fill-opacity': s.fill === true ? 0.2 * style.opacity : style.opacity, stroke: 'none' });
+    if (d !== '')
+      out += el('path', {
+        class: 'area',
+        d,
+        fill: color,
+        'fill-opacity': s.fill === true ? 0.2 * style.opacity : style.opacity,
+        stroke: 'none',
+      });
   }
   const d = linePath(runs, curve);
   if (d !== '') {
@@ -159,7 +166,12 @@ export function renderLine(s: LineSeries, style: MarkStyle, sx: Scale, sy: Scale
       opacity: style.opacity === 1 ? undefined : style.opacity,
     });
   }
-  if (style.markers) out += el('g', { class: 'markers', fill: style.color, opacity: style.opacity === 1 ? undefined : style.opacity }, dots(runs, style.radius));
+  if (style.markers)
+    out += el(
+      'g',
+      { class: 'markers', fill: style.color, opacity: style.opacity === 1 ? undefined : style.opacity },
+      dots(runs, style.radius),
+    );
   return out;
 }
 

@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extent, formatNumber, formatTick, linearScale, logScale, logTicks, niceDomain, niceTicks, paddedDomain, tickStep } from './scale.js';
+import {
+  extent,
+  formatNumber,
+  formatTick,
+  linearScale,
+  logScale,
+  logTicks,
+  niceDomain,
+  niceTicks,
+  paddedDomain,
+  tickStep,
+} from './scale.js';
 
 test('niceTicks on [0, 1] gives 0, 0.2, …, 1 exactly', () => {
   assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
@@ -28,7 +39,10 @@ test('ticks lie in the domain, one nice step apart, and cover it to within one s
     const count = 2 + Math.floor(uniform() * 9);
     const step = tickStep(lo, hi, count);
     const mantissa = step / 10 ** Math.floor(Math.log10(step) + 1e-9);
-    assert.ok([1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9), `step ${step}`);
+    assert.ok(
+      [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9),
+      `step ${step}`,
+    );
     const ticks = niceTicks(lo, hi, count);
     assert.ok(ticks.length >= 2, `${ticks.length} ticks on [${lo}, ${hi}]`);
     assert.ok(ticks[0] >= lo - step * 1e-9 && ticks[0] - lo < step);
@@ -76,7 +90,10 @@ test('a linear scale maps the domain ends onto the range ends, y upward', () => 
   assert.equal(y.map(-1), 300);
   assert.equal(y.map(3), 100);
   assert.equal(y.map(1), 200);
-  assert.deepEqual(y.ticks(4).map((t) => t.label), ['\u22121', '0', '1', '2', '3']);
+  assert.deepEqual(
+    y.ticks(4).map((t) => t.label),
+    ['\u22121', '0', '1', '2', '3'],
+  );
 });
 
 test('an empty domain [a, a] is widened around a, and a non-finite domain is refused', () => {
@@ -97,10 +114,22 @@ test('a log scale spaces decades evenly and maps v ≤ 0 to NaN', () => {
 });
 
 test('logTicks gives powers of ten over many decades and 1-2-5 steps over few', () => {
-  assert.deepEqual(logTicks(1e-3, 1e3, 7).map((t) => t.label), ['1e-3', '0.01', '0.1', '1', '10', '100', '1000']);
-  assert.deepEqual(logTicks(1e-20, 1, 4).map((t) => t.value), [1e-20, 1e-15, 1e-10, 1e-5, 1]);
-  assert.deepEqual(logTicks(1, 50).map((t) => t.value), [1, 2, 5, 10, 20, 50]);
-  assert.deepEqual(logTicks(0.03, 0.6).map((t) => t.value), [0.05, 0.1, 0.2, 0.5]);
+  assert.deepEqual(
+    logTicks(1e-3, 1e3, 7).map((t) => t.label),
+    ['1e-3', '0.01', '0.1', '1', '10', '100', '1000'],
+  );
+  assert.deepEqual(
+    logTicks(1e-20, 1, 4).map((t) => t.value),
+    [1e-20, 1e-15, 1e-10, 1e-5, 1],
+  );
+  assert.deepEqual(
+    logTicks(1, 50).map((t) => t.value),
+    [1, 2, 5, 10, 20, 50],
+  );
+  assert.deepEqual(
+    logTicks(0.03, 0.6).map((t) => t.value),
+    [0.05, 0.1, 0.2, 0.5],
+  );
 });
 
 test('extent ignores non-finite values, and paddedDomain pads it', () => {

@@ -29,7 +29,8 @@ export function escapeXml(text: string): string {
     else if (c === '>') out += '&gt;';
     else if (c === '"') out += '&quot;';
     else if (c === "'") out += '&apos;';
-    else if (c < ' ' && c !== '\t' && c !== '\n' && c !== '\r') out += ' '; // control characters are not XML
+    else if (c < ' ' && c !== '\t' && c !== '\n' && c !== '\r')
+      out += ' '; // control characters are not XML
     else out += c;
   }
   return out;

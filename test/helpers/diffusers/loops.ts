@@ -41,7 +41,13 @@ export function eulerLoop(p: Plan, model: ArrayModel, sample: Float64Array, o: {
 }
 
 /** EulerAncestralDiscreteScheduler over a plan with noise from `noise` (e.g. torch's); `testLoop` as in `eulerLoop`. */
-export function eulerAncestralLoop(p: Plan, model: ArrayModel, sample: Float64Array, noise: { normals(n: number): Float64Array }, o: { testLoop?: boolean } = {}): Float64Array {
+export function eulerAncestralLoop(
+  p: Plan,
+  model: ArrayModel,
+  sample: Float64Array,
+  noise: { normals(n: number): Float64Array },
+  o: { testLoop?: boolean } = {},
+): Float64Array {
   const s = planSigmas(p);
   for (let i = 0; i < p.timesteps.length; i++) {
     const scaled = sample.map((v) => v / Math.sqrt(s[i] ** 2 + 1));
@@ -58,7 +64,12 @@ export function eulerAncestralLoop(p: Plan, model: ArrayModel, sample: Float64Ar
 }
 
 /** HeunDiscreteScheduler over a plan (timesteps t_0, t_1, t_1, …); `testLoop` as in `eulerLoop`. */
-export function heunLoop(p: Plan, model: ArrayModel, sample: Float64Array, o: { testLoop?: boolean; start?: number; clip?: number } = {}): Float64Array {
+export function heunLoop(
+  p: Plan,
+  model: ArrayModel,
+  sample: Float64Array,
+  o: { testLoop?: boolean; start?: number; clip?: number } = {},
+): Float64Array {
   const g = planSigmas(p);
   const sigmas = [g[0], ...g.slice(1, -1).flatMap((v) => [v, v]), g[g.length - 1]];
   let prevDerivative: Float64Array | undefined;
@@ -136,9 +147,10 @@ export function dpmLoop(p: Plan, model: ArrayModel, sample: Float64Array, firstO
     const [sigmaS, sigmaT] = [s[i], s[i + 1]];
     const alphaS = alphaOf(sigmaS);
     const out = model(sample, p.timesteps[i]);
-    const x0 = p.outputKind === 'eps'
-      ? sample.map((v, k) => (v - sigmaS * alphaS * out[k]) / alphaS)
-      : sample.map((v, k) => alphaS * v - sigmaS * alphaS * out[k]);
+    const x0 =
+      p.outputKind === 'eps'
+        ? sample.map((v, k) => (v - sigmaS * alphaS * out[k]) / alphaS)
+        : sample.map((v, k) => alphaS * v - sigmaS * alphaS * out[k]);
     outputs.push(x0);
     const alphaT = sigmaT === 0 ? 1 : alphaOf(sigmaT);
     const h = (sigmaT === 0 ? Infinity : lambdaOf(sigmaT)) - lambdaOf(sigmaS);
@@ -161,9 +173,16 @@ export function edmLoop(p: Plan, model: ArrayModel, sample: Float64Array, sigmaD
   const s = planSigmas(p);
   for (let i = 0; i < p.timesteps.length; i++) {
     const c = sigmaData ** 2 + s[i] ** 2;
-    const out = model(sample.map((v) => v / Math.sqrt(c)), p.timesteps[i]);
+    const out = model(
+      sample.map((v) => v / Math.sqrt(c)),
+      p.timesteps[i],
+    );
     const x0 = sample.map((v, k) => (sigmaData ** 2 / c) * v + ((s[i] * sigmaData) / Math.sqrt(c)) * out[k]);
-    sample = axpy(sample, sample.map((v, k) => (v - x0[k]) / s[i]), s[i + 1] - s[i]);
+    sample = axpy(
+      sample,
+      sample.map((v, k) => (v - x0[k]) / s[i]),
+      s[i + 1] - s[i],
+    );
   }
   return sample;
 }

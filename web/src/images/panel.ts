@@ -23,7 +23,13 @@ const MB = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 export function mountImages(el: HTMLElement): void {
   const parts = panelSkeleton(el, 'Real images: Fashion-MNIST, sampled in your browser', INTRO);
   const classNames = Object.fromEntries(FASHION_MNIST_CLASSES.map((name, i) => [String(i), name]));
-  const label = select({ testid: 'images-class', label: 'class', options: FASHION_MNIST_CLASSES.map((_, i) => String(i)), value: '0', labels: classNames });
+  const label = select({
+    testid: 'images-class',
+    label: 'class',
+    options: FASHION_MNIST_CLASSES.map((_, i) => String(i)),
+    value: '0',
+    labels: classNames,
+  });
   const sampler = select<SamplerName>({ testid: 'images-sampler', label: 'sampler', options: SAMPLER_NAMES, value: 'dpmpp2m' });
   const steps = slider({ testid: 'images-steps', label: 'steps', min: 2, max: 50, step: 1, value: 20 });
   const guidance = slider({ testid: 'images-guidance', label: 'guidance w', min: 0, max: 6, step: 0.25, value: 2 });
@@ -37,7 +43,8 @@ export function mountImages(el: HTMLElement): void {
   parts.controls.append(label.root, sampler.root, steps.root, guidance.root, eta.root, churn.root, buttons);
 
   const legend = textEl('p', 'images-legend', '');
-  legend.innerHTML = 'Upper row of each pair: z<sub>t</sub>, what the sampler holds. Under it: ' +
+  legend.innerHTML =
+    'Upper row of each pair: z<sub>t</sub>, what the sampler holds. Under it: ' +
     'x̂, the network’s guess of the finished image from that z<sub>t</sub>.';
   const canvas = document.createElement('canvas');
   canvas.className = 'images-canvas';
@@ -48,9 +55,13 @@ export function mountImages(el: HTMLElement): void {
   const scrub = slider({ testid: 'images-scrub', label: 'show step', min: 0, max: 20, step: 1, value: 0 });
   scrub.setEnabled(false);
   parts.figure.append(legend, canvas, caption, scrub.root);
-  const status = textEl('p', 'images-status', `ONNX Runtime (its WebAssembly build, ${MB(WASM_BYTES.wasm)}; the ` +
-    `WebGPU build, ${MB(WASM_BYTES.webgpu)}, where the browser has WebGPU) ` +
-    `and the model (${MODEL_MB} MB) download when you first use this panel.`);
+  const status = textEl(
+    'p',
+    'images-status',
+    `ONNX Runtime (its WebAssembly build, ${MB(WASM_BYTES.wasm)}; the ` +
+      `WebGPU build, ${MB(WASM_BYTES.webgpu)}, where the browser has WebGPU) ` +
+      `and the model (${MODEL_MB} MB) download when you first use this panel.`,
+  );
   const timing = textEl('p', 'images-timing', '');
   const error = textEl('p', 'images-error', '');
   error.setAttribute('role', 'alert');
@@ -61,7 +72,20 @@ export function mountImages(el: HTMLElement): void {
   table.innerHTML = TRADE_OFF_TABLE;
   parts.body.append(table, mathBox(IMAGES_MATH));
 
-  const state: ImagesHooks = { loaded: false, backend: '', running: false, id: 0, step: 0, steps: 0, request: undefined, images: [], seconds: 0, evaluations: 0, diversity: 0, error: '' };
+  const state: ImagesHooks = {
+    loaded: false,
+    backend: '',
+    running: false,
+    id: 0,
+    step: 0,
+    steps: 0,
+    request: undefined,
+    images: [],
+    seconds: 0,
+    evaluations: 0,
+    diversity: 0,
+    error: '',
+  };
   hooks().panels.images = state;
 
   let worker: Worker | undefined;
@@ -73,7 +97,8 @@ export function mountImages(el: HTMLElement): void {
     const f = frames[shown];
     if (!f) return;
     drawFrame(canvas, f.z, f.xHat, columnsFor(parts.figure.clientWidth));
-    caption.textContent = f.i < f.steps ? `Step ${f.i + 1} of ${f.steps}: t = ${f.t.toFixed(3)}` : `Result after ${f.steps} steps (t = 0, where z = x̂).`;
+    caption.textContent =
+      f.i < f.steps ? `Step ${f.i + 1} of ${f.steps}: t = ${f.t.toFixed(3)}` : `Result after ${f.steps} steps (t = 0, where z = x̂).`;
   };
   new ResizeObserver(redraw).observe(parts.figure);
   /** Draws frame i and moves the scrubber there (its 'input' event updates the number beside it). */
@@ -92,7 +117,8 @@ export function mountImages(el: HTMLElement): void {
     state.loaded = true;
     state.backend = info.backend;
     const threads = info.backend === 'wasm' ? `, ${info.threads} thread${info.threads > 1 ? 's' : ''}` : '';
-    status.textContent = `Running on ${info.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}${threads}: ONNX ` +
+    status.textContent =
+      `Running on ${info.backend === 'webgpu' ? 'WebGPU' : 'WebAssembly'}${threads}: ONNX ` +
       `Runtime (${MB(WASM_BYTES[info.backend])}) and the model (${MB(info.modelBytes)}) ` +
       `ready in ${info.seconds.toFixed(1)} s.${info.fallback ? ` ${info.fallback}.` : ''}`;
   };
@@ -120,7 +146,8 @@ export function mountImages(el: HTMLElement): void {
     state.evaluations = m.evaluations;
     state.diversity = diversity(m.images, IMAGES, PIXELS);
     state.running = false;
-    timing.textContent = `${IMAGES} images: ${m.evaluations} network evaluations of a batch of ${2 * IMAGES} in ` +
+    timing.textContent =
+      `${IMAGES} images: ${m.evaluations} network evaluations of a batch of ${2 * IMAGES} in ` +
       `${m.seconds.toFixed(2)} s (${fmt((1000 * m.seconds) / m.evaluations)} ms each). Diversity ` +
       `(mean RMS distance between two of the ten images): ${state.diversity.toFixed(3)}.`;
   };
@@ -143,7 +170,15 @@ export function mountImages(el: HTMLElement): void {
   };
 
   const request = () => {
-    const r: ImageRequest = { label: Number(label.value()), sampler: sampler.value(), steps: steps.value(), guidance: guidance.value(), eta: eta.value(), churn: churn.value(), seed };
+    const r: ImageRequest = {
+      label: Number(label.value()),
+      sampler: sampler.value(),
+      steps: steps.value(),
+      guidance: guidance.value(),
+      eta: eta.value(),
+      churn: churn.value(),
+      seed,
+    };
     state.id++;
     state.request = r;
     state.running = true;

@@ -15,8 +15,14 @@ more of them are recognisably the asked class, and the ten look more alike (the 
 Too much guidance also moves them away from real images: FD-FMNIST is lowest near w = 2 (the table).`;
 
 export const IMAGES_MATH: readonly Formula[] = [
-  { label: 'Classifier-free guidance ($\\varnothing$: no class)', tex: '\\hat u_w = \\hat u(z_t, \\varnothing) + w\\,\\big(\\hat u(z_t, c) - \\hat u(z_t, \\varnothing)\\big)' },
-  { label: 'The guess of the clean image (flow matching: $z_t = (1 - t)\\,x + t\\,\\varepsilon$, $u = \\varepsilon - x$)', tex: '\\hat x = z_t - t\\,\\hat u_w' },
+  {
+    label: 'Classifier-free guidance ($\\varnothing$: no class)',
+    tex: '\\hat u_w = \\hat u(z_t, \\varnothing) + w\\,\\big(\\hat u(z_t, c) - \\hat u(z_t, \\varnothing)\\big)',
+  },
+  {
+    label: 'The guess of the clean image (flow matching: $z_t = (1 - t)\\,x + t\\,\\varepsilon$, $u = \\varepsilon - x$)',
+    tex: '\\hat x = z_t - t\\,\\hat u_w',
+  },
 ];
 
 /** w, accuracy (%), FD-FMNIST, diversity: `npx tsx scripts/web-model-guidance.ts 2 0 1 2 4` (docs/explorer-images.md). */
@@ -30,6 +36,8 @@ const MEASURED: readonly (readonly [number, number, number, number])[] = [
 export const TRADE_OFF_TABLE = `<table class="images-table">
 <caption>This model, measured with this page's sampling code (200 images per w: 20 per class, DPM-Solver++ 2M, 20 steps)</caption>
 <thead><tr><th>w</th><th>recognised as the asked class</th><th>FD-FMNIST (lower: closer to real images)</th><th>diversity</th></tr></thead>
-<tbody>${MEASURED.map(([w, accuracy, fd, spread]) => `<tr><td>${w}</td><td>${accuracy.toFixed(1)} %</td>` +
-  `<td>${fd.toFixed(1)}</td><td>${spread.toFixed(3)}</td></tr>`).join('')}</tbody>
+<tbody>${MEASURED.map(
+  ([w, accuracy, fd, spread]) =>
+    `<tr><td>${w}</td><td>${accuracy.toFixed(1)} %</td>` + `<td>${fd.toFixed(1)}</td><td>${spread.toFixed(3)}</td></tr>`,
+).join('')}</tbody>
 </table>`;

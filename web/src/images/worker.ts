@@ -87,8 +87,10 @@ scope.addEventListener('message', (event: MessageEvent<ToImagesWorker>) => {
     session().catch((e: unknown) => post({ type: 'error', message: messageOf(e) }));
   } else {
     latest = message.id;
-    queue = queue.then(() => sample(message)).catch((e: unknown) => {
-      if (!(e instanceof Cancelled)) post({ type: 'error', id: message.id, message: messageOf(e) });
-    });
+    queue = queue
+      .then(() => sample(message))
+      .catch((e: unknown) => {
+        if (!(e instanceof Cancelled)) post({ type: 'error', id: message.id, message: messageOf(e) });
+      });
   }
 });

@@ -13,11 +13,18 @@ import { ChartBox, fmt, panelSkeleton, slider } from './controls.js';
 export const CHURN_MATH: readonly Formula[] = [
   {
     label: 'One churn step: DDIM to $\\lambda_t + \\Delta\\lambda/(1-c)$, then re-noise to $\\lambda_s = \\lambda_t + \\Delta\\lambda$',
-    tex: ['z_s = \\alpha_s \\hat x + \\sigma_s\\left(e^{-\\delta/2}\\hat\\varepsilon + \\sqrt{1 - e^{-\\delta}}\\,\\xi\\right)', '\\delta = \\frac{c}{1-c}\\,\\Delta\\lambda'],
+    tex: [
+      'z_s = \\alpha_s \\hat x + \\sigma_s\\left(e^{-\\delta/2}\\hat\\varepsilon + \\sqrt{1 - e^{-\\delta}}\\,\\xi\\right)',
+      '\\delta = \\frac{c}{1-c}\\,\\Delta\\lambda',
+    ],
   },
-  { label: '$c = 0$ is DDIM; $c = \\tfrac12$ is DDPM, i.e. $\\eta = 1$ in', tex: '\\tilde\\sigma^2 = \\eta^2 \\sigma_s^2 \\left(1 - e^{\\lambda_t - \\lambda_s}\\right)' },
   {
-    label: 'Each step is affine in $(z_t, \\hat v_t)$; on a VP schedule $\\hat x = \\alpha ' +
+    label: '$c = 0$ is DDIM; $c = \\tfrac12$ is DDPM, i.e. $\\eta = 1$ in',
+    tex: '\\tilde\\sigma^2 = \\eta^2 \\sigma_s^2 \\left(1 - e^{\\lambda_t - \\lambda_s}\\right)',
+  },
+  {
+    label:
+      'Each step is affine in $(z_t, \\hat v_t)$; on a VP schedule $\\hat x = \\alpha ' +
       'z - \\sigma \\hat v$, $\\hat\\varepsilon = \\sigma z + \\alpha \\hat v$, so',
     tex: ['z_s = A_i\\, z_t + B_i\\, \\hat v_t + \\text{noise}', 'B_i = \\sigma_s e^{-\\delta/2} \\alpha_t - \\alpha_s \\sigma_t'],
   },
@@ -27,7 +34,10 @@ export const CHURN_MATH: readonly Formula[] = [
   },
   {
     label: 'The jump at $c > 0$: the first step starts at $t = 1$, where $\\lambda_1 = -\\infty$ on the cosine schedule',
-    tex: ['\\Delta\\lambda = \\infty \\;\\Rightarrow\\; \\delta = \\infty,\\quad e^{-\\delta/2} = 0', '\\text{so } z_1 \\text{ keeps weight } 0 \\text{ for every } c > 0'],
+    tex: [
+      '\\Delta\\lambda = \\infty \\;\\Rightarrow\\; \\delta = \\infty,\\quad e^{-\\delta/2} = 0',
+      '\\text{so } z_1 \\text{ keeps weight } 0 \\text{ for every } c > 0',
+    ],
   },
 ];
 

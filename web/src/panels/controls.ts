@@ -90,7 +90,13 @@ export function numberField(spec: NumericSpec): Control<number> {
 }
 
 /** A select over `options` (value → label). */
-export function select<T extends string>(spec: { testid: string; label: string; options: readonly T[]; value: T; labels?: Partial<Record<T, string>> }): Control<T> {
+export function select<T extends string>(spec: {
+  testid: string;
+  label: string;
+  options: readonly T[];
+  value: T;
+  labels?: Partial<Record<T, string>>;
+}): Control<T> {
   const root = document.createElement('label');
   root.className = 'control';
   const name = document.createElement('span');
@@ -170,7 +176,10 @@ export class ChartBox {
   private width = 0;
   private frame = 0;
 
-  constructor(parent: HTMLElement, private readonly range: { minWidth: number; maxWidth: number } = { minWidth: 300, maxWidth: 760 }) {
+  constructor(
+    parent: HTMLElement,
+    private readonly range: { minWidth: number; maxWidth: number } = { minWidth: 300, maxWidth: 760 },
+  ) {
     this.el = document.createElement('div');
     this.el.className = 'chart';
     parent.append(this.el);

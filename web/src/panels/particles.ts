@@ -35,7 +35,12 @@ export class ParticleCanvas {
   private size = 0;
   private scale = 1;
 
-  constructor(parent: HTMLElement, private readonly data: Float64Array, label: string, testid: string) {
+  constructor(
+    parent: HTMLElement,
+    private readonly data: Float64Array,
+    label: string,
+    testid: string,
+  ) {
     this.canvas = document.createElement('canvas');
     this.canvas.dataset.testid = testid;
     this.canvas.setAttribute('role', 'img');
@@ -97,7 +102,8 @@ export class ParticleCanvas {
     c.strokeRect(LEFT * k, 0, this.size - LEFT * k, this.size - BOTTOM * k);
     const r = Math.max(1, this.size / 400);
     c.fillStyle = COLORS.data;
-    for (let i = 0; i < this.data.length; i += 2) c.fillRect(this.toPx(this.data[i], false) - r, this.toPx(this.data[i + 1], true) - r, 2 * r, 2 * r);
+    for (let i = 0; i < this.data.length; i += 2)
+      c.fillRect(this.toPx(this.data[i], false) - r, this.toPx(this.data[i + 1], true) - r, 2 * r, 2 * r);
     this.drawLegend(c);
     return bg;
   }
@@ -105,7 +111,11 @@ export class ParticleCanvas {
   private drawLegend(c: CanvasRenderingContext2D): void {
     // Smaller on small canvases (two to a row on a phone), so that it stays in the empty top-right corner.
     const k = this.scale * Math.min(1, Math.max(0.7, this.size / this.scale / 320));
-    const entries: [string, string, 'dot' | 'line'][] = [['data', COLORS.data, 'dot'], ['particles', COLORS.particles, 'dot'], ['paths', COLORS.paths, 'line']];
+    const entries: [string, string, 'dot' | 'line'][] = [
+      ['data', COLORS.data, 'dot'],
+      ['particles', COLORS.particles, 'dot'],
+      ['paths', COLORS.paths, 'line'],
+    ];
     c.font = `${11 * k}px system-ui, sans-serif`;
     c.textAlign = 'left';
     const width = 72 * k;

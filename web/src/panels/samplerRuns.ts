@@ -7,8 +7,22 @@
  * distribution measure whose exact value is known, which is what stochastic runs are measured by.
  */
 import {
-  SAMPLERS, denoiserFromModel, isStochastic, mixtureOracle, priorSample, ringMixture, rk45, rng, samplingGrid, scheduleByName,
-  type GridName, type OutputKind, type SamplerName, type Schedule, type ScheduleName, type TimeGrid,
+  SAMPLERS,
+  denoiserFromModel,
+  isStochastic,
+  mixtureOracle,
+  priorSample,
+  ringMixture,
+  rk45,
+  rng,
+  samplingGrid,
+  scheduleByName,
+  type GridName,
+  type OutputKind,
+  type SamplerName,
+  type Schedule,
+  type ScheduleName,
+  type TimeGrid,
 } from '../../../src/core/index.js';
 
 export const N = 1500;
@@ -102,10 +116,13 @@ export async function runSampler(sampler: SamplerName, settings: RunSettings): P
   const oracle = mixtureOracle(DATA, p.schedule);
   const inner = denoiserFromModel(oracle.model(settings.output), settings.output, p.schedule);
   let nfe = 0;
-  const counted = { schedule: p.schedule, denoise: (z: Float64Array, t: number) => {
+  const counted = {
+    schedule: p.schedule,
+    denoise: (z: Float64Array, t: number) => {
       nfe++;
       return inner.denoise(z, t);
-    } };
+    },
+  };
   const times = samplerGrid(settings.grid, p.schedule, settings.output, settings.steps);
   const states: Float64Array[] = [p.z1];
   const options = { eta: settings.eta, churn: settings.churn };

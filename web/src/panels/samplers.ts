@@ -4,7 +4,19 @@
  * canvas each, all moved by one time scrubber. Each canvas states its errors (samplerRuns.ts): the RMS
  * distance to the exact ODE answer (deterministic runs) and the spread around the modes (every run).
  */
-import { GRID_NAMES, OUTPUT_KINDS, SAMPLER_DESCRIPTORS, SAMPLER_NAMES, TIME_MARGINS, samplersReading, SCHEDULE_NAMES, type GridName, type OutputKind, type SamplerName, type ScheduleName } from '../../../src/core/index.js';
+import {
+  GRID_NAMES,
+  OUTPUT_KINDS,
+  SAMPLER_DESCRIPTORS,
+  SAMPLER_NAMES,
+  TIME_MARGINS,
+  samplersReading,
+  SCHEDULE_NAMES,
+  type GridName,
+  type OutputKind,
+  type SamplerName,
+  type ScheduleName,
+} from '../../../src/core/index.js';
 import { hooks } from '../hooks.js';
 import { mathBox } from '../math.js';
 import { shareable } from '../urlState.js';
@@ -58,7 +70,13 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
       `starts at t = ${1 - TIME_MARGINS.sampling.noise}.`,
   );
   const schedule = select<ScheduleName>({ testid: 'samplers-schedule', label: 'schedule', options: SCHEDULE_NAMES, value: 'fm' });
-  const output = select<OutputKind>({ testid: 'samplers-output', label: 'network output', options: OUTPUT_KINDS, value: 'u', labels: OUTPUT_LABELS });
+  const output = select<OutputKind>({
+    testid: 'samplers-output',
+    label: 'network output',
+    options: OUTPUT_KINDS,
+    value: 'u',
+    labels: OUTPUT_LABELS,
+  });
   const grid = select<GridName>({ testid: 'samplers-grid', label: 'time grid', options: GRID_NAMES, value: 'uniform' });
   const steps = slider({ testid: 'samplers-steps', label: 'steps', min: 1, max: 50, step: 1, value: 10 });
   const eta = slider({ testid: 'samplers-eta', label: `η (${samplersReading('eta').join(', ')})`, min: 0, max: 1, step: 0.01, value: 0 });
@@ -71,7 +89,15 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
   parts.controls.append(schedule.root, output.root, grid.root, steps.root, eta.root, churn.root, picker);
 
   // The scrubber sits above the canvases (sticky while they are in view).
-  const time = slider({ testid: 'samplers-time', label: 'time scrubber (noise → data)', min: 0, max: 1, step: 0.005, value: 1, format: () => '' });
+  const time = slider({
+    testid: 'samplers-time',
+    label: 'time scrubber (noise → data)',
+    min: 0,
+    max: 1,
+    step: 0.005,
+    value: 1,
+    format: () => '',
+  });
   const play = document.createElement('button');
   play.type = 'button';
   play.textContent = 'Play';
@@ -98,7 +124,14 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
   parts.body.append(mathBox(SAMPLERS_MATH));
 
   let canvases: { run: SamplerRun; canvas: ParticleCanvas }[] = [];
-  const state = { schedule: 'fm', output: 'u', steps: 0, progress: 1, done: false, runs: [] as { sampler: string; deterministic: boolean; nfe: number; rmsToExact: number; spread: number }[] };
+  const state = {
+    schedule: 'fm',
+    output: 'u',
+    steps: 0,
+    progress: 1,
+    done: false,
+    runs: [] as { sampler: string; deterministic: boolean; nfe: number; rmsToExact: number; spread: number }[],
+  };
   const publish = () => (hooks().panels.samplers = { ...state, runs: [...state.runs] });
 
   const showTime = () => {
@@ -137,7 +170,14 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
   const run = async (playAfter: boolean) => {
     const ticket = ++current;
     const name = () => [...shown].filter(([, input]) => input.checked).map(([n]) => n);
-    const settings: RunSettings = { schedule: schedule.value(), output: output.value(), grid: grid.value(), steps: steps.value(), eta: eta.value(), churn: churn.value() };
+    const settings: RunSettings = {
+      schedule: schedule.value(),
+      output: output.value(),
+      grid: grid.value(),
+      steps: steps.value(),
+      eta: eta.value(),
+      churn: churn.value(),
+    };
     eta.setEnabled(name().some((s) => samplersReading('eta').includes(s)));
     churn.setEnabled(name().some((s) => samplersReading('churn').includes(s)));
     Object.assign(state, { schedule: settings.schedule, output: settings.output, steps: settings.steps, done: false });
@@ -160,15 +200,26 @@ export async function mountSamplers(section: HTMLElement): Promise<void> {
       const card = document.createElement('figure');
       card.className = 'sampler-card';
       const title = document.createElement('figcaption');
-      title.innerHTML = `<b>${label(r.sampler)}</b> · ${r.nfe} calls<br><span ` +
-        `data-testid="samplers-error-${r.sampler}">${errorText(r)}</span>`;
+      title.innerHTML =
+        `<b>${label(r.sampler)}</b> · ${r.nfe} calls<br><span ` + `data-testid="samplers-error-${r.sampler}">${errorText(r)}</span>`;
       card.append(title);
       cards.append(card);
-      const canvas = new ParticleCanvas(card, data, `${label(r.sampler)}: particles from noise to the 8-Gaussian ring`, `samplers-canvas-${r.sampler}`);
+      const canvas = new ParticleCanvas(
+        card,
+        data,
+        `${label(r.sampler)}: particles from noise to the 8-Gaussian ring`,
+        `samplers-canvas-${r.sampler}`,
+      );
       canvas.setStates(displayStates(r, settings));
       return { run: r, canvas };
     });
-    state.runs = runs.map((r) => ({ sampler: r.sampler, deterministic: r.deterministic, nfe: r.nfe, rmsToExact: r.rmsToExact, spread: r.spread }));
+    state.runs = runs.map((r) => ({
+      sampler: r.sampler,
+      deterministic: r.deterministic,
+      nfe: r.nfe,
+      rmsToExact: r.rmsToExact,
+      spread: r.spread,
+    }));
     state.done = true;
     showTime();
     if (playAfter) animate();

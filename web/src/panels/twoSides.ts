@@ -10,9 +10,15 @@ import { mathBox, tex, type Formula } from '../math.js';
 import { ChartBox, fixed, fmt, panelSkeleton, slider } from './controls.js';
 
 export const TWO_SIDES_MATH: readonly Formula[] = [
-  { label: 'Forward process and log-SNR', tex: ['z_t = \\alpha_t x + \\sigma_t \\varepsilon', '\\lambda_t = \\log\\frac{\\alpha_t^2}{\\sigma_t^2}'] },
+  {
+    label: 'Forward process and log-SNR',
+    tex: ['z_t = \\alpha_t x + \\sigma_t \\varepsilon', '\\lambda_t = \\log\\frac{\\alpha_t^2}{\\sigma_t^2}'],
+  },
   { label: 'DDIM step $t \\to s$', tex: 'z_s = \\alpha_s \\hat x + \\sigma_s \\hat\\varepsilon' },
-  { label: 'Flow-matching Euler ($\\alpha = 1-t,\\ \\sigma = t$): the same step', tex: ['z_s = z_t + (s - t)\\,\\hat u', '\\hat u = \\hat\\varepsilon - \\hat x'] },
+  {
+    label: 'Flow-matching Euler ($\\alpha = 1-t,\\ \\sigma = t$): the same step',
+    tex: ['z_s = z_t + (s - t)\\,\\hat u', '\\hat u = \\hat\\varepsilon - \\hat x'],
+  },
   { label: 'Probability-flow Euler (any schedule)', tex: "z_s = z_t + (s - t)\\,(\\alpha'_t \\hat x + \\sigma'_t \\hat\\varepsilon)" },
   {
     label: 'Rescaling by $c(t) = n(t)^{-\\theta}$ keeps $\\lambda_t$ ($\\theta = 1$: the VP version)',
@@ -40,9 +46,18 @@ function pathSeries(r: TwoSidesResult, tMax: number): LineSeries[] {
     return { x: keep.map((i) => t[i]), y: keep.map((i) => y[i]) };
   };
   r.exact.forEach((y, k) => series.push({ name: k === 0 ? 'exact path' : undefined, ...upTo(r.tFine, y), color: '#8a8a8a', width: 1.5 }));
-  r.ddim.forEach((y, k) => series.push({ name: k === 0 ? `DDIM, ${stepsLabel}` : undefined, ...upTo(r.tGrid, y), color: PALETTE[0], markers: true, width: 1.8 }));
+  r.ddim.forEach((y, k) =>
+    series.push({ name: k === 0 ? `DDIM, ${stepsLabel}` : undefined, ...upTo(r.tGrid, y), color: PALETTE[0], markers: true, width: 1.8 }),
+  );
   r.euler.forEach((y, k) =>
-    series.push({ name: k === 0 ? `PF Euler, ${stepsLabel}` : undefined, ...upTo(r.tGrid, y), color: PALETTE[1], dash: '5 3', markers: true, width: 1.8 }),
+    series.push({
+      name: k === 0 ? `PF Euler, ${stepsLabel}` : undefined,
+      ...upTo(r.tGrid, y),
+      color: PALETTE[1],
+      dash: '5 3',
+      markers: true,
+      width: 1.8,
+    }),
   );
   return series;
 }
@@ -92,7 +107,7 @@ function endTable(r: TwoSidesResult): string {
   const rows = START_POINTS.map(
     (z, k) =>
       `<tr><td>${fixed(z, 1)}</td><td>${fixed(r.ends.exact[k])}</td><td ` +
-        `class="c-ddim">${fixed(r.ends.ddim[k])}</td><td class="c-euler">${fixed(r.ends.euler[k])}</td></tr>`,
+      `class="c-ddim">${fixed(r.ends.ddim[k])}</td><td class="c-euler">${fixed(r.ends.euler[k])}</td></tr>`,
   ).join('');
   const maxErr = (ends: number[]) => Math.max(...ends.map((v, k) => Math.abs(v - r.ends.exact[k])));
   const pct = (ends: number[]) => `${(100 * relativeEndError(r, ends)).toFixed(0)} %`;

@@ -7,7 +7,16 @@
  * weighting it equals or comes closest to.
  */
 import {
-  OUTPUT_KINDS, SCHEDULE_NAMES, WEIGHTING_NAMES, mseWeight, scheduleByName, uniformDensity, weighting, type OutputKind, type ScheduleName, type WeightingName,
+  OUTPUT_KINDS,
+  SCHEDULE_NAMES,
+  WEIGHTING_NAMES,
+  mseWeight,
+  scheduleByName,
+  uniformDensity,
+  weighting,
+  type OutputKind,
+  type ScheduleName,
+  type WeightingName,
 } from '../../../src/core/index.js';
 import { lineChart, PALETTE } from '../../../src/figures/plot/index.js';
 import { hooks } from '../hooks.js';
@@ -17,12 +26,14 @@ import { ChartBox, fmt, panelSkeleton, select, slider } from './controls.js';
 export const WEIGHTINGS_MATH: readonly Formula[] = [
   {
     label: 'The loss, for any weighting $w(\\lambda)$',
-    tex: '\\mathcal L(x) = \\mathbb E_{t \\sim \\mathcal U(0,1),\\, \\varepsilon}\\left[ w(\\lambda_t) ' +
+    tex:
+      '\\mathcal L(x) = \\mathbb E_{t \\sim \\mathcal U(0,1),\\, \\varepsilon}\\left[ w(\\lambda_t) ' +
       '\\left(-\\frac{d\\lambda}{dt}\\right) \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\right]',
   },
   {
     label: 'Another training density $p(\\lambda)$ only reweights the samples',
-    tex: '\\mathcal L(x) = \\mathbb E_{\\lambda \\sim p,\\, \\varepsilon}\\left[ ' +
+    tex:
+      '\\mathcal L(x) = \\mathbb E_{\\lambda \\sim p,\\, \\varepsilon}\\left[ ' +
       '\\frac{w(\\lambda)}{p(\\lambda)} \\lVert \\hat\\varepsilon - \\varepsilon \\rVert^2 \\right]',
   },
   {
@@ -92,7 +103,10 @@ export function impliedWeighting(name: ScheduleName, output: OutputKind): { dens
 }
 
 /** The named weighting closest to `curve` (mean absolute difference over the window), and that difference. */
-export function closestWeighting(curve: readonly number[], curves: readonly { name: WeightingName; w: number[] }[]): { name: WeightingName; distance: number } {
+export function closestWeighting(
+  curve: readonly number[],
+  curves: readonly { name: WeightingName; w: number[] }[],
+): { name: WeightingName; distance: number } {
   const distance = (w: number[]) => {
     let sum = 0;
     let n = 0;
@@ -119,8 +133,19 @@ export async function mountWeightings(section: HTMLElement): Promise<void> {
       'named weighting it equals (or comes closest to) dashed.',
   );
   const bias = slider({ testid: 'weightings-bias', label: 'sigmoid bias b', min: -5, max: 5, step: 0.01, value: 0 });
-  const schedule = select<ScheduleName>({ testid: 'weightings-schedule', label: 'training schedule (t uniform)', options: SCHEDULE_NAMES, value: 'fm' });
-  const output = select<OutputKind>({ testid: 'weightings-output', label: 'output whose MSE is taken', options: OUTPUT_KINDS, value: 'u', labels: OUTPUT_SYMBOLS });
+  const schedule = select<ScheduleName>({
+    testid: 'weightings-schedule',
+    label: 'training schedule (t uniform)',
+    options: SCHEDULE_NAMES,
+    value: 'fm',
+  });
+  const output = select<OutputKind>({
+    testid: 'weightings-output',
+    label: 'output whose MSE is taken',
+    options: OUTPUT_KINDS,
+    value: 'u',
+    labels: OUTPUT_SYMBOLS,
+  });
   parts.controls.append(bias.root);
   const impliedControls = document.createElement('div');
   impliedControls.className = 'controls';
@@ -133,7 +158,11 @@ export async function mountWeightings(section: HTMLElement): Promise<void> {
   const range = `λ ∈ [${NORM_RANGE[0]}, ${NORM_RANGE[1]}]`.replace(/-/g, '−');
   // Flow matching as a wide pale band under the dashed v-cosine curve, so that both stay visible where they coincide.
   const style = (name: WeightingName, i: number) =>
-    name === 'fm' ? { color: PALETTE[0], width: 7, opacity: 0.35 } : name === 'v-cosine' ? { color: '#1d2433', width: 2, dash: '6 4' } : { color: PALETTE[i % PALETTE.length], width: 2 };
+    name === 'fm'
+      ? { color: PALETTE[0], width: 7, opacity: 0.35 }
+      : name === 'v-cosine'
+        ? { color: '#1d2433', width: 2, dash: '6 4' }
+        : { color: PALETTE[i % PALETTE.length], width: 2 };
   let curvesNow = computeWeightingCurves(bias.value());
   const drawCurves = () => {
     const b = bias.value();
@@ -149,7 +178,12 @@ export async function mountWeightings(section: HTMLElement): Promise<void> {
         yLabel: 'w(λ) / max',
         xDomain: WINDOW,
         yDomain: [0, 1.05],
-        series: data.curves.map((c, i) => ({ name: c.name === 'sigmoid' ? `sigmoid(${fmt(b)} − λ)` : LABELS[c.name], x: data.lambda, y: c.w, ...style(c.name, i) })),
+        series: data.curves.map((c, i) => ({
+          name: c.name === 'sigmoid' ? `sigmoid(${fmt(b)} − λ)` : LABELS[c.name],
+          x: data.lambda,
+          y: c.w,
+          ...style(c.name, i),
+        })),
         legend: width < 560 ? 'bottom' : 'right',
       }),
     );
@@ -175,12 +209,22 @@ export async function mountWeightings(section: HTMLElement): Promise<void> {
         series: [
           { name: 'p(λ), density of λ', x: LAMBDA, y: r.density, color: '#8a8a8a', fill: 'rgba(138,138,138,0.15)' },
           { name: `implied w(λ) = p(λ) × ${OUTPUT_SYMBOLS[kind]}-MSE factor`, x: LAMBDA, y: r.implied, color: PALETTE[3], width: 3 },
-          { name: `${same ? '=' : 'closest:'} ${LABELS[match.name]}`, x: LAMBDA, y: matchCurve.w, color: '#1d2433', width: 1.5, dash: '4 3' },
+          {
+            name: `${same ? '=' : 'closest:'} ${LABELS[match.name]}`,
+            x: LAMBDA,
+            y: matchCurve.w,
+            color: '#1d2433',
+            width: 1.5,
+            dash: '4 3',
+          },
         ],
         legend: 'bottom',
       }),
     );
-    hooks().panels.weightings = { ...hooks().panels.weightings!, implied: { schedule: name, output: kind, closest: match.name, distance: match.distance } };
+    hooks().panels.weightings = {
+      ...hooks().panels.weightings!,
+      implied: { schedule: name, output: kind, closest: match.name, distance: match.distance },
+    };
   };
   bias.onChange(drawCurves);
   schedule.onChange(drawImplied);

@@ -48,7 +48,19 @@ export function smoothedLoss(losses: ArrayLike<number>, rate = 0.02): { x: numbe
 export function lossChart(losses: ArrayLike<number>, steps: number, width: number): string {
   const height = Math.round(Math.min(320, Math.max(220, width * 0.62)));
   if (losses.length === 0) {
-    return lineChart({ id: 'train-loss', width, height, title: 'Training loss (press Train)', xLabel: 'step', yLabel: 'loss', xDomain: [0, steps], yDomain: [0.1, 10], logY: true, series: [], legend: false });
+    return lineChart({
+      id: 'train-loss',
+      width,
+      height,
+      title: 'Training loss (press Train)',
+      xLabel: 'step',
+      yLabel: 'loss',
+      xDomain: [0, steps],
+      yDomain: [0.1, 10],
+      logY: true,
+      series: [],
+      legend: false,
+    });
   }
   const raw = binnedLoss(losses);
   const smooth = smoothedLoss(losses);
@@ -112,11 +124,19 @@ export interface FieldArrows {
 }
 
 /** Data points (grey), samples (blue) [n·2] when there are any, and arrows, on a fixed square window. */
-export function samplesChart(data: ArrayLike<number>, samples: ArrayLike<number>, title: string, width: number, field?: FieldArrows): string {
+export function samplesChart(
+  data: ArrayLike<number>,
+  samples: ArrayLike<number>,
+  title: string,
+  width: number,
+  field?: FieldArrows,
+): string {
   const size = Math.min(width, 420);
   const d = split(data);
   const s = split(samples);
-  const lines = field ? [{ name: `flow at t = ${field.t} (−dz/dt)`, ...arrowLines(field.points, field.direction, 0.42), color: PALETTE[1], width: 1.3 }] : [];
+  const lines = field
+    ? [{ name: `flow at t = ${field.t} (−dz/dt)`, ...arrowLines(field.points, field.direction, 0.42), color: PALETTE[1], width: 1.3 }]
+    : [];
   return scatterChart({
     id: 'train-samples',
     width: size,

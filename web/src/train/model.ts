@@ -4,7 +4,13 @@
  * request while the weights change), and the two downloads. Browser-safe: pure modules and a Runtime only.
  */
 import {
-  SAMPLERS, denoiserFromModel, priorSample, rng, samplingGrid, type Denoiser, type OutputKind,
+  SAMPLERS,
+  denoiserFromModel,
+  priorSample,
+  rng,
+  samplingGrid,
+  type Denoiser,
+  type OutputKind,
   type Schedule,
 } from '../../../src/core/index.js';
 import { builtinDataset, pointDataset, type Dataset } from '../../../src/data/datasets.js';
@@ -20,7 +26,12 @@ import type { ExportFormat, SampleRequest, TrainSettings } from './protocol.js';
 /** The library's TrainConfig for the panel's settings; drawn points train as the data set 'points'. */
 export function trainConfig(settings: TrainSettings, threads: number): TrainConfig {
   const { data, ...rest } = settings;
-  const config = makeConfig({ ...rest, data: data === 'draw' ? 'moons' : data, warmup: Math.min(100, Math.floor(settings.steps / 10)), threads });
+  const config = makeConfig({
+    ...rest,
+    data: data === 'draw' ? 'moons' : data,
+    warmup: Math.min(100, Math.floor(settings.steps / 10)),
+    threads,
+  });
   return data === 'draw' ? { ...config, data: 'points' } : config;
 }
 
@@ -29,12 +40,15 @@ export function datasetFor(settings: TrainSettings, points: Float64Array | undef
   return pointDataset(points ?? new Float64Array(0));
 }
 
-
 /** Forward sessions (z [B, dim], t [B, 1] and every parameter as inputs → out [B, dim]), one per batch size. */
 export class ForwardSessions {
   private readonly sessions = new Map<number, Promise<Session>>();
 
-  constructor(private readonly net: Network, private readonly runtime: Runtime, private readonly threads: number) {}
+  constructor(
+    private readonly net: Network,
+    private readonly runtime: Runtime,
+    private readonly threads: number,
+  ) {}
 
   session(batch: number): Promise<Session> {
     let s = this.sessions.get(batch);
@@ -70,7 +84,12 @@ export class ForwardSessions {
 }
 
 /** Samples [n·2] from a state's EMA weights (states are never changed by training, so no copy is needed). */
-export async function sampleEma(trainer: Trainer, state: TrainState, sessions: ForwardSessions, request: SampleRequest): Promise<Float64Array> {
+export async function sampleEma(
+  trainer: Trainer,
+  state: TrainState,
+  sessions: ForwardSessions,
+  request: SampleRequest,
+): Promise<Float64Array> {
   const { config, schedule, net } = trainer;
   const denoiser = sessions.denoiser(state.ema, config.output, schedule);
   const z1 = priorSample(schedule, request.n, net.dim, rng(request.seed));
@@ -85,7 +104,12 @@ export const FIELD_GRID = 15;
  * The learned probability-flow velocity at time t on a FIELD_GRID² grid over [−3, 3]²: points [K·2] and
  * dz/dt = α'(t)·x̂ + σ'(t)·ε̂ there [K·2], from a state's EMA weights.
  */
-export async function velocityField(trainer: Trainer, state: TrainState, sessions: ForwardSessions, t: number): Promise<{ points: Float64Array; velocity: Float64Array }> {
+export async function velocityField(
+  trainer: Trainer,
+  state: TrainState,
+  sessions: ForwardSessions,
+  t: number,
+): Promise<{ points: Float64Array; velocity: Float64Array }> {
   const { config, schedule } = trainer;
   const points = new Float64Array(2 * FIELD_GRID * FIELD_GRID);
   for (let i = 0; i < FIELD_GRID; i++) {
@@ -101,8 +125,10 @@ export async function velocityField(trainer: Trainer, state: TrainState, session
 }
 
 function describe(config: TrainConfig, net: Network): string {
-  return `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise); ` +
-    `output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`;
+  return (
+    `difflow denoiser: inputs z [batch, ${net.dim}] and t [batch, 1] (t = 0 data, t = 1 noise); ` +
+    `output 'out' is the ${config.output} prediction on the '${config.schedule}' schedule.`
+  );
 }
 
 /** The EMA weights as a download: safetensors (one F32 tensor per parameter) or a standalone ONNX denoiser. */
@@ -110,12 +136,22 @@ export function exportModel(trainer: Trainer, state: TrainState, format: ExportF
   const { config, net } = trainer;
   const weights = unflatten(net, state.ema);
   const metadata = {
-    format: 'difflow', output: config.output, schedule: config.schedule, step: String(state.step),
-    time: 't in [0, 1], 0 = data, 1 = noise', network: JSON.stringify(net.describe), config: JSON.stringify(config),
+    format: 'difflow',
+    output: config.output,
+    schedule: config.schedule,
+    step: String(state.step),
+    time: 't in [0, 1], 0 = data, 1 = noise',
+    network: JSON.stringify(net.describe),
+    config: JSON.stringify(config),
   };
   const stem = `difflow-${config.data}-${config.schedule}-${config.output}-${state.step}`;
   if (format === 'onnx') {
-    const bytes = toOnnx(buildForward(net, 1, weights), { name: 'difflow-denoiser', batchDim: 'batch', docString: describe(config, net), metadata });
+    const bytes = toOnnx(buildForward(net, 1, weights), {
+      name: 'difflow-denoiser',
+      batchDim: 'batch',
+      docString: describe(config, net),
+      metadata,
+    });
     return { bytes, filename: `${stem}.onnx` };
   }
   const tensors: Record<string, SafetensorsTensor> = {};

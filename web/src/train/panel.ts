@@ -33,8 +33,28 @@ export function mountTrainPanel(el: HTMLElement): void {
   parts.side.classList.add('train-side');
 
   const {
-    data, schedule, output, weighting, density, steps, batch, hidden, pad, start, stop, resume,
-    sampler, sampleSteps, timeGrid, field, liveBox, sample, exportSafetensors, exportOnnx, runBar, settings,
+    data,
+    schedule,
+    output,
+    weighting,
+    density,
+    steps,
+    batch,
+    hidden,
+    pad,
+    start,
+    stop,
+    resume,
+    sampler,
+    sampleSteps,
+    timeGrid,
+    field,
+    liveBox,
+    sample,
+    exportSafetensors,
+    exportOnnx,
+    runBar,
+    settings,
   } = trainControls(parts);
 
   // --- Charts.
@@ -61,7 +81,17 @@ export function mountTrainPanel(el: HTMLElement): void {
 
   // --- State.
   const state: TrainHooks = {
-    ready: false, running: false, step: 0, losses: [], stepsPerSecond: 0, samples: [], samplesStep: -1, outcome: '', seconds: 0, onSquares: NaN, longestTaskMs: 0,
+    ready: false,
+    running: false,
+    step: 0,
+    losses: [],
+    stepsPerSecond: 0,
+    samples: [],
+    samplesStep: -1,
+    outcome: '',
+    seconds: 0,
+    onSquares: NaN,
+    longestTaskMs: 0,
   };
   hooks().panels.train = state;
   const monitor = new LongTaskMonitor((ms) => (state.longestTaskMs = ms));
@@ -132,7 +162,15 @@ export function mountTrainPanel(el: HTMLElement): void {
 
   const sampleRequest = (): SampleRequest => {
     const width = Math.round(Math.min(420, Math.max(260, samplesBox.el.clientWidth || 420)));
-    return { sampler: sampler.value(), steps: sampleSteps.value(), grid: timeGrid.value(), n: SAMPLE_POINTS, seed: 1, width, field: Number(field.value()) };
+    return {
+      sampler: sampler.value(),
+      steps: sampleSteps.value(),
+      grid: timeGrid.value(),
+      n: SAMPLE_POINTS,
+      seed: 1,
+      width,
+      field: Number(field.value()),
+    };
   };
 
   const requestSample = () => {
@@ -146,9 +184,12 @@ export function mountTrainPanel(el: HTMLElement): void {
     clearTimeout(liveTimer);
     if (!state.running || !liveBox.checked) return;
     // At most ~20% of the worker's time goes to live sampling.
-    liveTimer = setTimeout(() => {
-      if (state.running && liveBox.checked && !sampling) requestSample();
-    }, Math.max(2000, 4000 * lastSampleSeconds));
+    liveTimer = setTimeout(
+      () => {
+        if (state.running && liveBox.checked && !sampling) requestSample();
+      },
+      Math.max(2000, 4000 * lastSampleSeconds),
+    );
   };
 
   const onMessage = (m: FromWorker) => {

@@ -65,6 +65,14 @@ export type FromWorker =
    * samples [n·2], drawn with the EMA weights after `step` steps, and their scatter chart over the data as SVG
    * (built here, so that the UI thread only inserts it).
    */
-  | { readonly type: 'samples'; readonly id: number; readonly step: number; readonly samples: Float64Array; readonly svg: string; readonly seconds: number; readonly request: SampleRequest }
+  | {
+      readonly type: 'samples';
+      readonly id: number;
+      readonly step: number;
+      readonly samples: Float64Array;
+      readonly svg: string;
+      readonly seconds: number;
+      readonly request: SampleRequest;
+    }
   | { readonly type: 'exported'; readonly id: number; readonly bytes: Uint8Array; readonly filename: string }
   | { readonly type: 'error'; readonly id?: number; readonly message: string };

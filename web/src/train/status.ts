@@ -6,7 +6,12 @@ import type { TrainSettings } from './protocol.js';
 
 export type TrainHooks = NonNullable<DifflowHooks['panels']['train']>;
 
-const OUTPUT_WORDS: Record<OutputKind, string> = { eps: 'the noise ε', x: 'the clean point x', v: 'the velocity v = α<sub>t</sub>ε − σ<sub>t</sub>x', u: 'the flow-matching velocity u = ε − x' };
+const OUTPUT_WORDS: Record<OutputKind, string> = {
+  eps: 'the noise ε',
+  x: 'the clean point x',
+  v: 'the velocity v = α<sub>t</sub>ε − σ<sub>t</sub>x',
+  u: 'the flow-matching velocity u = ε − x',
+};
 
 /** What one training step does, for the settings `s` (HTML). */
 export function recipeHtml(s: TrainSettings): string {
@@ -37,7 +42,10 @@ export function statusText(state: TrainHooks, c: StatusContext): string {
   else if (state.outcome === 'finished') words.push(`Finished: ${state.step} steps in ${state.seconds.toFixed(1)} s`);
   else if (state.outcome === 'stopped') words.push(`Stopped at step ${state.step} of ${c.target}`);
   else if (state.outcome === 'error') words.push(`Failed at step ${state.step}`);
-  else words.push(c.preparing ? 'Not trained yet · preparing ONNX Runtime (WebAssembly compile and warm-up)…' : 'Not trained yet: press Train.');
+  else
+    words.push(
+      c.preparing ? 'Not trained yet · preparing ONNX Runtime (WebAssembly compile and warm-up)…' : 'Not trained yet: press Train.',
+    );
   if (state.stepsPerSecond > 0) words.push(`${state.stepsPerSecond.toFixed(0)} steps/s`);
   if (state.losses.length > 0) {
     const tail = state.losses.slice(-50);

@@ -41,10 +41,12 @@ let tail: Promise<unknown> = Promise.resolve();
 /** Runs `fn` after every ONNX Runtime job queued before it. */
 function exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
   const result = tail.then(fn);
-  tail = result.then(() => undefined, () => undefined);
+  tail = result.then(
+    () => undefined,
+    () => undefined,
+  );
   return result;
 }
-
 
 /** Steps per second over the last second or so. */
 class Rate {
@@ -109,7 +111,16 @@ async function start(settings: TrainSettings, points: Float64Array | undefined, 
     const trainer = await exclusive(() => Trainer.create(config, runtime, dataset));
     const state = trainer.freshState();
     const preview = settings.data === 'draw' && points ? points : dataset.sample(PREVIEW_POINTS, rng(0));
-    run = { trainer, state, sessions: new ForwardSessions(trainer.net, runtime, threads), preview, generation: mine, target: config.steps, stop: stoppedGeneration === mine, loop: undefined };
+    run = {
+      trainer,
+      state,
+      sessions: new ForwardSessions(trainer.net, runtime, threads),
+      preview,
+      generation: mine,
+      target: config.steps,
+      stop: stoppedGeneration === mine,
+      loop: undefined,
+    };
     post({ type: 'started', runtime: runtime.name, threads, parameters: state.params.length, target: config.steps });
     run.loop = trainLoop(run);
   } catch (e) {
@@ -156,11 +167,16 @@ async function job(message: Extract<ToWorker, { type: 'sample' | 'export' }>): P
           const { state } = r;
           const arrows = request.field > 0 ? await velocityField(r.trainer, state, r.sessions, request.field) : undefined;
           // Arrows point the way a sampler moves a point: backwards in time, −dz/dt.
-          const field: FieldArrows | undefined = arrows && { t: request.field, points: arrows.points, direction: arrows.velocity.map((v) => -v) };
+          const field: FieldArrows | undefined = arrows && {
+            t: request.field,
+            points: arrows.points,
+            direction: arrows.velocity.map((v) => -v),
+          };
           return { step: state.step, samples: await sampleEma(r.trainer, state, r.sessions, request), field };
         });
         const seconds = (performance.now() - started) / 1000;
-        const score = r.trainer.config.data === 'checkerboard' ? ` · ${(100 * checkerboardScore(samples)).toFixed(0)} % on the squares` : '';
+        const score =
+          r.trainer.config.data === 'checkerboard' ? ` · ${(100 * checkerboardScore(samples)).toFixed(0)} % on the squares` : '';
         const title = `${request.sampler}, ${request.steps} steps · model at step ${step}${score}`;
         const svg = samplesChart(r.preview, samples, title, request.width, field);
         post({ type: 'samples', id: message.id, step, samples, svg, seconds, request }, [samples.buffer]);
@@ -249,7 +265,9 @@ if (!scope.name.startsWith('em-pthread')) {
       const mine = ++generation;
       control = control.then(() => start(message.settings, message.points, mine));
     } else if (message.type === 'warm') {
-      control = control.then(() => exclusive(() => warm(message.settings, message.sample))).catch((e: unknown) => post({ type: 'error', message: messageOf(e) }));
+      control = control
+        .then(() => exclusive(() => warm(message.settings, message.sample)))
+        .catch((e: unknown) => post({ type: 'error', message: messageOf(e) }));
     } else if (message.type === 'continue') {
       control = control.then(() => resume(message.steps));
     } else {
