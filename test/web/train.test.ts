@@ -32,6 +32,18 @@ after(async () => {
 
 const status = () => page.locator('[data-testid="train-status"]').textContent();
 
+/** Waits until the samples shown are those of the model at its last step (the final sample after a run ends). */
+async function samplesOfLastStep(): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const t = window.__difflow.panels.train;
+      return t !== undefined && t.samplesStep === t.step;
+    },
+    null,
+    { timeout: 30_000, polling: 250 },
+  );
+}
+
 test('the default run finishes in about 20 s, samples live on the way, and its final samples land on the checkerboard', async () => {
   assert.equal(await page.locator('[data-testid="train-data"]').inputValue(), 'checkerboard');
   assert.equal(await page.locator('[data-testid="train-live"]').isChecked(), true, 'live samples are on by default');
@@ -46,14 +58,7 @@ test('the default run finishes in about 20 s, samples live on the way, and its f
     { timeout: 60_000, polling: 250 },
   );
   await page.waitForFunction(() => window.__difflow.panels.train?.outcome === 'finished', null, { timeout: 180_000, polling: 250 });
-  await page.waitForFunction(
-    () => {
-      const t = window.__difflow.panels.train;
-      return t !== undefined && t.samplesStep === t.step;
-    },
-    null,
-    { timeout: 30_000, polling: 250 },
-  );
+  await samplesOfLastStep();
   const t = (await panelState(page, 'train'))!;
   console.log(
     `default run: ${t.step} steps in ${t.seconds.toFixed(1)} s (${t.stepsPerSecond.toFixed(0)} steps/s at the end), ` +
@@ -103,14 +108,7 @@ test('a run stopped by the user says "stopped", not "finished", is sampled once 
   await page.waitForFunction(() => (window.__difflow.panels.train?.losses.length ?? 0) >= 100, null, { timeout: 60_000, polling: 250 });
   await page.locator('[data-testid="train-stop"]').click();
   await page.waitForFunction(() => window.__difflow.panels.train?.outcome === 'stopped', null, { timeout: 10_000, polling: 100 });
-  await page.waitForFunction(
-    () => {
-      const t = window.__difflow.panels.train;
-      return t !== undefined && t.samplesStep === t.step;
-    },
-    null,
-    { timeout: 30_000, polling: 250 },
-  );
+  await samplesOfLastStep();
   assert.match((await status()) ?? '', /^Stopped at step \d+ of \d+/);
   // Continue trains the same model further (the default's cosine learning rate is stretched over the new length).
   const stoppedAt = (await panelState(page, 'train'))!.step;
