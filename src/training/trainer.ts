@@ -129,8 +129,6 @@ export class Trainer {
    */
   static async create(config: TrainConfig, runtime: Runtime, dataset: Dataset = builtinDataset(config.data)): Promise<Trainer> {
     const net = networkFor(config, dataset);
-    if (net.classes !== undefined && !dataset.sampleLabelled)
-      throw new DifflowError(`the ${config.model} model is class-conditional, but the data set '${dataset.name}' has no labels`);
     const session = await trainStepSession(runtime, buildTrainStep(net, config.batch), {
       name: 'difflow-train-step',
       threads: config.threads,

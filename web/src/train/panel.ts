@@ -10,12 +10,13 @@ import { builtinDataset } from '../../../src/data/datasets.js';
 import { NATURAL_WEIGHTING } from '../../../src/training/index.js';
 import { onFirstInteraction } from '../firstInteraction.js';
 import { hooks } from '../hooks.js';
-import { ChartBox, panelSkeleton } from '../panels/controls.js';
+import { panelSkeleton } from '../panels/controls.js';
 import { PREVIEW_POINTS, lossChart, samplesChart } from './charts.js';
 import { DEFAULTS, SAMPLE_POINTS, trainControls } from './controls.js';
 import { LongTaskMonitor, download, groupDigits, throttled } from './page.js';
 import type { ExportFormat, FromWorker, SampleRequest, ToWorker, TrainSettings } from './protocol.js';
 import { checkerboardScore } from './quality.js';
+import { trainReadout } from './readout.js';
 import { recipeHtml, statusText, type TrainHooks } from './status.js';
 import './train.css';
 
@@ -57,27 +58,7 @@ export function mountTrainPanel(el: HTMLElement): void {
     settings,
   } = trainControls(parts);
 
-  // --- Charts.
-  const charts = document.createElement('div');
-  charts.className = 'train-charts';
-  const recipe = document.createElement('p');
-  recipe.className = 'train-recipe';
-  // The run buttons sit above the charts (and stick to the top of the screen while the charts are in view).
-  parts.figure.append(runBar, charts, recipe);
-  const lossBox = new ChartBox(charts, { minWidth: 260, maxWidth: 560 });
-  lossBox.el.dataset.testid = 'train-loss';
-  const samplesBox = new ChartBox(charts, { minWidth: 260, maxWidth: 420 });
-  samplesBox.el.dataset.testid = 'train-samples';
-
-  // --- Status line (a persistent element: the text changes, nothing else) and errors.
-  const status = document.createElement('p');
-  status.className = 'train-status';
-  status.dataset.testid = 'train-status';
-  const errorLine = document.createElement('p');
-  errorLine.className = 'train-error';
-  errorLine.setAttribute('role', 'alert');
-  errorLine.hidden = true;
-  parts.readout.append(status, errorLine);
+  const { lossBox, samplesBox, recipe, status, samplesWidth, showError } = trainReadout(parts, runBar);
 
   // --- State.
   const state: TrainHooks = {
@@ -116,8 +97,7 @@ export function mountTrainPanel(el: HTMLElement): void {
     const key = s.data === 'draw' ? `draw:${pad.points().join(',')}` : s.data;
     if (dataSvg?.key !== key) {
       const points = s.data === 'draw' ? pad.points() : builtinDataset(s.data).sample(PREVIEW_POINTS, rng(0));
-      const width = Math.round(Math.min(420, Math.max(260, samplesBox.el.clientWidth || 420)));
-      dataSvg = { key, svg: samplesChart(points, [], `Data: ${s.data === 'draw' ? 'your points' : s.data}`, width) };
+      dataSvg = { key, svg: samplesChart(points, [], `Data: ${s.data === 'draw' ? 'your points' : s.data}`, samplesWidth()) };
     }
     const { svg } = dataSvg;
     samplesBox.show(() => svg);
@@ -155,23 +135,15 @@ export function mountTrainPanel(el: HTMLElement): void {
     showStatus();
   };
 
-  const showError = (message: string) => {
-    errorLine.textContent = message;
-    errorLine.hidden = message === '';
-  };
-
-  const sampleRequest = (): SampleRequest => {
-    const width = Math.round(Math.min(420, Math.max(260, samplesBox.el.clientWidth || 420)));
-    return {
-      sampler: sampler.value(),
-      steps: sampleSteps.value(),
-      grid: timeGrid.value(),
-      n: SAMPLE_POINTS,
-      seed: 1,
-      width,
-      field: Number(field.value()),
-    };
-  };
+  const sampleRequest = (): SampleRequest => ({
+    sampler: sampler.value(),
+    steps: sampleSteps.value(),
+    grid: timeGrid.value(),
+    n: SAMPLE_POINTS,
+    seed: 1,
+    width: samplesWidth(),
+    field: Number(field.value()),
+  });
 
   const requestSample = () => {
     if (!worker || !hasModel) return;
